@@ -1,0 +1,400 @@
+/*
+ * ngramgen - make realistic Google Books Ngram v2 (2012) 1-gram files.
+ *
+ * The shape follows the real dump: Zipf-distributed totals (the top
+ * ngram's yearly counts pass 2^32, the rarest total about 40), frequent
+ * ngrams spread over up to 400 years and rare ones over a few, files split
+ * by first character (0-9, a-z, other, pos, punctuation), lines sorted by
+ * ngram then year, part-of-speech tagged tokens (run_VERB) and bare tags
+ * (_NOUN_), UTF-8 words. Output is plain or gzip; the same seed gives the
+ * same lines either way, and whatever number of processes writes them.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define NFILES		39
+#define OUTBUF		(1u << 20)
+#define FIRST_YEAR	1505
+#define LAST_YEAR	2008
+#define MAX_YEARS	400
+#define BYTES_PER_KEY	1100.0	/* the 2012 dump: 27 GB / 24.4 M tokens */
+
+static const char *const file_names[NFILES] = {
+	"0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
+	"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
+	"n", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z",
+	"other", "pos", "punctuation",
+};
+
+static const char *const tags[] = {
+	"NOUN", "VERB", "ADJ", "ADV", "PRON", "DET", "ADP", "NUM", "CONJ", "PRT", ".", "X",
+};
+#define NTAGS (sizeof(tags) / sizeof(tags[0]))
+
+static const char *const onsets[] = {
+	"b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "qu", "r", "s", "t",
+	"v", "w", "x", "y", "z", "br", "ch", "cl", "dr", "fl", "gr", "pl", "pr", "sh",
+	"st", "th", "tr", "wh", "",
+};
+static const char *const nuclei[] = {
+	"a", "e", "i", "o", "u", "ea", "ou", "io", "ai", "y", "ee", "oo",
+};
+static const char *const codas[] = {
+	"", "", "", "n", "r", "s", "t", "l", "m", "nd", "st", "ng", "ck", "x",
+};
+static const char *const utf8[] = {
+	"é", "è", "ö", "ü", "ñ", "ç", "ß", "å", "ø", "α", "ξ", "λ", "ж", "я", "ł", "ő",
+};
+static const char *const punct[] = {
+	",", ".", ";", ":", "!", "?", "-", "--", "(", ")", "'", "\"", "[", "]", "&", "*",
+	"...", "/", "%", "+", "=", "#", "$", "@", "<", ">", "!!", "?!", ";-", "''",
+};
+
+struct key {
+	char *s;
+	uint32_t len;
+	uint32_t file;
+	uint64_t total;
+	uint32_t years;
+};
+
+struct opts {
+	double size;
+	uint64_t seed;
+	int gzip, level, jobs;
+	const char *dir, *prefix;
+};
+
+/* splitmix64: small, fast, and good enough for test data. */
+static uint64_t rnd(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static double unif(uint64_t *s)
+{
+	return (double)(rnd(s) >> 11) / 9007199254740992.0;
+}
+
+static const char *pick(uint64_t *s, const char *const *v, size_t n)
+{
+	return v[rnd(s) % n];
+}
+#define PICK(s, v) pick(s, v, sizeof(v) / sizeof(v[0]))
+
+static void die(const char *msg)
+{
+	fprintf(stderr, "ngramgen: %s\n", msg);
+	exit(1);
+}
+
+static unsigned file_of(const char *s)
+{
+	unsigned char c = (unsigned char)s[0];
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'z')
+		return 10 + c - 'a';
+	if (c >= 'A' && c <= 'Z')
+		return 10 + c - 'A';
+	if (c == '_')
+		return 37;
+	return c < 0x80 ? 38 : 36;
+}
+
+static char *make_word(uint64_t *s, char *buf)
+{
+	int syl = 1 + (int)(rnd(s) % 4);
+	double u = unif(s);
+	buf[0] = '\0';
+	for (int i = 0; i < syl; i++) {
+		strcat(buf, PICK(s, onsets));
+		strcat(buf, PICK(s, nuclei));
+		strcat(buf, PICK(s, codas));
+	}
+	if (u < 0.05) {
+		/* A UTF-8 letter, sometimes leading (those land in "other"). */
+		char tmp[128];
+		size_t at = rnd(s) % 3 == 0 ? 0 : rnd(s) % strlen(buf);
+		snprintf(tmp, sizeof(tmp), "%.*s%s%s", (int)at, buf, PICK(s, utf8), buf + at);
+		strcpy(buf, tmp);
+	} else if (u < 0.20) {
+		buf[0] = (char)(buf[0] - 'a' + 'A');
+	} else if (u < 0.22) {
+		for (char *p = buf; *p; p++)
+			*p = (char)(*p - 'a' + 'A');
+	}
+	return buf;
+}
+
+static char *make_token(uint64_t *s, char *buf)
+{
+	double u = unif(s);
+	if (u < 0.04) {
+		snprintf(buf, 64, "%llu", (unsigned long long)(rnd(s) % (u < 0.02 ? 3000 : 1000000)));
+	} else if (u < 0.045) {
+		strcpy(buf, PICK(s, punct));
+	} else if (u < 0.19) {
+		char w[96];
+		snprintf(buf, 128, "%s_%s", make_word(s, w), tags[rnd(s) % NTAGS]);
+	} else {
+		make_word(s, buf);
+	}
+	return buf;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct key *x = a, *y = b;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return strcmp(x->s, y->s);
+}
+
+/* The vocabulary, sorted by file then key, with totals and year counts. */
+static struct key *vocabulary(const struct opts *o, size_t *nkeys)
+{
+	uint64_t s = o->seed;
+	size_t want = (size_t)(o->size / BYTES_PER_KEY) + 20, n = 0;
+	struct key *k = calloc(want + NTAGS, sizeof(*k));
+	char buf[160];
+
+	if (!k)
+		die("out of memory");
+	for (size_t i = 0; i < NTAGS; i++) {
+		snprintf(buf, sizeof(buf), "_%s_", tags[i]);
+		k[n++].s = strdup(buf);
+	}
+	while (n < want + NTAGS)
+		k[n++].s = strdup(make_token(&s, buf));
+	for (size_t i = 0; i < n; i++) {
+		k[i].len = (uint32_t)strlen(k[i].s);
+		k[i].file = file_of(k[i].s);
+	}
+	qsort(k, n, sizeof(*k), by_key);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (m && !strcmp(k[m - 1].s, k[i].s))
+			free(k[i].s);
+		else
+			k[m++] = k[i];
+	}
+	n = m;
+
+	/*
+	 * Ranks are a random permutation. Total of rank r: A / r^e, with e
+	 * chosen so that the last rank totals about 40, as in the real dump.
+	 */
+	uint32_t *rank = malloc(n * sizeof(*rank));
+	if (!rank)
+		die("out of memory");
+	for (size_t i = 0; i < n; i++)
+		rank[i] = (uint32_t)i + 1;
+	for (size_t i = n - 1; i > 0; i--) {
+		size_t j = rnd(&s) % (i + 1);
+		uint32_t t = rank[i];
+		rank[i] = rank[j];
+		rank[j] = t;
+	}
+	const double top = 4e11;
+	double e = n > 1 ? log(top / 40) / log((double)n) : 1;
+	for (size_t i = 0; i < n; i++) {
+		double r = rank[i], frac = 1 - (r - 1) / (double)n;
+		double jitter = 0.6 + 0.4 * unif(&s);
+		k[i].total = (uint64_t)(top / pow(r, e)) + 1;
+		k[i].years = 1 + (uint32_t)((MAX_YEARS - 1) * pow(frac, 6) * jitter);
+	}
+	free(rank);
+	*nkeys = n;
+	return k;
+}
+
+struct out {
+	FILE *fp;
+	gzFile gz;
+	char *buf;
+	size_t used;
+};
+
+static void out_flush(struct out *w)
+{
+	if (w->gz ? gzwrite(w->gz, w->buf, (unsigned)w->used) != (int)w->used
+		  : fwrite(w->buf, 1, w->used, w->fp) != w->used)
+		die("write failed");
+	w->used = 0;
+}
+
+static size_t put_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static void write_key(struct out *w, const struct key *k, uint64_t *s)
+{
+	uint32_t ny = k->years, gap = (uint32_t)(rnd(s) % (ny / 4 + 1));
+	uint32_t y0 = LAST_YEAR + 1 - ny - gap;
+	double skip = (double)gap / (ny + gap), weight[MAX_YEARS], wsum = 0;
+	uint32_t year[MAX_YEARS], m = 0;
+
+	if (y0 < FIRST_YEAR)
+		y0 = FIRST_YEAR;
+	for (uint32_t y = y0; y <= LAST_YEAR && m < ny; y++) {
+		if (unif(s) < skip && LAST_YEAR - y >= ny - m)
+			continue;
+		year[m] = y;
+		/* More books every year: recent years carry most of the count. */
+		weight[m] = exp(0.012 * ((double)y - 1900)) * (0.5 + unif(s));
+		wsum += weight[m++];
+	}
+	for (uint32_t i = 0; i < m; i++) {
+		uint64_t match = (uint64_t)((double)k->total * weight[i] / wsum) + 1;
+		uint64_t vol = match / (1 + rnd(s) % 4) + 1;
+		if (w->used + k->len + 64 > OUTBUF)
+			out_flush(w);
+		char *p = w->buf + w->used;
+		memcpy(p, k->s, k->len);
+		p += k->len;
+		*p++ = '\t';
+		p += put_u64(p, year[i]);
+		*p++ = '\t';
+		p += put_u64(p, match);
+		*p++ = '\t';
+		p += put_u64(p, vol);
+		*p++ = '\n';
+		w->used = (size_t)(p - w->buf);
+	}
+}
+
+static void write_file(const struct opts *o, unsigned f, const struct key *k, size_t n)
+{
+	char path[4096], mode[8];
+	struct out w = { .buf = malloc(OUTBUF) };
+	uint64_t s = o->seed ^ (0x51ed2701ull * (f + 1));
+
+	if (!w.buf)
+		die("out of memory");
+	snprintf(path, sizeof(path), "%s/%s%s%s", o->dir, o->prefix, file_names[f],
+		 o->gzip ? ".gz" : "");
+	if (o->gzip) {
+		snprintf(mode, sizeof(mode), "wb%d", o->level);
+		if (!(w.gz = gzopen(path, mode)))
+			die("cannot create output file");
+		gzbuffer(w.gz, 1u << 18);
+	} else if (!(w.fp = fopen(path, "wb"))) {
+		die("cannot create output file");
+	}
+	for (size_t i = 0; i < n; i++)
+		if (k[i].file == f)
+			write_key(&w, &k[i], &s);
+	out_flush(&w);
+	if (w.gz ? gzclose(w.gz) != Z_OK : fclose(w.fp) != 0)
+		die("cannot close output file");
+	free(w.buf);
+}
+
+static double parse_size(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+	switch (*end) {
+	case 'k': case 'K': v *= 1e3; end++; break;
+	case 'm': case 'M': v *= 1e6; end++; break;
+	case 'g': case 'G': v *= 1e9; end++; break;
+	}
+	if (*end || v <= 0)
+		die("--size wants a positive size such as 400M");
+	return v;
+}
+
+static const char usage[] =
+"usage: ngramgen [options]\n"
+"Write Google Books Ngram v2 1-gram files: <dir>/<prefix>{0-9,a-z,other,pos,punctuation}[.gz]\n"
+"  -s, --size SIZE    about this many bytes of text, K/M/G (default 10M)\n"
+"  -S, --seed N       random seed (default 1)\n"
+"  -z, --gzip         write gzip files (same lines as without -z)\n"
+"  -l, --level N      gzip level 1-9 (default 6)\n"
+"  -o, --out DIR      output directory, made if missing (default .)\n"
+"  -p, --prefix STR   file name prefix (default googlebooks-eng-all-1gram-20120701-)\n"
+"  -j, --jobs N       processes writing files (default: online CPUs)\n";
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "size", required_argument, NULL, 's' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "gzip", no_argument, NULL, 'z' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "prefix", required_argument, NULL, 'p' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = {
+		.size = 10e6, .seed = 1, .level = 6, .dir = ".",
+		.prefix = "googlebooks-eng-all-1gram-20120701-",
+		.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN),
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "s:S:zl:o:p:j:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 's': o.size = parse_size(optarg); break;
+		case 'S': o.seed = strtoull(optarg, NULL, 10); break;
+		case 'z': o.gzip = 1; break;
+		case 'l': o.level = atoi(optarg); break;
+		case 'o': o.dir = optarg; break;
+		case 'p': o.prefix = optarg; break;
+		case 'j': o.jobs = atoi(optarg); break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (optind != argc || o.level < 1 || o.level > 9 || o.jobs < 1) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (mkdir(o.dir, 0777) < 0 && errno != EEXIST)
+		die("cannot make the output directory");
+
+	size_t n;
+	struct key *k = vocabulary(&o, &n);
+	fflush(NULL);
+	for (int j = 0; j < o.jobs; j++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			die("fork failed");
+		if (pid == 0) {
+			for (unsigned f = (unsigned)j; f < NFILES; f += (unsigned)o.jobs)
+				write_file(&o, f, k, n);
+			_exit(0);
+		}
+	}
+	int status, bad = 0;
+	while (wait(&status) > 0)
+		bad |= !WIFEXITED(status) || WEXITSTATUS(status);
+	for (size_t i = 0; i < n; i++)
+		free(k[i].s);
+	free(k);
+	return bad;
+}

@@ -1,0 +1,28 @@
+/*
+ * arena.h - bump allocator for the many small keys of a table.
+ *
+ * Allocations are never freed one by one: arena_reset() forgets them all
+ * (keeping the first block for reuse), arena_fini() returns every block.
+ * The arena owns its blocks; pointers into it die with reset/fini.
+ */
+#ifndef NGRAMCOUNT_ARENA_H
+#define NGRAMCOUNT_ARENA_H
+
+#include <stddef.h>
+
+struct arena_block;
+
+struct arena {
+	struct arena_block *head;	/* newest block; older ones chained */
+	char *cur;			/* next free byte in head */
+	size_t left;			/* bytes free in head */
+	size_t bytes;			/* total bytes of all blocks */
+};
+
+void arena_init(struct arena *a);
+/* n bytes aligned to 8; never NULL (dies on out-of-memory). */
+void *arena_alloc(struct arena *a, size_t n);
+void arena_reset(struct arena *a);
+void arena_fini(struct arena *a);
+
+#endif

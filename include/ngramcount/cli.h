@@ -1,0 +1,33 @@
+/*
+ * cli.h - argv -> struct config. The CLI prints usage errors and --help
+ * itself; main() turns its answer into an exit status.
+ */
+#ifndef NGRAMCOUNT_CLI_H
+#define NGRAMCOUNT_CLI_H
+
+#include <stddef.h>
+
+#include "ngramcount/reader.h"
+
+struct config {
+	char **inputs;			/* files and directories; argv's */
+	int ninputs;
+	const char *output;		/* -o FILE; NULL: stdout */
+	unsigned workers;		/* -j; 0 maps in the parent */
+	unsigned queue_depth;		/* reads in flight */
+	size_t partition_size;		/* bytes per read and per partition */
+	enum io_mode io;
+	int progress;			/* -1: only if stderr is a terminal */
+	int stats;			/* summary on stderr at the end */
+	int strict;			/* a malformed line is an error */
+};
+
+enum cli_result {
+	CLI_RUN,	/* config filled: run it */
+	CLI_DONE,	/* --help or --version printed: exit 0 */
+	CLI_USAGE,	/* bad command line, message printed: exit 2 */
+};
+
+enum cli_result cli_parse(int argc, char **argv, struct config *c);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * engine.h - one counting run: inputs -> the final table.
+ *
+ * The engine is the scheduler between the stages: it lists the inputs,
+ * starts reads into free pool slots, cuts plain chunks into partitions,
+ * hands partitions and gzip streams to idle workers, and reduces results
+ * as they come back. It prints nothing: warnings and errors come back in
+ * struct run_stats and the error buffer, for main() to report.
+ */
+#ifndef NGRAMCOUNT_ENGINE_H
+#define NGRAMCOUNT_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ngramcount/cli.h"
+#include "ngramcount/table.h"
+
+struct run_stats {
+	unsigned files;
+	uint64_t bytes_total;		/* input bytes, as stat() saw them */
+	uint64_t bytes_read;
+	uint64_t bytes_inflated;
+	uint64_t lines;
+	uint64_t bad;			/* malformed lines skipped */
+	char *bad_path;			/* first file with one; owned */
+	uint64_t bad_line;		/* its line number there */
+	int bad_why;			/* its parse_error */
+	unsigned workers;
+	uint64_t *partitions;		/* per worker, [workers] is the parent; owned */
+	const char *io;			/* backend used: "io_uring" or "sync" */
+	int io_fallback;		/* -errno io_uring_setup gave, or 0 */
+	uint64_t sqes, submits;		/* io_uring counters */
+	double wall;			/* seconds */
+};
+
+/*
+ * Count c's inputs into t (initialised by the caller, which owns it).
+ * Returns 0, or -1 with a message in err (t then holds a partial count).
+ */
+int engine_run(const struct config *c, struct table *t, struct run_stats *st,
+	       char *err, size_t errsize);
+
+void run_stats_fini(struct run_stats *st);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * parse.h - one input line -> one record. Pure: no allocation, no state.
+ *
+ * v2 (2012) lines: ngram TAB year TAB match_count TAB volume_count.
+ * The record's key points into the line.
+ */
+#ifndef NGRAMCOUNT_PARSE_H
+#define NGRAMCOUNT_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum parse_error {
+	PARSE_OK = 0,
+	PARSE_FIELDS,		/* not exactly four TAB-separated fields */
+	PARSE_EMPTY_KEY,	/* the ngram field is empty */
+	PARSE_YEAR,		/* year is not a whole number */
+	PARSE_COUNT,		/* a count is not a whole number */
+	PARSE_RANGE,		/* a count does not fit in 64 bits */
+	PARSE_NERRORS
+};
+
+struct record {
+	const char *key;	/* points into the parsed line */
+	size_t keylen;
+	uint64_t count;		/* match_count */
+};
+
+/*
+ * Parse one line of len bytes, without its LF; a final CR is ignored.
+ * Returns PARSE_OK and fills *r, or a parse_error (r undefined).
+ */
+int parse_v2(const char *line, size_t len, struct record *r);
+
+/* "too few or too many fields", ... for a parse_error. */
+const char *parse_strerror(int err);
+
+/*
+ * Decimal digits [s, s+len) -> *v. Returns PARSE_OK, PARSE_COUNT (empty or
+ * not all digits) or PARSE_RANGE (more than 2^64-1).
+ */
+int parse_u64(const char *s, size_t len, uint64_t *v);
+
+#endif

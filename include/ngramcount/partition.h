@@ -1,0 +1,56 @@
+/*
+ * partition.h - the partition stage: read chunks of a plain file ->
+ * line-aligned partitions, plus the lines that straddle chunk ends.
+ *
+ * A chunk k is cut at its first and last LF: the bytes between (whole
+ * lines) are its partition, mapped by any worker. The line that spans the
+ * end of chunk k-1 and the start of chunk k (its "seam") is joined here and
+ * handed to a callback, in file order, whatever order chunks arrive in.
+ * Chunks with no LF at all (a line longer than a chunk) join the seam.
+ * So no line is split or lost, and a last line without LF still counts.
+ * Pure: no I/O; the partitioner owns copies of early chunks' edges.
+ */
+#ifndef NGRAMCOUNT_PARTITION_H
+#define NGRAMCOUNT_PARTITION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cut {
+	size_t start, end;	/* partition: [start, end), whole lines */
+	size_t head;		/* bytes before the first LF (len if none) */
+	int has_nl;		/* the chunk holds at least one LF */
+};
+
+/* Where chunk buf[0, len) splits into head, partition and tail. */
+void partition_cut(const char *buf, size_t len, struct cut *c);
+
+/* Receives one seam line (no LF) that ends in chunk k. */
+typedef int (*seam_fn)(void *ctx, uint64_t k, const char *line, size_t len);
+
+struct frag;
+
+struct partitioner {
+	uint64_t next;			/* next chunk whose edges join the seam */
+	char *carry;			/* the open line's bytes so far; owned */
+	size_t len, cap;
+	struct frag *pending;		/* edges of chunks that came early, by index */
+};
+
+void partition_init(struct partitioner *p);
+void partition_fini(struct partitioner *p);
+
+/*
+ * Chunk k (cut as c) arrived. Emits, in order, every seam line now complete.
+ * Returns 0 or the first non-zero return of emit.
+ */
+int partition_join(struct partitioner *p, uint64_t k, const char *buf,
+		   size_t len, const struct cut *c, seam_fn emit, void *ctx);
+
+/*
+ * Every chunk has arrived: emit the file's last line if it has no LF (as
+ * chunk p->next). Returns 0 or emit's return.
+ */
+int partition_finish(struct partitioner *p, seam_fn emit, void *ctx);
+
+#endif

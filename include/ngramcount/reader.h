@@ -1,0 +1,116 @@
+/*
+ * reader.h - the read stage: file bytes -> slots of a bounded buffer pool.
+ *
+ * The buffer pool is one shared anonymous mapping made before fork(), so a
+ * worker maps a partition straight out of the slot the kernel read into:
+ * the bytes are never copied through a pipe. The pool is the backpressure:
+ * a read is only started with a free slot in hand.
+ *
+ * Reads go through one of two backends behind struct reader_ops, chosen
+ * once in reader_new(): io_uring (many reads in flight, one ring in the
+ * parent) or pread(2). A request owns its buffer until it completes; a
+ * short read is resubmitted for the rest, and a read that returns 0
+ * completes early (end of file).
+ */
+#ifndef NGRAMCOUNT_READER_H
+#define NGRAMCOUNT_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bufpool {
+	char *base;		/* nslots * size bytes, MAP_SHARED; owned */
+	size_t size;		/* bytes per slot */
+	unsigned nslots;
+	unsigned *free;		/* stack of free slot numbers; owned */
+	unsigned nfree;
+};
+
+/* Returns 0 or -errno. */
+int bufpool_init(struct bufpool *p, unsigned nslots, size_t size);
+void bufpool_fini(struct bufpool *p);
+/* A free slot number, or -1 when none is free. */
+int bufpool_get(struct bufpool *p);
+void bufpool_put(struct bufpool *p, unsigned slot);
+static inline char *bufpool_ptr(const struct bufpool *p, unsigned slot)
+{
+	return p->base + (size_t)slot * p->size;
+}
+
+struct read_req {
+	int fd;
+	char *buf;
+	uint64_t off;		/* file offset of buf[0] */
+	size_t len;		/* bytes wanted */
+	size_t got;		/* bytes read so far; final when complete */
+	int res;		/* once complete: 0 or -errno */
+	struct read_req *next;	/* backend's completion list */
+};
+
+enum io_mode { IO_URING, IO_SYNC };
+
+struct reader_stats {
+	uint64_t reads;		/* read requests completed */
+	uint64_t sqes;		/* io_uring submission entries queued */
+	uint64_t submits;	/* io_uring_submit() calls that queued entries */
+};
+
+struct reader;
+
+struct reader_ops {
+	const char *name;
+	/* Queue a read; the uring backend starts it at the next flush. */
+	int (*submit)(struct reader *r, struct read_req *q);
+	int (*flush)(struct reader *r);
+	/* Move up to max completed requests to out; never blocks. */
+	unsigned (*reap)(struct reader *r, struct read_req **out, unsigned max);
+	void (*free)(struct reader *r);
+};
+
+struct reader {
+	const struct reader_ops *ops;
+	unsigned inflight;		/* submitted, not yet reaped */
+	int event_fd;			/* readable when completions wait; -1: none */
+	struct reader_stats st;
+};
+
+/*
+ * A reader of the wanted mode with up to qd reads in flight. When io_uring
+ * is refused by the kernel (seccomp, io_uring_disabled, old kernel), the
+ * sync backend is returned and *fell_back is set to the -errno seen.
+ * Returns 0 or -errno.
+ */
+int reader_new(struct reader **out, enum io_mode mode, unsigned qd, int *fell_back);
+
+static inline int reader_submit(struct reader *r, struct read_req *q)
+{
+	int err = r->ops->submit(r, q);
+	if (!err)
+		r->inflight++;
+	return err;
+}
+
+static inline int reader_flush(struct reader *r)
+{
+	return r->ops->flush(r);
+}
+
+static inline unsigned reader_reap(struct reader *r, struct read_req **out, unsigned max)
+{
+	unsigned n = r->ops->reap(r, out, max);
+	r->inflight -= n;
+	r->st.reads += n;
+	return n;
+}
+
+static inline void reader_free(struct reader *r)
+{
+	if (r)
+		r->ops->free(r);
+}
+
+/* Backends; reader_new() picks one. */
+int reader_uring_new(struct reader **out, unsigned qd);
+int reader_sync_new(struct reader **out);
+
+#endif

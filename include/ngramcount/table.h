@@ -1,0 +1,64 @@
+/*
+ * table.h - the map stage's hash table: ngram key -> 64-bit total.
+ *
+ * A table owns its keys and entries (one arena); a struct ngram pointer
+ * stays valid until table_reset() or table_fini(). The table is uthash
+ * underneath, but no other module sees uthash.
+ */
+#ifndef NGRAMCOUNT_TABLE_H
+#define NGRAMCOUNT_TABLE_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ngramcount/arena.h"
+
+struct ngram {
+	uint64_t count;		/* running total */
+	uint32_t len;		/* key bytes, no terminator */
+	char key[];		/* not NUL-terminated */
+};
+
+struct table_entry;
+
+struct table {
+	struct table_entry *head;	/* uthash head; NULL when empty */
+	struct arena arena;		/* owns every entry and key */
+	size_t count;			/* distinct keys */
+};
+
+void table_init(struct table *t);
+void table_fini(struct table *t);
+/* Forget every key, keeping memory for reuse. */
+void table_reset(struct table *t);
+
+/* The entry for key, added with count 0 if absent. Never NULL. */
+struct ngram *table_upsert(struct table *t, const char *key, size_t len);
+
+/*
+ * Add n to the total of key. Returns 0, or -EOVERFLOW when the total would
+ * pass 2^64-1 (the total is then left unchanged).
+ */
+int table_add(struct table *t, const char *key, size_t len, uint64_t n);
+
+/* Add n to an entry's total, with the same overflow rule. */
+static inline int ngram_add(struct ngram *g, uint64_t n)
+{
+	return __builtin_add_overflow(g->count, n, &g->count) ? -EOVERFLOW : 0;
+}
+
+/* Visit every entry in an unspecified order; stops at a non-zero return. */
+int table_foreach(const struct table *t,
+		  int (*fn)(const struct ngram *g, void *ctx), void *ctx);
+
+/*
+ * A new array of the table's entries, most frequent first, ties in byte
+ * order of the key. The caller frees the array (not the entries).
+ */
+const struct ngram **table_sorted(const struct table *t);
+
+/* Bytes the table holds (arena and buckets), for --stats. */
+size_t table_bytes(const struct table *t);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * util.h - small helpers shared by every stage: allocation that dies on
+ * out-of-memory, whole-buffer read/write on descriptors, a monotonic clock.
+ */
+#ifndef NGRAMCOUNT_UTIL_H
+#define NGRAMCOUNT_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit statuses; only main.c turns outcomes into these. */
+#define NGC_EXIT_OK	0
+#define NGC_EXIT_FAIL	1	/* bad input, I/O error, worker failure */
+#define NGC_EXIT_USAGE	2	/* bad command line */
+
+/*
+ * Allocation wrappers: never return NULL. On failure they print which
+ * process (parent or worker pid) ran out and how much it asked for, then
+ * _exit(NGC_EXIT_FAIL); a worker's death is then reported by the parent.
+ */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* Seconds on CLOCK_MONOTONIC. */
+double now_sec(void);
+
+/*
+ * Read exactly len bytes. Returns 0, -errno, or -EPIPE when the descriptor
+ * reaches end of file first (a peer that died).
+ */
+int read_full(int fd, void *buf, size_t len);
+
+/* Write exactly len bytes, retrying on EINTR. Returns 0 or -errno. */
+int write_full(int fd, const void *buf, size_t len);
+
+/* Human-readable byte count ("12.3 MiB") into buf; returns buf. */
+char *fmt_bytes(char *buf, size_t size, double bytes);
+
+#endif

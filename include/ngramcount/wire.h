@@ -1,0 +1,73 @@
+/*
+ * wire.h - what travels on the pipes between the parent and its workers.
+ * Pure: encoding and decoding only, no I/O.
+ *
+ * Parent -> worker: struct msg, fixed size. Partition bytes never travel:
+ * a message names a slot of the shared buffer pool (mapped before fork)
+ * and a range in it.
+ * Worker -> parent: struct reply, fixed size, then reply.payload_len bytes:
+ * for MSG_RESULT an encoded table, for an error its detail text.
+ * Both structs are smaller than PIPE_BUF, so each write is atomic.
+ */
+#ifndef NGRAMCOUNT_WIRE_H
+#define NGRAMCOUNT_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ngramcount/table.h"
+
+enum msg_type {
+	MSG_PLAIN = 1,	/* map lines buf[off, off+len); reply MSG_RESULT */
+	MSG_GZ_BEGIN,	/* start inflating a gzip stream for task */
+	MSG_GZ_DATA,	/* next compressed bytes; reply MSG_RELEASE */
+	MSG_GZ_END,	/* end of the stream; reply MSG_RESULT */
+	MSG_QUIT,	/* exit */
+	MSG_RELEASE,	/* worker is done with buffer slot buf */
+	MSG_RESULT,	/* task done: stats, then the table or error detail */
+};
+
+struct msg {
+	uint32_t type;		/* enum msg_type */
+	uint32_t buf;		/* buffer slot */
+	uint64_t task;		/* parent's task id */
+	uint64_t off, len;	/* byte range in the slot */
+};
+
+struct reply {
+	uint32_t type;		/* MSG_RELEASE or MSG_RESULT */
+	uint32_t buf;		/* MSG_RELEASE: the slot */
+	uint64_t task;
+	int32_t err;		/* 0, or -errno / a wire_error */
+	int32_t first_bad_why;	/* parse_error of the first bad line */
+	uint64_t lines, bad, first_bad;	/* as struct map_stats */
+	uint64_t inflated;	/* gzip: bytes after inflate */
+	uint64_t err_off;	/* gzip error: offset in the compressed stream */
+	uint64_t payload_len;	/* bytes that follow */
+};
+
+/* Errors a worker reports beside -errno ones. */
+enum wire_error {
+	WIRE_EGZ_CORRUPT = -1000,	/* invalid deflate data or header */
+	WIRE_EGZ_TRUNCATED = -1001,	/* stream ends before its trailer */
+	WIRE_EGZ_TRAILING = -1002,	/* non-gzip bytes after the last member */
+};
+
+/* A growable byte buffer; the owner frees p. */
+struct wbuf {
+	char *p;
+	size_t len, cap;
+};
+
+/* Append every entry of t as varint(len) key varint(count). */
+void wire_put_table(struct wbuf *b, const struct table *t);
+
+/*
+ * Decode entries from [p, p+n), calling fn for each. Returns 0, fn's
+ * non-zero return, or -EBADMSG for a malformed encoding.
+ */
+int wire_get_table(const char *p, size_t n,
+		   int (*fn)(void *ctx, const char *key, size_t len, uint64_t count),
+		   void *ctx);
+
+#endif

@@ -1,0 +1,188 @@
+/*
+ * cli.c - command-line parsing with getopt_long. Everything the run needs
+ * ends up in struct config; nothing here touches files.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ngramcount/cli.h"
+
+#define NGC_VERSION		"0.1.0"
+#define NGC_DEFAULT_QD		32
+#define NGC_DEFAULT_PARTITION	(2u << 20)
+#define NGC_MAX_WORKERS		256
+#define NGC_MAX_QD		4096
+#define NGC_MIN_PARTITION	16
+#define NGC_MAX_PARTITION	(1ul << 30)
+
+static const char usage[] =
+"usage: ngramcount [options] FILE|DIR...\n"
+"\n"
+"Count ngram totals across Google Books Ngram files (v2, 2012: ngram TAB\n"
+"year TAB match_count TAB volume_count), plain or gzip (detected by content).\n"
+"Prints 'ngram TAB total', most frequent first, ties in byte order.\n"
+"A directory stands for its regular files, sorted by name.\n"
+"\n"
+"  -o, --output FILE        write to FILE (atomically: temp file + rename)\n"
+"  -j, --workers N          map in N worker processes (default: online CPUs);\n"
+"                           0 maps in the parent (the sequential baseline)\n"
+"      --io uring|sync      read with io_uring (default) or pread(2)\n"
+"      --queue-depth N      reads in flight with io_uring (default 32)\n"
+"      --partition-size SZ  bytes per read and partition, K/M/G suffixes\n"
+"                           (default 2M)\n"
+"      --progress           show the progress bar even if stderr is no tty\n"
+"      --no-progress        never show the progress bar\n"
+"      --stats              print a summary on stderr at the end\n"
+"      --strict             a malformed line is an error, not skipped\n"
+"  -h, --help               this help\n"
+"  -V, --version            print the version\n"
+"\n"
+"Exit status: 0 success, 1 bad input or run failure (no output written),\n"
+"2 bad command line.\n";
+
+static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int bad(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "ngramcount: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\nTry 'ngramcount --help' for more information.\n");
+	va_end(ap);
+	return CLI_USAGE;
+}
+
+static int parse_uint(const char *s, unsigned long long max, unsigned long long *v)
+{
+	char *end;
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return -1;
+	*v = strtoull(s, &end, 10);
+	if (errno || *end || *v > max)
+		return -1;
+	return 0;
+}
+
+static int parse_size(const char *s, unsigned long long *v)
+{
+	char *end;
+	unsigned shift = 0;
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return -1;
+	*v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	}
+	if (*end == 'i' && shift)
+		end++;
+	if (*end == 'B' || (*end == 'b' && !end[1]))
+		end++;
+	if (*end || *v > (ULLONG_MAX >> shift))
+		return -1;
+	*v <<= shift;
+	return 0;
+}
+
+enum cli_result cli_parse(int argc, char **argv, struct config *c)
+{
+	enum { OPT_IO = 256, OPT_QD, OPT_PART, OPT_PROGRESS, OPT_NO_PROGRESS,
+	       OPT_STATS, OPT_STRICT };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "workers", required_argument, NULL, 'j' },
+		{ "io", required_argument, NULL, OPT_IO },
+		{ "queue-depth", required_argument, NULL, OPT_QD },
+		{ "partition-size", required_argument, NULL, OPT_PART },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long long v;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int opt;
+
+	*c = (struct config){
+		.workers = cpus > 0 ? (unsigned)cpus : 1,
+		.queue_depth = NGC_DEFAULT_QD,
+		.partition_size = NGC_DEFAULT_PARTITION,
+		.io = IO_URING,
+		.progress = -1,
+	};
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":o:j:hV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			c->output = optarg;
+			break;
+		case 'j':
+			if (parse_uint(optarg, NGC_MAX_WORKERS, &v))
+				return bad("-j wants a number of workers from 0 to 256, not '%s'", optarg);
+			c->workers = (unsigned)v;
+			break;
+		case OPT_IO:
+			if (!strcmp(optarg, "uring"))
+				c->io = IO_URING;
+			else if (!strcmp(optarg, "sync"))
+				c->io = IO_SYNC;
+			else
+				return bad("--io wants 'uring' or 'sync', not '%s'", optarg);
+			break;
+		case OPT_QD:
+			if (parse_uint(optarg, NGC_MAX_QD, &v) || v == 0)
+				return bad("--queue-depth wants a number from 1 to 4096, not '%s'", optarg);
+			c->queue_depth = (unsigned)v;
+			break;
+		case OPT_PART:
+			if (parse_size(optarg, &v) || v < NGC_MIN_PARTITION || v > NGC_MAX_PARTITION)
+				return bad("--partition-size wants a size from 16 bytes to 1G, not '%s'", optarg);
+			c->partition_size = (size_t)v;
+			break;
+		case OPT_PROGRESS:
+			c->progress = 1;
+			break;
+		case OPT_NO_PROGRESS:
+			c->progress = 0;
+			break;
+		case OPT_STATS:
+			c->stats = 1;
+			break;
+		case OPT_STRICT:
+			c->strict = 1;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return CLI_DONE;
+		case 'V':
+			puts("ngramcount " NGC_VERSION);
+			return CLI_DONE;
+		case ':':
+			return bad("option '%s' needs an argument", argv[optind - 1]);
+		default:
+			return bad("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	c->inputs = argv + optind;
+	c->ninputs = argc - optind;
+	if (c->ninputs == 0)
+		return bad("no input files");
+	if (c->progress < 0)
+		c->progress = isatty(STDERR_FILENO);
+	return CLI_RUN;
+}

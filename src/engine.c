@@ -1,0 +1,758 @@
+/*
+ * engine.c - the scheduler of one run. Single-threaded, in the parent.
+ *
+ * Each turn of the loop: hand work to idle workers, start reads into free
+ * pool slots, take completed reads, then poll the ring's eventfd and the
+ * workers' pipes. What stays true:
+ *  - every pool slot is free, or held by exactly one chunk (in flight,
+ *    waiting for a worker, or being mapped);
+ *  - a gzip file's chunks reach its one worker in file order;
+ *  - an assigned gzip file may hold NGC_GZ_HOLD slots, and that many are
+ *    kept back from plain files for each worker, so a worker inflating a
+ *    stream can always get its next chunk (no deadlock on the pool);
+ *  - the parent never blocks writing a pipe: a worker has at most
+ *    NGC_GZ_HOLD + 2 messages queued, far below the pipe's capacity.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ngramcount/engine.h"
+#include "ngramcount/gz.h"
+#include "ngramcount/map.h"
+#include "ngramcount/parse.h"
+#include "ngramcount/partition.h"
+#include "ngramcount/pool.h"
+#include "ngramcount/progress.h"
+#include "ngramcount/reader.h"
+#include "ngramcount/reduce.h"
+#include "ngramcount/util.h"
+#include "ngramcount/wire.h"
+#include "ngramcount/worker.h"
+
+#define NGC_GZ_HOLD		4	/* slots one gzip stream may hold */
+#define NGC_PLAIN_ACTIVE	4	/* plain files read at the same time */
+#define NGC_REAP_BATCH		64
+#define NGC_POLL_MS		100	/* also the progress redraw period */
+
+enum file_state { F_WAIT, F_ACTIVE, F_DONE };
+
+struct chunk;
+
+struct file {
+	char *path;			/* owned */
+	uint64_t size, nchunks;
+	uint64_t next_chunk;		/* next chunk to read */
+	uint64_t chunks_read;
+	int fd;				/* -1 unless reads remain */
+	int gzip;
+	enum file_state state;
+	unsigned held;			/* pool slots holding this file's bytes */
+	/* plain files */
+	struct partitioner part;
+	uint64_t *lines;		/* per chunk: its seam line + partition lines */
+	/* gzip files */
+	unsigned worker;		/* assigned worker; nw means the parent */
+	uint64_t next_deliver;		/* next chunk the worker gets */
+	struct chunk *early;		/* read, waiting for earlier chunks */
+	/* the first malformed line: chunk bad_k, line bad_i of that chunk */
+	uint64_t bad, bad_k, bad_i;
+	int bad_why;
+};
+
+struct chunk {
+	struct read_req req;		/* must be first: the reader hands it back */
+	struct file *f;
+	uint64_t k;			/* chunk number in its file */
+	unsigned slot;
+	size_t part_off, part_len;	/* its partition */
+	struct chunk *next;		/* ready queue or f->early */
+};
+
+struct wstate {
+	struct chunk *plain;		/* partition being mapped */
+	struct file *gz;		/* gzip stream being inflated */
+};
+
+struct engine {
+	const struct config *c;
+	struct run_stats *st;
+	struct file *files;
+	unsigned nfiles;
+	unsigned *gz_order, ngz, next_gz;	/* gzip files, in assignment order */
+	unsigned *plain_order, nplain, next_plain;
+	struct file *active[NGC_PLAIN_ACTIVE];	/* plain files being read */
+	unsigned rr;				/* round-robin among active files */
+
+	struct bufpool pool;
+	struct chunk *chunks;		/* one per slot */
+	unsigned plain_held, plain_cap;
+	struct chunk *ready, **ready_tail;	/* partitions for workers */
+
+	struct reader *rd;
+	struct pool workers;
+	unsigned nw;
+	struct wstate *ws;		/* [nw + 1]: [nw] is the parent */
+	struct wbuf payload;
+	struct pollfd *pfd;		/* [nw + 1] */
+
+	struct table *t;		/* the final table; not owned */
+	struct mapper pm;		/* the parent's: seams, -j 0 partitions */
+	struct mapper gm;		/* the parent's gzip stream (-j 0) */
+	struct gz gz;
+
+	uint64_t done_bytes;
+	struct progress prog;
+	char *err;
+	size_t errsize;
+	int failed;
+};
+
+static int fail(struct engine *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(struct engine *e, const char *fmt, ...)
+{
+	va_list ap;
+	if (e->failed)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(e->err, e->errsize, fmt, ap);
+	va_end(ap);
+	e->failed = 1;
+	return -1;
+}
+
+static int fail_overflow(struct engine *e, const char *key, size_t len)
+{
+	return fail(e, "the total of ngram '%.*s' passes 2^64-1", (int)(len > 200 ? 200 : len), key);
+}
+
+/* Inputs */
+
+static int add_file(struct engine *e, const char *path)
+{
+	unsigned char magic[2];
+	struct stat sb;
+	struct file *f;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return fail(e, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &sb) < 0 || (n = pread(fd, magic, 2, 0)) < 0) {
+		int err = errno;
+		close(fd);
+		return fail(e, "%s: %s", path, strerror(err));
+	}
+	close(fd);
+	if (!S_ISREG(sb.st_mode))
+		return fail(e, "%s: not a regular file", path);
+	e->files = xrealloc(e->files, (e->nfiles + 1) * sizeof(*e->files));
+	f = &e->files[e->nfiles++];
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	f->fd = -1;
+	f->size = (uint64_t)sb.st_size;
+	f->nchunks = (f->size + e->c->partition_size - 1) / e->c->partition_size;
+	f->gzip = gz_magic(magic, (size_t)n);
+	f->bad_k = f->bad_i = UINT64_MAX;
+	e->st->bytes_total += f->size;
+	return 0;
+}
+
+static int add_dir(struct engine *e, const char *dir)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort), r = 0;
+
+	if (n < 0)
+		return fail(e, "%s: %s", dir, strerror(errno));
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		char *path;
+		struct stat sb;
+		if (!r && name[0] != '.') {
+			path = xmalloc(strlen(dir) + strlen(name) + 2);
+			sprintf(path, "%s/%s", dir, name);
+			/* Only regular files: subfolders are not descended into. */
+			if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+				r = add_file(e, path);
+			free(path);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return r;
+}
+
+static int list_inputs(struct engine *e)
+{
+	for (int i = 0; i < e->c->ninputs; i++) {
+		const char *path = e->c->inputs[i];
+		struct stat sb;
+		int r;
+		if (stat(path, &sb) < 0)
+			return fail(e, "%s: %s", path, strerror(errno));
+		r = S_ISDIR(sb.st_mode) ? add_dir(e, path) : add_file(e, path);
+		if (r)
+			return r;
+	}
+	e->gz_order = xmalloc((e->nfiles + 1) * sizeof(unsigned));
+	e->plain_order = xmalloc((e->nfiles + 1) * sizeof(unsigned));
+	for (unsigned i = 0; i < e->nfiles; i++) {
+		struct file *f = &e->files[i];
+		if (f->gzip) {
+			e->gz_order[e->ngz++] = i;
+		} else {
+			e->plain_order[e->nplain++] = i;
+			partition_init(&f->part);
+			f->lines = xcalloc(f->nchunks + 1, sizeof(*f->lines));
+		}
+	}
+	e->st->files = e->nfiles;
+	return 0;
+}
+
+static int open_file(struct engine *e, struct file *f)
+{
+	f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (f->fd < 0)
+		return fail(e, "%s: %s", f->path, strerror(errno));
+	f->state = F_ACTIVE;
+	return 0;
+}
+
+/* Malformed lines and the parent's own mapping */
+
+static void note_bad(struct file *f, uint64_t bad, uint64_t k, uint64_t i, int why)
+{
+	if (!bad)
+		return;
+	f->bad += bad;
+	if (k < f->bad_k || (k == f->bad_k && i < f->bad_i)) {
+		f->bad_k = k;
+		f->bad_i = i;
+		f->bad_why = why;
+	}
+}
+
+static int seam_line(void *ctx, uint64_t k, const char *line, size_t len)
+{
+	struct engine *e = ((void **)ctx)[0];
+	struct file *f = ((void **)ctx)[1];
+	struct mapper *m = &e->pm;
+
+	memset(&m->st, 0, sizeof(m->st));
+	if (map_line(m, line, len))
+		return fail_overflow(e, m->overflow->key, m->overflow->len);
+	f->lines[k]++;
+	e->st->lines++;
+	note_bad(f, m->st.bad, k, 1, m->st.first_bad_why);
+	return 0;
+}
+
+/* Pool slots */
+
+static void release(struct engine *e, struct chunk *ch)
+{
+	struct file *f = ch->f;
+	f->held--;
+	if (!f->gzip)
+		e->plain_held--;
+	e->done_bytes += ch->req.got;
+	bufpool_put(&e->pool, ch->slot);
+}
+
+/* Partitions in the parent (-j 0) */
+
+static int map_inline(struct engine *e, struct chunk *ch)
+{
+	struct mapper *m = &e->pm;
+	const char *p = bufpool_ptr(&e->pool, ch->slot) + ch->part_off;
+
+	memset(&m->st, 0, sizeof(m->st));
+	if (map_lines(m, p, ch->part_len))
+		return fail_overflow(e, m->overflow->key, m->overflow->len);
+	ch->f->lines[ch->k] += m->st.lines;
+	e->st->lines += m->st.lines;
+	note_bad(ch->f, m->st.bad, ch->k, 1 + m->st.first_bad, m->st.first_bad_why);
+	e->st->partitions[e->nw]++;
+	release(e, ch);
+	return 0;
+}
+
+static int feed_mapper(void *ctx, const char *buf, size_t len)
+{
+	return map_feed(ctx, buf, len);
+}
+
+static int gz_error(struct engine *e, struct file *f, int err, uint64_t off,
+		    const char *detail, size_t len)
+{
+	switch (err) {
+	case WIRE_EGZ_CORRUPT:
+		return fail(e, "%s: corrupt gzip data near byte %llu", f->path,
+			    (unsigned long long)off);
+	case WIRE_EGZ_TRUNCATED:
+		return fail(e, "%s: truncated gzip stream (ends at byte %llu)",
+			    f->path, (unsigned long long)off);
+	case WIRE_EGZ_TRAILING:
+		return fail(e, "%s: trailing garbage after gzip data at byte %llu",
+			    f->path, (unsigned long long)off);
+	case -EOVERFLOW:
+		return fail_overflow(e, detail, len);
+	default:
+		return fail(e, "%s: %s", f->path, strerror(-err));
+	}
+}
+
+/* The parent's gzip stream (-j 0): chunk data, then the end. */
+static int gz_inline(struct engine *e, struct file *f, struct chunk *ch)
+{
+	struct mapper *m = &e->gm;
+	int err;
+
+	if (ch) {
+		err = gz_feed(&e->gz, bufpool_ptr(&e->pool, ch->slot), ch->req.got,
+			      feed_mapper, m);
+		release(e, ch);
+	} else if (!(err = gz_finish(&e->gz))) {
+		err = map_flush(m);
+	}
+	if (err)
+		return gz_error(e, f, err, e->gz.err_off,
+				m->overflow ? m->overflow->key : NULL,
+				m->overflow ? m->overflow->len : 0);
+	if (ch)
+		return 0;
+	e->st->lines += m->st.lines;
+	e->st->bytes_inflated += e->gz.out_total;
+	note_bad(f, m->st.bad, 0, m->st.first_bad, m->st.first_bad_why);
+	e->st->partitions[e->nw]++;
+	gz_fini(&e->gz);
+	f->state = F_DONE;
+	e->ws[e->nw].gz = NULL;
+	return 0;
+}
+
+/* Send f's chunks that are next in file order to its worker. */
+static int deliver_gz(struct engine *e, struct file *f)
+{
+	while (f->early && f->early->k == f->next_deliver) {
+		struct chunk *ch = f->early;
+		f->early = ch->next;
+		f->next_deliver++;
+		if (f->worker == e->nw) {
+			if (gz_inline(e, f, ch))
+				return -1;
+		} else {
+			struct msg m = { .type = MSG_GZ_DATA, .buf = ch->slot,
+					 .task = (uint64_t)(f - e->files), .len = ch->req.got };
+			if (pool_send(&e->workers, f->worker, &m))
+				return fail(e, "worker %u: %s", f->worker, strerror(errno));
+		}
+	}
+	if (f->next_deliver == f->nchunks && f->state == F_ACTIVE && f->fd < 0) {
+		f->next_deliver++;	/* the end is sent once */
+		if (f->worker == e->nw)
+			return gz_inline(e, f, NULL);
+		struct msg m = { .type = MSG_GZ_END, .task = (uint64_t)(f - e->files) };
+		if (pool_send(&e->workers, f->worker, &m))
+			return fail(e, "worker %u: %s", f->worker, strerror(errno));
+	}
+	return 0;
+}
+
+/* Completed reads */
+
+static int plain_chunk(struct engine *e, struct chunk *ch)
+{
+	struct file *f = ch->f;
+	const char *buf = bufpool_ptr(&e->pool, ch->slot);
+	void *ctx[2] = { e, f };
+	struct cut cut;
+
+	partition_cut(buf, ch->req.got, &cut);
+	if (partition_join(&f->part, ch->k, buf, ch->req.got, &cut, seam_line, ctx))
+		return -1;
+	if (f->part.next == f->nchunks) {
+		if (partition_finish(&f->part, seam_line, ctx))
+			return -1;
+		f->state = F_DONE;
+	}
+	if (cut.end == cut.start) {
+		release(e, ch);
+		return 0;
+	}
+	ch->part_off = cut.start;
+	ch->part_len = cut.end - cut.start;
+	ch->next = NULL;
+	*e->ready_tail = ch;
+	e->ready_tail = &ch->next;
+	return 0;
+}
+
+static int read_done(struct engine *e, struct chunk *ch)
+{
+	struct file *f = ch->f;
+
+	if (ch->req.res < 0)
+		return fail(e, "%s: read error at byte %llu: %s", f->path,
+			    (unsigned long long)(ch->req.off + ch->req.got),
+			    strerror(-ch->req.res));
+	e->st->bytes_read += ch->req.got;
+	if (++f->chunks_read == f->nchunks) {
+		close(f->fd);
+		f->fd = -1;
+	}
+	if (!f->gzip)
+		return plain_chunk(e, ch);
+	struct chunk **pp = &f->early;
+	while (*pp && (*pp)->k < ch->k)
+		pp = &(*pp)->next;
+	ch->next = *pp;
+	*pp = ch;
+	return deliver_gz(e, f);
+}
+
+/* Starting reads */
+
+static struct file *next_plain_file(struct engine *e)
+{
+	for (unsigned n = 0; n < NGC_PLAIN_ACTIVE; n++) {
+		unsigned i = (e->rr + n) % NGC_PLAIN_ACTIVE;
+		struct file *f = e->active[i];
+		if (f && f->next_chunk == f->nchunks)
+			f = e->active[i] = NULL;
+		while (!f && e->next_plain < e->nplain) {
+			f = &e->files[e->plain_order[e->next_plain++]];
+			if (f->nchunks == 0) {
+				f->state = F_DONE;	/* empty: nothing to read */
+				f = NULL;
+			} else if (open_file(e, f)) {
+				return NULL;
+			}
+			e->active[i] = f;
+		}
+		if (f) {
+			e->rr = i + 1;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+static struct file *next_read(struct engine *e)
+{
+	for (unsigned i = 0; i <= e->nw; i++) {
+		struct file *f = e->ws[i].gz;
+		if (f && f->next_chunk < f->nchunks && f->held < NGC_GZ_HOLD)
+			return f;
+	}
+	return e->plain_held < e->plain_cap ? next_plain_file(e) : NULL;
+}
+
+static int start_reads(struct engine *e)
+{
+	int started = 0;
+	while (e->rd->inflight < e->c->queue_depth && e->pool.nfree) {
+		struct file *f = next_read(e);
+		if (!f)
+			break;
+		struct chunk *ch = &e->chunks[bufpool_get(&e->pool)];
+		uint64_t off = f->next_chunk * e->pool.size;
+		ch->f = f;
+		ch->k = f->next_chunk++;
+		ch->req = (struct read_req){
+			.fd = f->fd,
+			.buf = bufpool_ptr(&e->pool, ch->slot),
+			.off = off,
+			.len = f->size - off < e->pool.size ? f->size - off : e->pool.size,
+		};
+		f->held++;
+		if (!f->gzip)
+			e->plain_held++;
+		int err = reader_submit(e->rd, &ch->req);
+		if (err)
+			return fail(e, "%s: cannot start read: %s", f->path, strerror(-err));
+		started++;
+	}
+	int err = reader_flush(e->rd);
+	if (err)
+		return fail(e, "io_uring submit: %s", strerror(-err));
+	return started;
+}
+
+/* Handing out work */
+
+static int assign_gz(struct engine *e, unsigned w)
+{
+	struct file *f = &e->files[e->gz_order[e->next_gz++]];
+
+	if (open_file(e, f))
+		return -1;
+	f->worker = w;
+	e->ws[w].gz = f;
+	if (w == e->nw) {
+		mapper_reset(&e->gm);
+		if (gz_init(&e->gz))
+			return fail(e, "%s: cannot start zlib", f->path);
+		return 0;
+	}
+	struct msg m = { .type = MSG_GZ_BEGIN, .task = (uint64_t)(f - e->files) };
+	if (pool_send(&e->workers, w, &m))
+		return fail(e, "worker %u: %s", w, strerror(errno));
+	return 0;
+}
+
+static struct chunk *pop_ready(struct engine *e)
+{
+	struct chunk *ch = e->ready;
+	if (ch && !(e->ready = ch->next))
+		e->ready_tail = &e->ready;
+	return ch;
+}
+
+static int dispatch(struct engine *e)
+{
+	int n = 0;
+	struct chunk *ch;
+
+	if (e->nw == 0) {
+		while ((ch = pop_ready(e)) && ++n)
+			if (map_inline(e, ch))
+				return -1;
+		if (!e->ws[0].gz && e->next_gz < e->ngz && ++n)
+			return assign_gz(e, 0) ? -1 : n;
+		return n;
+	}
+	for (unsigned w = 0; w < e->nw; w++) {
+		if (e->ws[w].plain || e->ws[w].gz)
+			continue;
+		/* Whole gzip files first: the longest jobs start earliest. */
+		if (e->next_gz < e->ngz) {
+			if (assign_gz(e, w))
+				return -1;
+		} else if ((ch = pop_ready(e))) {
+			struct msg m = { .type = MSG_PLAIN, .buf = ch->slot, .task = ch->slot,
+					 .off = ch->part_off, .len = ch->part_len };
+			e->ws[w].plain = ch;
+			if (pool_send(&e->workers, w, &m))
+				return fail(e, "worker %u: %s", w, strerror(errno));
+		} else {
+			break;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* Worker replies */
+
+static int worker_gone(struct engine *e, unsigned w, int err)
+{
+	char why[128];
+	long pid = (long)e->workers.w[w].pid;
+	if (err != -EPIPE)
+		return fail(e, "worker %u: %s", w, strerror(-err));
+	pool_describe_exit(&e->workers, w, why, sizeof(why));
+	return fail(e, "worker %u (pid %ld) %s", w, pid, why);
+}
+
+static int reply(struct engine *e, unsigned w)
+{
+	struct wstate *ws = &e->ws[w];
+	const struct ngram *over;
+	struct reply r;
+	struct file *f;
+	int err = pool_recv(&e->workers, w, &r, &e->payload);
+
+	if (err)
+		return worker_gone(e, w, err);
+	if (r.type == MSG_RELEASE) {
+		if (r.buf >= e->pool.nslots)
+			return fail(e, "worker %u: bad message", w);
+		release(e, &e->chunks[r.buf]);
+		return 0;
+	}
+	if (r.type != MSG_RESULT || (!ws->plain && !ws->gz))
+		return fail(e, "worker %u: unexpected message %u", w, r.type);
+	f = ws->plain ? ws->plain->f : ws->gz;
+	if (r.err)
+		return gz_error(e, f, r.err, r.err_off, e->payload.p, e->payload.len);
+	err = reduce_merge(e->t, e->payload.p, e->payload.len, &over);
+	if (err == -EOVERFLOW)
+		return fail_overflow(e, over->key, over->len);
+	if (err)
+		return fail(e, "worker %u: malformed result", w);
+	e->st->lines += r.lines;
+	e->st->partitions[w]++;
+	if (ws->plain) {
+		struct chunk *ch = ws->plain;
+		f->lines[ch->k] += r.lines;
+		note_bad(f, r.bad, ch->k, 1 + r.first_bad, r.first_bad_why);
+		ws->plain = NULL;
+		release(e, ch);
+	} else {
+		e->st->bytes_inflated += r.inflated;
+		note_bad(f, r.bad, 0, r.first_bad, r.first_bad_why);
+		f->state = F_DONE;
+		ws->gz = NULL;
+	}
+	return 0;
+}
+
+/* The loop */
+
+static int finished(struct engine *e)
+{
+	for (unsigned i = 0; i < e->nfiles; i++)
+		if (e->files[i].state != F_DONE)
+			return 0;
+	return e->pool.nfree == e->pool.nslots;
+}
+
+static int turn(struct engine *e)
+{
+	struct read_req *done[NGC_REAP_BATCH];
+	struct pollfd *pfd = e->pfd;
+	int progress, n;
+	unsigned nfd = 0;
+
+	if ((progress = dispatch(e)) < 0 || (n = start_reads(e)) < 0)
+		return -1;
+	progress += n;
+	while ((n = (int)reader_reap(e->rd, done, NGC_REAP_BATCH)) > 0) {
+		progress += n;
+		for (int i = 0; i < n; i++)
+			if (read_done(e, (struct chunk *)done[i]))
+				return -1;
+	}
+	if (finished(e))
+		return 0;
+	if (e->rd->event_fd >= 0 && e->rd->inflight)
+		pfd[nfd++] = (struct pollfd){ .fd = e->rd->event_fd, .events = POLLIN };
+	for (unsigned w = 0; w < e->nw; w++)
+		pfd[nfd++] = (struct pollfd){ .fd = e->workers.w[w].from, .events = POLLIN };
+	if (!nfd && !progress)
+		return fail(e, "internal error: the run stalled");
+	if (poll(pfd, nfd, progress ? 0 : NGC_POLL_MS) < 0 && errno != EINTR)
+		return fail(e, "poll: %s", strerror(errno));
+	for (unsigned i = 0; i < nfd; i++) {
+		if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) ||
+		    pfd[i].fd == e->rd->event_fd)
+			continue;
+		if (reply(e, i - (nfd - e->nw)))
+			return -1;
+	}
+	progress_update(&e->prog, e->done_bytes, e->st->bytes_total);
+	return 1;
+}
+
+static int setup(struct engine *e)
+{
+	const struct config *c = e->c;
+	unsigned lanes = e->nw ? e->nw : 1;
+	unsigned nslots = c->queue_depth + lanes * (NGC_GZ_HOLD + 1);
+	struct worker_env env = { .pool = &e->pool };
+	int err;
+
+	e->plain_cap = nslots - lanes * NGC_GZ_HOLD;
+	if ((err = bufpool_init(&e->pool, nslots, c->partition_size)))
+		return fail(e, "cannot map %u buffers of %zu bytes: %s", nslots,
+			    c->partition_size, strerror(-err));
+	e->chunks = xcalloc(nslots, sizeof(*e->chunks));
+	for (unsigned i = 0; i < nslots; i++)
+		e->chunks[i].slot = i;
+	/* Fork before the ring and the input files exist: workers hold neither. */
+	if (e->nw && (err = pool_start(&e->workers, e->nw, worker_main, &env)))
+		return fail(e, "cannot start workers: %s", strerror(-err));
+	reader_new(&e->rd, c->io, c->queue_depth, &e->st->io_fallback);
+	e->st->io = e->rd->ops->name;
+	return 0;
+}
+
+int engine_run(const struct config *c, struct table *t, struct run_stats *st,
+	       char *err, size_t errsize)
+{
+	struct engine e = {
+		.c = c, .st = st, .t = t, .err = err, .errsize = errsize,
+		.nw = c->workers,
+	};
+	double start = now_sec();
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	e.ready_tail = &e.ready;
+	e.ws = xcalloc(e.nw + 1, sizeof(*e.ws));
+	e.pfd = xcalloc(e.nw + 1, sizeof(*e.pfd));
+	st->workers = e.nw;
+	st->partitions = xcalloc(e.nw + 1, sizeof(*st->partitions));
+	mapper_init(&e.pm, t);
+	mapper_init(&e.gm, t);
+	progress_init(&e.prog, c->progress ? stderr : NULL);
+
+	if (!list_inputs(&e) && !setup(&e))
+		while ((r = turn(&e)) > 0)
+			;
+	progress_end(&e.prog);
+
+	if (e.workers.w) {
+		if (e.failed)
+			pool_kill(&e.workers);
+		else if (pool_stop(&e.workers))
+			fail(&e, "a worker did not exit cleanly");
+	}
+	reader_free(e.rd);
+	if (e.ws[e.nw].gz)
+		gz_fini(&e.gz);
+	bufpool_fini(&e.pool);
+	if (e.rd) {
+		st->sqes = e.rd->st.sqes;
+		st->submits = e.rd->st.submits;
+	}
+	for (unsigned i = 0; i < e.nfiles; i++) {
+		struct file *f = &e.files[i];
+		if (f->bad && !st->bad_path) {
+			uint64_t line = f->bad_i;
+			for (uint64_t k = 0; !f->gzip && k < f->bad_k; k++)
+				line += f->lines[k];
+			st->bad_path = xstrdup(f->path);
+			st->bad_line = line;
+			st->bad_why = f->bad_why;
+		}
+		st->bad += f->bad;
+		if (f->fd >= 0)
+			close(f->fd);
+		partition_fini(&f->part);
+		free(f->lines);
+		free(f->path);
+	}
+	free(e.files);
+	free(e.gz_order);
+	free(e.plain_order);
+	free(e.chunks);
+	free(e.ws);
+	free(e.pfd);
+	free(e.payload.p);
+	mapper_fini(&e.pm);
+	mapper_fini(&e.gm);
+	st->wall = now_sec() - start;
+	return e.failed ? -1 : 0;
+}
+
+void run_stats_fini(struct run_stats *st)
+{
+	free(st->bad_path);
+	free(st->partitions);
+	st->bad_path = NULL;
+	st->partitions = NULL;
+}

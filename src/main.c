@@ -1,0 +1,97 @@
+/*
+ * main.c - ngramcount: count ngram totals across Google Books Ngram files.
+ *
+ * Wires the stages together and is the only place that decides an exit
+ * status: parse the command line, run the engine, report warnings, write
+ * the output, print --stats.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ngramcount/cli.h"
+#include "ngramcount/engine.h"
+#include "ngramcount/output.h"
+#include "ngramcount/parse.h"
+#include "ngramcount/table.h"
+#include "ngramcount/util.h"
+
+static void print_stats(const struct run_stats *st, const struct table *t)
+{
+	char b[32];
+	double mb = st->wall > 0 ? (double)st->bytes_read / 1e6 / st->wall : 0;
+
+	fprintf(stderr, "ngramcount: stats\n");
+	fprintf(stderr, "  files            %u\n", st->files);
+	fprintf(stderr, "  bytes read       %llu (%s)\n", (unsigned long long)st->bytes_read,
+		fmt_bytes(b, sizeof(b), (double)st->bytes_read));
+	fprintf(stderr, "  bytes inflated   %llu (%s)\n", (unsigned long long)st->bytes_inflated,
+		fmt_bytes(b, sizeof(b), (double)st->bytes_inflated));
+	fprintf(stderr, "  lines            %llu\n", (unsigned long long)st->lines);
+	fprintf(stderr, "  malformed lines  %llu\n", (unsigned long long)st->bad);
+	fprintf(stderr, "  distinct ngrams  %zu\n", t->count);
+	fprintf(stderr, "  table memory     %s\n", fmt_bytes(b, sizeof(b), (double)table_bytes(t)));
+	fprintf(stderr, "  io               %s", st->io);
+	if (!strcmp(st->io, "io_uring"))
+		fprintf(stderr, " (%llu reads queued in %llu submits)",
+			(unsigned long long)st->sqes, (unsigned long long)st->submits);
+	fprintf(stderr, "\n  workers          %u\n", st->workers);
+	fprintf(stderr, "  partitions       ");
+	for (unsigned i = 0; i < st->workers; i++)
+		fprintf(stderr, "worker%u=%llu ", i, (unsigned long long)st->partitions[i]);
+	fprintf(stderr, "parent=%llu\n", (unsigned long long)st->partitions[st->workers]);
+	fprintf(stderr, "  wall time        %.3f s\n", st->wall);
+	fprintf(stderr, "  throughput       %.1f MB/s\n", mb);
+}
+
+int main(int argc, char **argv)
+{
+	struct config c;
+	struct run_stats st;
+	struct table t;
+	char err[1024];
+	int status = NGC_EXIT_OK;
+
+	switch (cli_parse(argc, argv, &c)) {
+	case CLI_DONE:
+		return NGC_EXIT_OK;
+	case CLI_USAGE:
+		return NGC_EXIT_USAGE;
+	case CLI_RUN:
+		break;
+	}
+	/* A dead worker must not kill us on write: we report it instead. */
+	signal(SIGPIPE, SIG_IGN);
+	table_init(&t);
+	if (engine_run(&c, &t, &st, err, sizeof(err))) {
+		fprintf(stderr, "ngramcount: %s\n", err);
+		status = NGC_EXIT_FAIL;
+		goto out;
+	}
+	if (st.io_fallback)
+		fprintf(stderr, "ngramcount: warning: io_uring unavailable (%s); read with pread instead\n",
+			strerror(-st.io_fallback));
+	if (st.bad) {
+		fprintf(stderr, "ngramcount: %s%llu malformed line%s %s; first at %s:%llu: %s\n",
+			c.strict ? "" : "warning: ", (unsigned long long)st.bad,
+			st.bad == 1 ? "" : "s", c.strict ? "(--strict)" : "skipped",
+			st.bad_path, (unsigned long long)st.bad_line, parse_strerror(st.bad_why));
+		if (c.strict) {
+			status = NGC_EXIT_FAIL;
+			goto out;
+		}
+	}
+	/* Output: a closed stdout (| head) ends us quietly, like any filter. */
+	signal(SIGPIPE, SIG_DFL);
+	int e = output_write(&t, c.output);
+	if (e) {
+		fprintf(stderr, "ngramcount: %s: %s\n", c.output ? c.output : "stdout", strerror(-e));
+		status = NGC_EXIT_FAIL;
+	}
+out:
+	if (c.stats)
+		print_stats(&st, &t);
+	run_stats_fini(&st);
+	table_fini(&t);
+	return status;
+}

@@ -1,0 +1,164 @@
+/*
+ * pool.c - fork/pipe/waitpid/kill for the map workers. No parsing here.
+ *
+ * The parent flushes stdio before fork() so no buffered output is written
+ * twice; a child leaves with _exit() so it never runs the parent's atexit
+ * handlers or flushes its stdio objects.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ngramcount/pool.h"
+#include "ngramcount/util.h"
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+int pool_start(struct pool *p, unsigned n, worker_fn fn, void *ctx)
+{
+	p->w = xcalloc(n, sizeof(*p->w));
+	p->n = 0;
+	fflush(NULL);
+	for (unsigned i = 0; i < n; i++) {
+		int down[2], up[2];
+		pid_t parent = getpid();
+
+		if (pipe2(down, O_CLOEXEC) < 0)
+			goto err;
+		if (pipe2(up, O_CLOEXEC) < 0) {
+			int e = errno;
+			close(down[0]);
+			close(down[1]);
+			errno = e;
+			goto err;
+		}
+		pid_t pid = fork();
+		if (pid < 0) {
+			int e = errno;
+			close(down[0]);
+			close(down[1]);
+			close(up[0]);
+			close(up[1]);
+			errno = e;
+			goto err;
+		}
+		if (pid == 0) {
+			/* The child keeps only its own two pipe ends. */
+			for (unsigned j = 0; j < i; j++) {
+				close(p->w[j].to);
+				close(p->w[j].from);
+			}
+			close(down[1]);
+			close(up[0]);
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() != parent)
+				_exit(NGC_EXIT_FAIL);
+			_exit(fn(down[0], up[1], ctx));
+		}
+		close(down[0]);
+		close(up[1]);
+		p->w[i] = (struct worker){ .pid = pid, .to = down[1], .from = up[0] };
+		p->n = i + 1;
+	}
+	return 0;
+err:;
+	int err = -errno;
+	pool_kill(p);
+	return err;
+}
+
+int pool_send(struct pool *p, unsigned i, const struct msg *m)
+{
+	return write_full(p->w[i].to, m, sizeof(*m));
+}
+
+int pool_recv(struct pool *p, unsigned i, struct reply *r, struct wbuf *payload)
+{
+	int err = read_full(p->w[i].from, r, sizeof(*r));
+	if (err)
+		return err;
+	payload->len = 0;
+	if (!r->payload_len)
+		return 0;
+	if (r->payload_len > payload->cap) {
+		payload->cap = r->payload_len;
+		payload->p = xrealloc(payload->p, payload->cap);
+	}
+	err = read_full(p->w[i].from, payload->p, r->payload_len);
+	if (!err)
+		payload->len = r->payload_len;
+	return err;
+}
+
+static int reap(struct worker *w)
+{
+	int status = 0;
+	while (w->pid > 0 && waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	w->pid = -status - 1;	/* remember how it ended, for describe */
+	return status;
+}
+
+void pool_describe_exit(struct pool *p, unsigned i, char *buf, size_t size)
+{
+	struct worker *w = &p->w[i];
+	int status;
+	if (w->pid > 0) {
+		close_fd(&w->to);
+		kill(w->pid, SIGKILL);
+		reap(w);
+	}
+	status = -(w->pid + 1);
+	if (WIFSIGNALED(status))
+		snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	else
+		snprintf(buf, size, "exited with status %d", WEXITSTATUS(status));
+}
+
+int pool_stop(struct pool *p)
+{
+	struct msg quit = { .type = MSG_QUIT };
+	int bad = 0;
+	for (unsigned i = 0; i < p->n; i++) {
+		(void)pool_send(p, i, &quit);
+		close_fd(&p->w[i].to);
+	}
+	for (unsigned i = 0; i < p->n; i++) {
+		int status = p->w[i].pid > 0 ? reap(&p->w[i]) : 0;
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			bad = 1;
+		close_fd(&p->w[i].from);
+	}
+	free(p->w);
+	p->w = NULL;
+	p->n = 0;
+	return bad ? -ECHILD : 0;
+}
+
+void pool_kill(struct pool *p)
+{
+	for (unsigned i = 0; i < p->n; i++)
+		if (p->w[i].pid > 0)
+			kill(p->w[i].pid, SIGKILL);
+	for (unsigned i = 0; i < p->n; i++) {
+		if (p->w[i].pid > 0)
+			reap(&p->w[i]);
+		close_fd(&p->w[i].to);
+		close_fd(&p->w[i].from);
+	}
+	free(p->w);
+	p->w = NULL;
+	p->n = 0;
+}

@@ -1,0 +1,108 @@
+/*
+ * table.c - ngram -> total, on uthash. The only file that includes uthash.h.
+ *
+ * Entries and their keys are carved from the table's arena, one allocation
+ * each (header, count, key bytes): no per-key malloc, and clearing a table
+ * is HASH_CLEAR (frees the buckets) plus an arena reset.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ngramcount/table.h"
+#include "ngramcount/util.h"
+
+#define uthash_malloc(sz) xmalloc(sz)
+#define uthash_free(ptr, sz) free(ptr)
+#include <uthash.h>
+
+struct table_entry {
+	UT_hash_handle hh;	/* key points at g.key */
+	struct ngram g;		/* must be last: the key follows it */
+};
+
+void table_init(struct table *t)
+{
+	t->head = NULL;
+	arena_init(&t->arena);
+	t->count = 0;
+}
+
+void table_reset(struct table *t)
+{
+	HASH_CLEAR(hh, t->head);
+	arena_reset(&t->arena);
+	t->count = 0;
+}
+
+void table_fini(struct table *t)
+{
+	HASH_CLEAR(hh, t->head);
+	arena_fini(&t->arena);
+	t->count = 0;
+}
+
+struct ngram *table_upsert(struct table *t, const char *key, size_t len)
+{
+	struct table_entry *e;
+	unsigned hash;
+
+	HASH_VALUE(key, len, hash);
+	HASH_FIND_BYHASHVALUE(hh, t->head, key, len, hash, e);
+	if (e)
+		return &e->g;
+	e = arena_alloc(&t->arena, sizeof(*e) + len);
+	e->g.count = 0;
+	e->g.len = (uint32_t)len;
+	memcpy(e->g.key, key, len);
+	HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->head, e->g.key, len, hash, e);
+	t->count++;
+	return &e->g;
+}
+
+int table_add(struct table *t, const char *key, size_t len, uint64_t n)
+{
+	return ngram_add(table_upsert(t, key, len), n);
+}
+
+int table_foreach(const struct table *t,
+		  int (*fn)(const struct ngram *g, void *ctx), void *ctx)
+{
+	for (struct table_entry *e = t->head; e; e = e->hh.next) {
+		int r = fn(&e->g, ctx);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static int by_count_then_key(const void *pa, const void *pb)
+{
+	const struct ngram *a = *(const struct ngram *const *)pa;
+	const struct ngram *b = *(const struct ngram *const *)pb;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->key, b->key, n);
+	if (c)
+		return c;
+	return (a->len > b->len) - (a->len < b->len);
+}
+
+const struct ngram **table_sorted(const struct table *t)
+{
+	const struct ngram **v = xmalloc(t->count * sizeof(*v));
+	size_t i = 0;
+	for (struct table_entry *e = t->head; e; e = e->hh.next)
+		v[i++] = &e->g;
+	qsort(v, i, sizeof(*v), by_count_then_key);
+	return v;
+}
+
+size_t table_bytes(const struct table *t)
+{
+	size_t b = t->arena.bytes;
+	if (t->head)
+		b += t->head->hh.tbl->num_buckets * sizeof(UT_hash_bucket) +
+		     sizeof(UT_hash_table);
+	return b;
+}

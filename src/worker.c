@@ -1,0 +1,127 @@
+/*
+ * worker.c - a map worker's loop. Runs in a child process: failures are
+ * sent to the parent as a MSG_RESULT with err set; the child only ever
+ * leaves through its return value (pool.c _exit()s with it).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ngramcount/gz.h"
+#include "ngramcount/map.h"
+#include "ngramcount/util.h"
+#include "ngramcount/wire.h"
+#include "ngramcount/worker.h"
+
+struct worker {
+	int out;
+	struct table table;
+	struct mapper m;
+	struct gz gz;
+	int in_gz;		/* a gzip task is open */
+	int gz_err;		/* its first error, then chunks are only released */
+	struct wbuf payload;
+};
+
+static int send_reply(struct worker *w, struct reply *r, const void *p, size_t n)
+{
+	int err;
+	r->payload_len = n;
+	err = write_full(w->out, r, sizeof(*r));
+	if (!err && n)
+		err = write_full(w->out, p, n);
+	return err;
+}
+
+static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_off)
+{
+	struct reply r = {
+		.type = MSG_RESULT,
+		.task = task,
+		.err = err,
+		.first_bad_why = w->m.st.first_bad_why,
+		.lines = w->m.st.lines,
+		.bad = w->m.st.bad,
+		.first_bad = w->m.st.first_bad,
+		.inflated = w->gz.out_total,
+		.err_off = err_off,
+	};
+	w->payload.len = 0;
+	if (err == -EOVERFLOW) {
+		/* The detail is the key whose total would wrap. */
+		const struct ngram *g = w->m.overflow;
+		return send_reply(w, &r, g->key, g->len);
+	}
+	if (!err)
+		wire_put_table(&w->payload, &w->table);
+	return send_reply(w, &r, w->payload.p, w->payload.len);
+}
+
+static int sink(void *ctx, const char *buf, size_t len)
+{
+	return map_feed(ctx, buf, len);
+}
+
+static int serve(struct worker *w, const struct msg *msg, const struct bufpool *pool)
+{
+	const char *data = bufpool_ptr(pool, msg->buf) + msg->off;
+	int err;
+
+	switch (msg->type) {
+	case MSG_PLAIN:
+		table_reset(&w->table);
+		mapper_reset(&w->m);
+		w->gz.out_total = 0;
+		err = map_lines(&w->m, data, msg->len);
+		return send_result(w, msg->task, err, 0);
+	case MSG_GZ_BEGIN:
+		table_reset(&w->table);
+		mapper_reset(&w->m);
+		if ((err = gz_init(&w->gz)))
+			return err;
+		w->in_gz = 1;
+		w->gz_err = 0;
+		return 0;
+	case MSG_GZ_DATA: {
+		struct reply rel = { .type = MSG_RELEASE, .buf = msg->buf, .task = msg->task };
+		if (!w->in_gz)
+			return -EPROTO;
+		if (!w->gz_err)
+			w->gz_err = gz_feed(&w->gz, data, msg->len, sink, &w->m);
+		return send_reply(w, &rel, NULL, 0);
+	}
+	case MSG_GZ_END:
+		if (!w->in_gz)
+			return -EPROTO;
+		err = w->gz_err;
+		if (!err && !(err = gz_finish(&w->gz)))
+			err = map_flush(&w->m);
+		err = send_result(w, msg->task, err, w->gz.err_off);
+		gz_fini(&w->gz);
+		w->in_gz = 0;
+		return err;
+	default:
+		return -EPROTO;
+	}
+}
+
+int worker_main(int in_fd, int out_fd, void *ctx)
+{
+	const struct worker_env *env = ctx;
+	struct worker w = { .out = out_fd };
+	struct msg msg;
+	int err;
+
+	table_init(&w.table);
+	mapper_init(&w.m, &w.table);
+	while (!(err = read_full(in_fd, &msg, sizeof(msg))) && msg.type != MSG_QUIT)
+		if ((err = serve(&w, &msg, env->pool)))
+			break;
+	if (w.in_gz)
+		gz_fini(&w.gz);
+	mapper_fini(&w.m);
+	table_fini(&w.table);
+	free(w.payload.p);
+	/* EOF on the pipe: the parent is gone or done with us. */
+	return err && err != -EPIPE ? NGC_EXIT_FAIL : NGC_EXIT_OK;
+}
