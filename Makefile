@@ -37,6 +37,7 @@ $(B)/ngramgen: $(B)/bench/ngramgen.o
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(B)/libngc.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+.PHONY: units
 units: $(UNITS:%=$(B)/tests/unit/%)
 
 # The test suite: unit and end-to-end tests on the normal build, again on an

@@ -45,7 +45,11 @@ int table_add(struct table *t, const char *key, size_t len, uint64_t n);
 /* Add n to an entry's total, with the same overflow rule. */
 static inline int ngram_add(struct ngram *g, uint64_t n)
 {
-	return __builtin_add_overflow(g->count, n, &g->count) ? -EOVERFLOW : 0;
+	uint64_t sum;
+	if (__builtin_add_overflow(g->count, n, &sum))
+		return -EOVERFLOW;
+	g->count = sum;
+	return 0;
 }
 
 /* Visit every entry in an unspecified order; stops at a non-zero return. */

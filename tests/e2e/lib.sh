@@ -1,0 +1,61 @@
+# lib.sh - sourced by every tests/e2e/t*.sh.
+#
+# test_case NAME FUNCTION runs FUNCTION in a subshell with set -e; its output
+# is shown only when it fails. done_testing prints "RESULT <passed> <failed>"
+# for tests/run.sh. NGC and GEN name the binaries under test, so the same
+# scripts run on the normal and the sanitizer builds.
+set -u
+NGC=${NGC:-build/ngramcount}
+GEN=${GEN:-build/ngramgen}
+ORACLE="python3 tests/oracle.py"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ngc-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+t_pass=0
+t_fail=0
+
+test_case() {
+	name=$1
+	fn=$2
+	if (set -e; cd "$TMP" && "$fn") >"$TMP/.log" 2>&1; then
+		t_pass=$((t_pass + 1))
+		echo "ok - $name"
+	else
+		t_fail=$((t_fail + 1))
+		echo "not ok - $name"
+		sed 's/^/#   /' "$TMP/.log"
+	fi
+}
+
+done_testing() {
+	echo "RESULT $t_pass $t_fail"
+	[ "$t_fail" -eq 0 ]
+}
+
+# The binaries and the oracle by absolute path: test bodies run in $TMP.
+top=$(pwd)
+case $NGC in /*) ;; *) NGC=$top/$NGC ;; esac
+case $GEN in /*) ;; *) GEN=$top/$GEN ;; esac
+ORACLE="python3 $top/tests/oracle.py"
+DATA=$top/tests/data
+
+# expect_same ARGS... -- INPUTS...: ngramcount ARGS INPUTS equals the oracle.
+expect_same() {
+	args=""
+	while [ "$1" != "--" ]; do args="$args $1"; shift; done
+	shift
+	$ORACLE "$@" >oracle.out
+	# shellcheck disable=SC2086
+	"$NGC" --no-progress $args "$@" >ngc.out
+	cmp oracle.out ngc.out
+}
+
+# expect_fail STATUS CMD...: CMD exits with STATUS.
+expect_status() {
+	want=$1
+	shift
+	set +e
+	"$@"
+	got=$?
+	set -e
+	[ "$got" -eq "$want" ] || { echo "exit status $got, expected $want"; return 1; }
+}

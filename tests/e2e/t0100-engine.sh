@@ -1,0 +1,68 @@
+#!/bin/sh
+# t0100 - the whole pipeline against the oracle: worker counts, both I/O
+# backends, queue depths, partition sizes, plain, gzip and mixed inputs.
+. tests/e2e/lib.sh
+
+"$GEN" --size 3M --seed 7 --out "$TMP/plain" >/dev/null
+"$GEN" --size 3M --seed 7 --gzip --out "$TMP/gz" >/dev/null
+"$GEN" --size 1M --seed 8 --gzip --level 1 --prefix mixed- --out "$TMP/mixed" >/dev/null
+"$GEN" --size 1M --seed 9 --prefix mixed-plain- --out "$TMP/mixed" >/dev/null
+
+workers_and_io() {
+	for j in 0 1 2 4; do
+		for io in uring sync; do
+			expect_same -j $j --io $io -- plain
+		done
+	done
+}
+test_case "plain set: -j 0/1/2/4 x --io uring/sync" workers_and_io
+
+queue_depths() {
+	for qd in 1 2 8 32; do
+		expect_same -j 2 --queue-depth $qd -- plain
+	done
+}
+test_case "plain set: queue depths 1, 2, 8, 32" queue_depths
+
+partition_sizes() {
+	for ps in 16 1000 4K 64K 1M; do
+		expect_same -j 2 --partition-size $ps -- plain
+		expect_same -j 0 --partition-size $ps -- plain
+	done
+}
+test_case "plain set: partition sizes 16 B to 1 MiB, -j 2 and -j 0" partition_sizes
+
+gzip_set() {
+	for j in 0 1 2 4; do
+		expect_same -j $j -- gz
+	done
+	expect_same -j 2 --io sync --partition-size 4K -- gz
+	expect_same -j 2 --queue-depth 1 --partition-size 100 -- gz
+}
+test_case "gzip set: -j 0/1/2/4, small chunks, sync" gzip_set
+
+gzip_equals_plain() {
+	"$NGC" --no-progress plain >a.out
+	"$NGC" --no-progress gz >b.out
+	cmp a.out b.out
+	test -s a.out
+}
+test_case "gzip and plain copies of one data set count the same" gzip_equals_plain
+
+mixed_inputs() {
+	expect_same -j 2 -- mixed
+	expect_same -j 0 -- mixed
+	expect_same -j 3 --partition-size 5000 -- mixed plain/googlebooks-eng-all-1gram-20120701-q gz
+}
+test_case "plain and gzip mixed in one run, files and directories" mixed_inputs
+
+big_counts() {
+	# The generator's top ngram has yearly counts above 2^32.
+	awk -F'\t' '$3 > 4294967296 { found = 1 } END { exit !found }' plain/*
+	head -1 ngc.out 2>/dev/null || true
+	expect_same -j 2 -- plain
+	awk -F'\t' 'NR == 1 && length($2) >= 12 { ok = 1 } END { exit !ok }' ngc.out
+}
+test_case "yearly counts above 2^32 sum exactly" big_counts
+
+done_testing

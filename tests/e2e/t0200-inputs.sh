@@ -1,0 +1,95 @@
+#!/bin/sh
+# t0200 - real sample lines and awkward inputs: no final newline, empty
+# files, lines longer than a chunk, CRLF, names that lie about gzip.
+. tests/e2e/lib.sh
+
+real_samples() {
+	expect_same -j 2 -- "$DATA/v2"
+	expect_same -j 0 --partition-size 777 -- "$DATA/v2"
+	expect_same -j 4 --partition-size 16 --io sync -- "$DATA/v2"
+	gzip -c "$DATA/v2/lirenh-eng-all-1gram-20120701-x-head10k.tsv" >x.gz
+	expect_same -j 2 -- x.gz "$DATA/v2/lirenh-eng-all-1gram-20120701-a-head10k.tsv"
+}
+test_case "real 2012 sample lines (tests/data/v2)" real_samples
+
+no_final_newline() {
+	printf 'a\t2000\t1\t1\nb\t2000\t2\t1\na\t2001\t40\t1' >nofinal
+	expect_same -j 2 -- nofinal
+	expect_same -j 0 --partition-size 16 -- nofinal
+	grep -q "^a	41$" ngc.out
+	gzip -c nofinal >nofinal.gz
+	expect_same -j 2 -- nofinal.gz
+}
+test_case "a last line without newline counts" no_final_newline
+
+empty_files() {
+	: >empty
+	printf '' | gzip -c >empty.gz
+	printf 'a\t2000\t5\t1\n' >one
+	expect_same -j 2 -- empty one empty.gz
+	"$NGC" --no-progress empty >out
+	test ! -s out
+}
+test_case "empty files, plain and gzip" empty_files
+
+long_lines() {
+	key=$(head -c 300000 /dev/zero | tr '\0' 'k')
+	{
+		printf 'a\t2000\t1\t1\n'
+		printf '%s\t2000\t3\t1\n' "$key"
+		printf 'b\t2000\t1\t1\n'
+		printf '%s\t2001\t4\t1\n' "$key"
+	} >long
+	for ps in 16 1000 64K 1M; do
+		expect_same -j 2 --partition-size $ps -- long
+	done
+	expect_same -j 0 --partition-size 100 -- long
+	gzip -c long >long.gz
+	expect_same -j 2 --partition-size 100 -- long.gz
+	grep -q "	7$" ngc.out
+}
+test_case "a line longer than a read chunk is counted whole" long_lines
+
+crlf() {
+	printf 'a\t2000\t1\t1\r\na\t2001\t2\t1\r\nb\t2000\t5\t1\r\n' >crlf
+	expect_same -j 2 -- crlf
+	printf 'b\t5\na\t3\n' | cmp - ngc.out
+}
+test_case "CRLF line ends count as LF" crlf
+
+names_lie() {
+	cp "$DATA/v2/lirenh-eng-all-1gram-20120701-q-head10k.tsv" plain.gz
+	gzip -c "$DATA/v2/lirenh-eng-all-1gram-20120701-z-head10k.tsv" >packed.tsv
+	expect_same -j 2 -- plain.gz packed.tsv
+	"$NGC" --no-progress --stats plain.gz packed.tsv 2>stats >/dev/null
+	grep -q "bytes inflated   [1-9]" stats
+}
+test_case "gzip is detected by content, not by name" names_lie
+
+multi_member() {
+	printf 'a\t2000\t1\t1\n' | gzip -c >mm.gz
+	printf 'b\t2000\t2\t1\na\t2001\t3\t1\n' | gzip -c >>mm.gz
+	expect_same -j 2 -- mm.gz
+	printf 'a\t4\nb\t2\n' | cmp - ngc.out
+}
+test_case "concatenated gzip members are all read" multi_member
+
+directories() {
+	mkdir -p d/sub
+	printf 'a\t2000\t1\t1\n' >d/1
+	printf 'a\t2000\t2\t1\n' >d/2
+	printf 'z\t2000\t9\t1\n' >d/sub/3
+	printf 'z\t2000\t9\t1\n' >d/.hidden
+	expect_same -j 2 -- d
+	printf 'a\t3\n' | cmp - ngc.out
+}
+test_case "a directory means its regular files; subfolders and dotfiles skipped" directories
+
+same_file_twice() {
+	printf 'a\t2000\t1\t1\n' >f
+	expect_same -j 2 -- f f
+	printf 'a\t2\n' | cmp - ngc.out
+}
+test_case "a file named twice is counted twice" same_file_twice
+
+done_testing

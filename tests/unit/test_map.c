@@ -1,0 +1,103 @@
+/*
+ * test_map - lines into totals: whole lines and a stream cut anywhere give
+ * the same table; malformed lines are counted and located.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ngramcount/map.h"
+#include "t.h"
+
+static const char text[] =
+	"a\t2000\t1\t1\n"
+	"a\t2001\t2\t1\n"
+	"b\t2000\t10\t1\n"
+	"bad line\n"
+	"a\t2002\t4\t1\r\n"		/* CRLF */
+	"c c\t1999\t7\t1\n"
+	"b\tyear\t3\t1\n"		/* bad year */
+	"b\t2001\t20\t1";		/* no final LF */
+
+static uint64_t total(struct table *t, const char *k)
+{
+	return table_upsert(t, k, strlen(k))->count;
+}
+
+static void whole_lines(void)
+{
+	struct table t;
+	struct mapper m;
+	table_init(&t);
+	mapper_init(&m, &t);
+	CHECK(map_lines(&m, text, strlen(text)) == 0);
+	CHECK(m.st.lines == 8 && m.st.bad == 2);
+	CHECK(m.st.first_bad == 4);
+	CHECK(total(&t, "a") == 7 && total(&t, "b") == 30 && total(&t, "c c") == 7);
+	CHECK(t.count == 3);
+	mapper_fini(&m);
+	table_fini(&t);
+}
+
+static void stream_cut_anywhere(void)
+{
+	unsigned long long s = 3;
+	for (int round = 0; round < 200; round++) {
+		struct table t;
+		struct mapper m;
+		size_t off = 0, len = strlen(text);
+		table_init(&t);
+		mapper_init(&m, &t);
+		while (off < len) {
+			size_t n = 1 + t_rand(&s) % 20;
+			if (n > len - off)
+				n = len - off;
+			CHECK(map_feed(&m, text + off, n) == 0);
+			off += n;
+		}
+		CHECK(map_flush(&m) == 0);
+		CHECK(m.st.lines == 8 && m.st.bad == 2 && m.st.first_bad == 4);
+		CHECK(total(&t, "a") == 7 && total(&t, "b") == 30 && total(&t, "c c") == 7);
+		mapper_fini(&m);
+		table_fini(&t);
+	}
+}
+
+static void alternating_keys_skip_nothing(void)
+{
+	/* The previous-key shortcut must not stick to a stale entry. */
+	struct table t;
+	struct mapper m;
+	const char *s = "x\t1\t1\t1\ny\t1\t2\t1\nx\t1\t4\t1\nxx\t1\t8\t1\n";
+	table_init(&t);
+	mapper_init(&m, &t);
+	CHECK(map_lines(&m, s, strlen(s)) == 0);
+	CHECK(total(&t, "x") == 5 && total(&t, "y") == 2 && total(&t, "xx") == 8);
+	table_reset(&t);
+	mapper_reset(&m);
+	CHECK(map_lines(&m, s, strlen(s)) == 0);
+	CHECK(total(&t, "x") == 5 && m.st.lines == 4);
+	mapper_fini(&m);
+	table_fini(&t);
+}
+
+static void overflow_names_the_key(void)
+{
+	struct table t;
+	struct mapper m;
+	const char *s = "k\t1\t18446744073709551615\t1\nk\t2\t1\t1\n";
+	table_init(&t);
+	mapper_init(&m, &t);
+	CHECK(map_lines(&m, s, strlen(s)) == -EOVERFLOW);
+	CHECK(m.overflow && m.overflow->len == 1 && m.overflow->key[0] == 'k');
+	mapper_fini(&m);
+	table_fini(&t);
+}
+
+int main(void)
+{
+	T_RUN(whole_lines);
+	T_RUN(stream_cut_anywhere);
+	T_RUN(alternating_keys_skip_nothing);
+	T_RUN(overflow_names_the_key);
+	T_DONE();
+}

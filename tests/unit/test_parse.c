@@ -1,0 +1,81 @@
+/* test_parse - the v2 line parser: fields, numbers, limits, CRLF. */
+#include <string.h>
+
+#include "ngramcount/parse.h"
+#include "t.h"
+
+static int p(const char *line, struct record *r)
+{
+	return parse_v2(line, strlen(line), r);
+}
+
+static void good_line(void)
+{
+	struct record r;
+	CHECK(p("A'Aang_NOUN\t1879\t45\t5", &r) == PARSE_OK);
+	CHECK(r.keylen == 11 && !memcmp(r.key, "A'Aang_NOUN", 11));
+	CHECK(r.count == 45);
+}
+
+static void spaces_and_utf8_keys_are_bytes(void)
+{
+	struct record r;
+	CHECK(p("for ever\t1900\t7\t1", &r) == PARSE_OK && r.keylen == 8);
+	CHECK(p("Zach\xc3\xb3" "d\t1900\t7\t1", &r) == PARSE_OK && r.keylen == 7);
+	CHECK(p("\xff\xfe\t1900\t7\t1", &r) == PARSE_OK && r.keylen == 2);
+}
+
+static void crlf_is_lf(void)
+{
+	struct record r;
+	CHECK(p("x\t2000\t3\t1\r", &r) == PARSE_OK && r.count == 3);
+}
+
+static void wrong_field_counts(void)
+{
+	struct record r;
+	CHECK(p("", &r) == PARSE_FIELDS);
+	CHECK(p("x\t2000\t3", &r) == PARSE_FIELDS);
+	CHECK(p("x\t2000\t3\t1\t9", &r) == PARSE_FIELDS);
+	CHECK(p("\t2000\t3\t1", &r) == PARSE_EMPTY_KEY);
+}
+
+static void bad_numbers(void)
+{
+	struct record r;
+	CHECK(p("x\ttwo\t3\t1", &r) == PARSE_YEAR);
+	CHECK(p("x\t2000\t-3\t1", &r) == PARSE_COUNT);
+	CHECK(p("x\t2000\t3x\t1", &r) == PARSE_COUNT);
+	CHECK(p("x\t2000\t\t1", &r) == PARSE_COUNT);
+	CHECK(p("x\t2000\t3\t", &r) == PARSE_COUNT);
+	CHECK(p("x\t2000\t3 \t1", &r) == PARSE_COUNT);
+}
+
+static void sixty_four_bits(void)
+{
+	struct record r;
+	CHECK(p("x\t2008\t19482936409\t1", &r) == PARSE_OK && r.count == 19482936409ull);
+	CHECK(p("x\t2008\t18446744073709551615\t1", &r) == PARSE_OK &&
+	      r.count == 18446744073709551615ull);
+	CHECK(p("x\t2008\t18446744073709551616\t1", &r) == PARSE_RANGE);
+	CHECK(p("x\t2008\t99999999999999999999999\t1", &r) == PARSE_RANGE);
+}
+
+static void messages(void)
+{
+	for (int e = 0; e < PARSE_NERRORS; e++)
+		CHECK(strlen(parse_strerror(e)) > 0);
+	CHECK(strcmp(parse_strerror(999), "unknown error") == 0);
+}
+
+int main(void)
+{
+	T_RUN(good_line);
+	T_RUN(spaces_and_utf8_keys_are_bytes);
+	T_RUN(crlf_is_lf);
+	T_RUN(wrong_field_counts);
+	T_RUN(bad_numbers);
+	T_RUN(sixty_four_bits);
+	T_RUN(messages);
+	T_DONE();
+}

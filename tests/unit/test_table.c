@@ -1,0 +1,102 @@
+/* test_table - totals, overflow, sort order, reset; and the arena under it. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ngramcount/arena.h"
+#include "ngramcount/table.h"
+#include "t.h"
+
+static void sums_per_key(void)
+{
+	struct table t;
+	table_init(&t);
+	CHECK(table_add(&t, "a", 1, 2) == 0);
+	CHECK(table_add(&t, "b", 1, 5) == 0);
+	CHECK(table_add(&t, "a", 1, 3) == 0);
+	CHECK(table_add(&t, "a\0b", 3, 1) == 0);	/* keys are bytes, NUL included */
+	CHECK(t.count == 3);
+	CHECK(table_upsert(&t, "a", 1)->count == 5);
+	CHECK(table_upsert(&t, "a\0b", 3)->count == 1);
+	CHECK(table_upsert(&t, "new", 3)->count == 0 && t.count == 4);
+	table_fini(&t);
+}
+
+static void overflow_is_an_error(void)
+{
+	struct table t;
+	table_init(&t);
+	CHECK(table_add(&t, "x", 1, UINT64_MAX - 1) == 0);
+	CHECK(table_add(&t, "x", 1, 1) == 0);
+	CHECK(table_add(&t, "x", 1, 1) == -EOVERFLOW);
+	CHECK(table_upsert(&t, "x", 1)->count == UINT64_MAX);
+	table_fini(&t);
+}
+
+static void sorted_by_count_then_bytes(void)
+{
+	struct table t;
+	const struct ngram **v;
+	table_init(&t);
+	table_add(&t, "b", 1, 7);
+	table_add(&t, "ab", 2, 7);
+	table_add(&t, "a", 1, 7);
+	table_add(&t, "\xc3\xa9", 2, 7);	/* UTF-8 sorts after ASCII */
+	table_add(&t, "z", 1, 9);
+	table_add(&t, "big", 3, 5000000000ull);
+	v = table_sorted(&t);
+	CHECK(v[0]->len == 3 && !memcmp(v[0]->key, "big", 3));
+	CHECK(v[1]->len == 1 && v[1]->key[0] == 'z');
+	CHECK(v[2]->len == 1 && v[2]->key[0] == 'a');
+	CHECK(v[3]->len == 2 && !memcmp(v[3]->key, "ab", 2));
+	CHECK(v[4]->len == 1 && v[4]->key[0] == 'b');
+	CHECK(v[5]->len == 2 && (unsigned char)v[5]->key[0] == 0xc3);
+	free(v);
+	table_fini(&t);
+}
+
+static void reset_and_reuse(void)
+{
+	struct table t;
+	char key[32];
+	table_init(&t);
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 50000; i++) {
+			int n = snprintf(key, sizeof(key), "k%d", i);
+			table_add(&t, key, (size_t)n, 1);
+		}
+		CHECK(t.count == 50000);
+		CHECK(table_upsert(&t, "k123", 4)->count == 1);
+		table_reset(&t);
+		CHECK(t.count == 0);
+	}
+	table_fini(&t);
+}
+
+static void arena_alignment_and_big(void)
+{
+	struct arena a;
+	arena_init(&a);
+	for (int i = 1; i < 1000; i++) {
+		char *p = arena_alloc(&a, (size_t)i);
+		CHECK(((uintptr_t)p & 7) == 0);
+		memset(p, 1, (size_t)i);
+	}
+	char *big = arena_alloc(&a, 20u << 20);
+	memset(big, 2, 20u << 20);
+	arena_reset(&a);
+	CHECK(a.bytes == 20u << 20);	/* the newest block is kept */
+	CHECK(arena_alloc(&a, 8) != NULL);
+	arena_fini(&a);
+	CHECK(a.head == NULL && a.bytes == 0);
+}
+
+int main(void)
+{
+	T_RUN(sums_per_key);
+	T_RUN(overflow_is_an_error);
+	T_RUN(sorted_by_count_then_bytes);
+	T_RUN(reset_and_reuse);
+	T_RUN(arena_alignment_and_big);
+	T_DONE();
+}
