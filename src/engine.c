@@ -711,14 +711,14 @@ int engine_run(const struct config *c, struct table *t, struct run_stats *st,
 		else if (pool_stop(&e.workers))
 			fail(&e, "a worker did not exit cleanly");
 	}
-	reader_free(e.rd);
-	if (e.ws[e.nw].gz)
-		gz_fini(&e.gz);
-	bufpool_fini(&e.pool);
 	if (e.rd) {
 		st->sqes = e.rd->st.sqes;
 		st->submits = e.rd->st.submits;
 	}
+	reader_free(e.rd);	/* before the pool: in-flight reads write into it */
+	if (e.ws[e.nw].gz)
+		gz_fini(&e.gz);
+	bufpool_fini(&e.pool);
 	for (unsigned i = 0; i < e.nfiles; i++) {
 		struct file *f = &e.files[i];
 		if (f->bad && !st->bad_path) {

@@ -1,0 +1,130 @@
+#!/bin/sh
+# t0300 - bad input and bad command lines: clear messages that name the
+# file, documented exit statuses, and never a partial output file.
+. tests/e2e/lib.sh
+
+missing_file() {
+	printf 'a\t2000\t1\t1\n' >good
+	expect_status 1 "$NGC" --no-progress -o out.tsv good nosuchfile 2>err
+	grep -q "nosuchfile: No such file or directory" err
+	test ! -e out.tsv
+	test "$(ls -a | grep -c ngramcount-)" -eq 0
+}
+test_case "a missing file: message names it, exit 1, no output file" missing_file
+
+unreadable_file() {
+	if [ "$(id -u)" -eq 0 ]; then
+		echo "skipped: root reads any file"
+		return 0
+	fi
+	printf 'a\t2000\t1\t1\n' >secret
+	chmod 000 secret
+	expect_status 1 "$NGC" --no-progress -o out.tsv secret 2>err
+	grep -q "secret: Permission denied" err
+	test ! -e out.tsv
+}
+test_case "an unreadable file: message names it, exit 1" unreadable_file
+
+malformed_lines_warn() {
+	python3 - <<'PY'
+lines = []
+for i in range(1, 5001):
+    lines.append("w%d\t2000\t%d\t1" % (i % 50, i))
+lines[1234] = "only\ttwo"            # line 1235
+lines[3000] = "neg\t2000\t-5\t1"     # line 3001
+open("bad", "w").write("\n".join(lines) + "\n")
+PY
+	for j in 0 2; do
+		for ps in 100 4K 1M; do
+			"$NGC" --no-progress -j $j --partition-size $ps --stats bad >out 2>err
+			grep -q "warning: 2 malformed lines skipped; first at bad:1235: not four TAB-separated fields" err
+			grep -q "malformed lines  2" err
+		done
+	done
+	$ORACLE bad | cmp - out
+}
+test_case "malformed lines: skipped, counted, first file:line named" malformed_lines_warn
+
+malformed_in_gzip() {
+	printf 'a\t2000\t1\t1\na\t2001\tx\t1\nb\t2000\t1\t1\n' | gzip -c >bad.gz
+	printf 'a\t2000\t1\t1\n' >good
+	"$NGC" --no-progress -j 2 good bad.gz >out 2>err
+	grep -q "first at bad.gz:2: count is not a whole number" err
+}
+test_case "malformed line in a gzip file: named by line" malformed_in_gzip
+
+strict() {
+	printf 'a\t2000\t1\t1\nbroken\n' >bad
+	expect_status 1 "$NGC" --no-progress --strict -o out.tsv bad 2>err
+	grep -q "1 malformed line (--strict); first at bad:2" err
+	test ! -e out.tsv
+}
+test_case "--strict: a malformed line is an error, no output" strict
+
+overflow() {
+	printf 'big\t2000\t18446744073709551615\t1\nbig\t2001\t1\t1\n' >of
+	expect_status 1 "$NGC" --no-progress -j 0 of 2>err
+	grep -q "ngram 'big' passes 2^64-1" err
+	# Across partitions, the overflow happens in the reduce.
+	printf 'big\t2000\t18446744073709551615\t1\nbig\t2001\t1\t1\n' >of2
+	expect_status 1 "$NGC" --no-progress -j 2 --partition-size 16 of2 2>err
+	grep -q "ngram 'big' passes 2^64-1" err
+	printf 'big\t2000\t18446744073709551616\t1\n' >range
+	"$NGC" --no-progress range 2>err >/dev/null
+	grep -q "count does not fit in 64 bits" err
+}
+test_case "a total past 2^64-1 is an error naming the ngram" overflow
+
+bad_gzip() {
+	seq 1 20000 | sed 's/^/k/; s/$/\t2000\t1\t1/' | gzip -c >ok.gz
+	size=$(wc -c <ok.gz)
+	head -c $((size - 10)) ok.gz >trunc.gz
+	expect_status 1 "$NGC" --no-progress -j 2 -o out.tsv trunc.gz 2>err
+	grep -q "trunc.gz: truncated gzip stream" err
+	test ! -e out.tsv
+	cp ok.gz corrupt.gz
+	printf 'XXXXXXXX' | dd of=corrupt.gz bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+	expect_status 1 "$NGC" --no-progress -j 0 corrupt.gz 2>err
+	grep -q "corrupt.gz: corrupt gzip data near byte [0-9]" err
+	cp ok.gz trailing.gz
+	printf 'garbage' >>trailing.gz
+	expect_status 1 "$NGC" --no-progress -j 2 trailing.gz 2>err
+	grep -q "trailing.gz: trailing garbage after gzip data at byte $size" err
+}
+test_case "truncated, corrupt and trailing-garbage gzip: file and offset named" bad_gzip
+
+output_atomic() {
+	printf 'a\t2000\t1\t1\n' >good
+	echo "precious" >out.tsv
+	expect_status 1 "$NGC" --no-progress -o out.tsv good missing 2>/dev/null
+	grep -q precious out.tsv
+	"$NGC" --no-progress -o out.tsv good
+	printf 'a\t1\n' | cmp - out.tsv
+	test "$(ls -a | grep -c ngramcount-)" -eq 0
+	expect_status 1 "$NGC" --no-progress -o nodir/out.tsv good 2>err
+	grep -q "nodir/out.tsv" err
+}
+test_case "-o writes atomically; a failed run leaves an existing file alone" output_atomic
+
+usage_errors() {
+	expect_status 2 "$NGC" 2>err
+	grep -q "no input files" err
+	expect_status 2 "$NGC" --bogus x 2>err
+	grep -q "unknown option '--bogus'" err
+	expect_status 2 "$NGC" -j many x 2>/dev/null
+	expect_status 2 "$NGC" --io fast x 2>/dev/null
+	expect_status 2 "$NGC" --queue-depth 0 x 2>/dev/null
+	expect_status 2 "$NGC" --partition-size 1 x 2>/dev/null
+	expect_status 2 "$NGC" -o 2>/dev/null
+	"$NGC" --help | grep -q "^usage: ngramcount"
+	"$NGC" --version | grep -q "^ngramcount "
+}
+test_case "bad command lines exit 2; --help and --version exit 0" usage_errors
+
+not_regular() {
+	expect_status 1 "$NGC" --no-progress /dev/null 2>err
+	grep -q "/dev/null: not a regular file" err
+}
+test_case "a device is refused by name" not_regular
+
+done_testing

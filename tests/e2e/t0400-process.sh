@@ -1,0 +1,59 @@
+#!/bin/sh
+# t0400 - proof of the shape: the map runs in worker processes, reads go
+# through io_uring, and the progress bar shows on a terminal only.
+. tests/e2e/lib.sh
+
+"$GEN" --size 2M --seed 3 --out "$TMP/plain" >/dev/null
+
+workers_do_the_map() {
+	"$NGC" --no-progress -j 2 --partition-size 64K --stats plain >/dev/null 2>stats
+	cat stats
+	grep -q "workers          2" stats
+	grep -Eq "partitions       worker0=[1-9][0-9]* worker1=[1-9][0-9]* parent=0" stats
+	"$NGC" --no-progress -j 0 --partition-size 64K --stats plain >/dev/null 2>stats
+	grep -Eq "partitions       parent=[1-9]" stats
+}
+test_case "--stats: partitions mapped by each worker, none by the parent" workers_do_the_map
+
+worker_pids() {
+	# strace shows the clone()s and the reads: each worker process reads
+	# only its pipe, never an input file.
+	command -v strace >/dev/null || { echo "skipped: no strace"; return 0; }
+	strace -f -e trace=clone,clone3,fork,vfork -o trace "$NGC" --no-progress -j 3 plain >/dev/null
+	test "$(grep -Ec 'clone|fork' trace)" -ge 3
+}
+test_case "-j 3 forks three workers" worker_pids
+
+reads_use_io_uring() {
+	"$NGC" --no-progress --io uring --partition-size 64K --stats plain >/dev/null 2>stats
+	if grep -q "io_uring unavailable" stats; then
+		echo "skipped: the kernel refuses io_uring here"
+		return 0
+	fi
+	grep -Eq "io               io_uring \([1-9][0-9]* reads queued in [1-9][0-9]* submits\)" stats
+	"$NGC" --no-progress --io sync --stats plain >/dev/null 2>stats
+	grep -q "io               sync$" stats
+}
+test_case "--stats: reads queued on the io_uring ring" reads_use_io_uring
+
+progress_on_a_tty() {
+	command -v script >/dev/null || { echo "skipped: no script(1)"; return 0; }
+	script -qec "$NGC -j 2 --partition-size 4K plain >/dev/null" /dev/null >tty.log
+	grep -q "%" tty.log
+	grep -q "MiB" tty.log
+	# It ends on a clean line: the last thing drawn is a carriage return.
+	tail -c 1 tty.log | od -c | grep -q '\\r'
+	script -qec "$NGC --no-progress -j 2 plain >/dev/null" /dev/null >tty2.log
+	test "$(grep -c "%" tty2.log)" -eq 0
+}
+test_case "progress bar on a pseudo-terminal; --no-progress hides it" progress_on_a_tty
+
+no_progress_when_not_a_tty() {
+	"$NGC" -j 2 plain >/dev/null 2>err
+	test ! -s err
+	"$NGC" --progress -j 2 plain >/dev/null 2>err
+	grep -q "%" err
+}
+test_case "no progress bar when stderr is not a terminal, unless --progress" no_progress_when_not_a_tty
+
+done_testing

@@ -1,0 +1,92 @@
+#!/bin/sh
+# run.sh - the whole test suite, as `make test` runs it:
+#   1. unit tests, normal build (build/) and ASan+UBSan build (build-san/);
+#   2. end-to-end tests (tests/e2e/t*.sh) on both builds; sanitizer reports
+#      go to files, and any report fails the suite;
+#   3. valgrind memcheck over small end-to-end runs (workers traced too).
+# Last line: "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.." || exit 1
+passed=0
+failed=0
+san_logs=$(mktemp -d "${TMPDIR:-/tmp}/ngc-san.XXXXXX")
+trap 'rm -rf "$san_logs"' EXIT
+
+# tally OUTPUT_FILE: add its "RESULT p f" line to the totals.
+tally() {
+	res=$(grep '^RESULT ' "$1" | tail -1)
+	if [ -z "$res" ]; then
+		failed=$((failed + 1))
+		echo "not ok - $2 (no RESULT line: crashed?)"
+		return
+	fi
+	set -- $res
+	passed=$((passed + $2))
+	failed=$((failed + $3))
+}
+
+run() {	# run LABEL CMD...: a test binary or script that prints RESULT
+	label=$1
+	shift
+	out=$san_logs/out
+	"$@" >"$out" 2>&1
+	grep -v '^RESULT ' "$out" | sed "s|^|[$label] |"
+	tally "$out" "$label"
+}
+
+for build in build build-san; do
+	if [ "$build" = build-san ]; then
+		export ASAN_OPTIONS="log_path=$san_logs/asan:detect_leaks=1"
+		export UBSAN_OPTIONS="log_path=$san_logs/ubsan:print_stacktrace=1:halt_on_error=1"
+	fi
+	for t in tests/unit/test_*.c; do
+		bin=$build/tests/unit/$(basename "$t" .c)
+		run "$build $(basename "$bin")" "$bin"
+	done
+	for t in tests/e2e/t*.sh; do
+		NGC=$build/ngramcount GEN=build/ngramgen run "$build $(basename "$t" .sh)" sh "$t"
+	done
+	unset ASAN_OPTIONS UBSAN_OPTIONS
+done
+
+if ls "$san_logs"/asan* "$san_logs"/ubsan* >/dev/null 2>&1; then
+	failed=$((failed + 1))
+	echo "not ok - sanitizers reported errors:"
+	cat "$san_logs"/asan* "$san_logs"/ubsan* | head -60
+else
+	passed=$((passed + 1))
+	echo "ok - sanitizers (ASan, UBSan, LSan) reported nothing"
+fi
+
+# valgrind: no errors and no leaks, in the parent and in every worker.
+if command -v valgrind >/dev/null; then
+	vg=$san_logs/vg
+	mkdir -p "$vg"
+	build/ngramgen --size 300K --seed 5 --out "$vg/plain" >/dev/null
+	build/ngramgen --size 300K --seed 5 --gzip --out "$vg/gz" >/dev/null
+	for case in "-j 2 --io uring --partition-size 16K|plain" \
+		    "-j 0 --io sync|gz" \
+		    "-j 2 --io uring|gz plain"; do
+		args=${case%|*}
+		inputs=${case#*|}
+		# shellcheck disable=SC2086
+		if (cd "$vg" && valgrind -q --error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect,possible \
+			--trace-children=yes "$OLDPWD/build/ngramcount" --no-progress \
+			$args $inputs >out 2>err &&
+			python3 "$OLDPWD/tests/oracle.py" $inputs | cmp -s - out); then
+			passed=$((passed + 1))
+			echo "ok - valgrind: ngramcount $args $inputs"
+		else
+			failed=$((failed + 1))
+			echo "not ok - valgrind: ngramcount $args $inputs"
+			head -40 "$vg/err"
+		fi
+	done
+else
+	echo "not ok - valgrind is not installed (scripts/install-deps.sh installs it)"
+	failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
