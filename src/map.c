@@ -33,14 +33,12 @@ void mapper_reset(struct mapper *m)
 	memset(&m->st, 0, sizeof(m->st));
 }
 
-int map_line(struct mapper *m, const char *line, size_t len)
+/* Sum one parsed line, or count it as malformed. */
+static inline int map_record(struct mapper *m, const struct record *r, int err)
 {
-	struct record r;
 	struct ngram *g = m->last;
-	int err;
 
 	m->st.lines++;
-	err = parse_v2(line, len, &r);
 	if (err != PARSE_OK) {
 		if (!m->st.bad++) {
 			m->st.first_bad = m->st.lines;
@@ -48,25 +46,30 @@ int map_line(struct mapper *m, const char *line, size_t len)
 		}
 		return 0;
 	}
-	if (!g || g->len != r.keylen || memcmp(g->key, r.key, r.keylen))
-		g = m->last = table_upsert(m->t, r.key, r.keylen);
-	if (ngram_add(g, r.count)) {
+	if (!g || g->len != r->keylen || memcmp(g->key, r->key, r->keylen))
+		g = m->last = table_upsert(m->t, r->key, r->keylen);
+	if (ngram_add(g, r->count)) {
 		m->overflow = g;
 		return -EOVERFLOW;
 	}
 	return 0;
 }
 
+int map_line(struct mapper *m, const char *line, size_t len)
+{
+	struct record r;
+	return map_record(m, &r, parse_v2(line, len, &r));
+}
+
 int map_lines(struct mapper *m, const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end;
-		int err = map_line(m, p, (size_t)(eol - p));
-		if (err)
+		struct record r;
+		int err, perr;
+		p = parse_v2_next(p, end, &r, &perr);
+		if ((err = map_record(m, &r, perr)))
 			return err;
-		p = eol + 1;
 	}
 	return 0;
 }

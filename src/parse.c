@@ -55,6 +55,57 @@ int parse_v2(const char *line, size_t len, struct record *r)
 	return PARSE_OK;
 }
 
+/* Digits from p; *v and *ok (0 on overflow) updated. Stops at a non-digit. */
+static inline const char *digits(const char *p, const char *end, uint64_t *v, int *ok)
+{
+	uint64_t x = 0;
+	for (; p < end; p++) {
+		unsigned d = (unsigned char)*p - '0';
+		if (d > 9)
+			break;
+		*ok &= !__builtin_mul_overflow(x, 10, &x) && !__builtin_add_overflow(x, d, &x);
+	}
+	*v = x;
+	return p;
+}
+
+const char *parse_v2_next(const char *p, const char *end, struct record *r, int *err)
+{
+	const char *line = p, *s, *nl;
+	uint64_t year, volume;
+	int ok = 1;
+
+	/*
+	 * The fast path takes a well-formed line in one pass. Anything it does
+	 * not expect (a CR, a bad number, a field too many or too few) falls
+	 * back to parse_v2(), which classifies the error exactly.
+	 */
+	while (p < end && *p != '\t' && *p != '\n')
+		p++;
+	if (p == line || p == end || *p != '\t')
+		goto slow;
+	r->key = line;
+	r->keylen = (size_t)(p - line);
+	s = ++p;
+	p = digits(p, end, &year, &ok);
+	if (p == s || p == end || *p != '\t')
+		goto slow;
+	s = ++p;
+	p = digits(p, end, &r->count, &ok);
+	if (p == s || p == end || *p != '\t')
+		goto slow;
+	s = ++p;
+	p = digits(p, end, &volume, &ok);
+	if (p == s || !ok || (p < end && *p != '\n'))
+		goto slow;
+	*err = PARSE_OK;
+	return p < end ? p + 1 : p;
+slow:
+	nl = memchr(p, '\n', (size_t)(end - p));
+	*err = parse_v2(line, (size_t)((nl ? nl : end) - line), r);
+	return nl ? nl + 1 : end;
+}
+
 const char *parse_strerror(int err)
 {
 	static const char *const msg[PARSE_NERRORS] = {
