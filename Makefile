@@ -17,8 +17,8 @@ LIBSRC  := $(filter-out src/main.c,$(SRC))
 LIBOBJ  := $(LIBSRC:%.c=$(B)/%.o)
 UNITS   := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all test check unit e2e san valgrind demo bench clean help
-all: $(B)/ngramcount $(B)/ngramgen
+.PHONY: all deps test check demo bench clean help
+all: $(B)/ngramcount $(B)/ngramgen $(B)/floor $(B)/handoff
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -42,25 +42,39 @@ units: $(UNITS:%=$(B)/tests/unit/%)
 
 # The test suite: unit and end-to-end tests on the normal build, again on an
 # ASan+UBSan build, and a valgrind run. Ends with "N passed, N failed".
-test check: all units
+# Install the Debian packages the build and the tests need (apt-get as root).
+deps:
+	@scripts/install-deps.sh
+
+test check: deps
+	@$(MAKE) --no-print-directory all units
 	@$(MAKE) --no-print-directory B=build-san units all \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined"
 	@tests/run.sh
 
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh
 
-bench: all
+bench: deps
+	@$(MAKE) --no-print-directory all
 	@bench/bench.sh
 
 clean:
 	rm -rf build build-san
 
 help:
-	@echo "make          build build/ngramcount and build/ngramgen"
+	@echo "make          build build/ngramcount, build/ngramgen and the bench tools"
+	@echo "make deps     install the Debian packages (scripts/install-deps.sh)"
 	@echo "make test     unit + end-to-end tests, sanitizer build, valgrind"
 	@echo "make demo     generate a small data set and count it"
-	@echo "make bench    benchmark (writes bench/results-*.md)"
+	@echo "make bench    benchmark; writes bench/RESULTS.md"
 
 -include $(shell find $(B) build-san -name '*.d' 2>/dev/null)
+
+$(B)/floor: $(B)/bench/floor.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/handoff: $(B)/bench/handoff.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

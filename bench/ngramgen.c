@@ -326,6 +326,24 @@ static double parse_size(const char *s)
 	return v;
 }
 
+/* mkdir -p */
+static int mkdir_p(const char *dir)
+{
+	char *p = strdup(dir), *s = p;
+	int r = 0;
+	do {
+		s = strchr(s + 1, '/');
+		if (s)
+			*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST)
+			r = -1;
+		if (s)
+			*s = '/';
+	} while (s && !r);
+	free(p);
+	return r;
+}
+
 static const char usage[] =
 "usage: ngramgen [options]\n"
 "Write Google Books Ngram v2 1-gram files: <dir>/<prefix>{0-9,a-z,other,pos,punctuation}[.gz]\n"
@@ -374,7 +392,7 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	if (mkdir(o.dir, 0777) < 0 && errno != EEXIST)
+	if (mkdir_p(o.dir))
 		die("cannot make the output directory");
 
 	size_t n;

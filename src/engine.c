@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -409,6 +410,8 @@ static int read_done(struct engine *e, struct chunk *ch)
 			    (unsigned long long)(ch->req.off + ch->req.got),
 			    strerror(-ch->req.res));
 	e->st->bytes_read += ch->req.got;
+	if (f->gzip)
+		e->st->bytes_gzip += ch->req.got;
 	if (++f->chunks_read == f->nchunks) {
 		close(f->fd);
 		f->fd = -1;
@@ -680,6 +683,14 @@ static int setup(struct engine *e)
 	return 0;
 }
 
+static double cpu_seconds(int who)
+{
+	struct rusage ru;
+	getrusage(who, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 int engine_run(const struct config *c, struct table *t, struct run_stats *st,
 	       char *err, size_t errsize)
 {
@@ -746,6 +757,8 @@ int engine_run(const struct config *c, struct table *t, struct run_stats *st,
 	mapper_fini(&e.pm);
 	mapper_fini(&e.gm);
 	st->wall = now_sec() - start;
+	st->cpu_parent = cpu_seconds(RUSAGE_SELF);
+	st->cpu_workers = cpu_seconds(RUSAGE_CHILDREN);
 	return e.failed ? -1 : 0;
 }
 

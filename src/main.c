@@ -19,7 +19,8 @@
 static void print_stats(const struct run_stats *st, const struct table *t)
 {
 	char b[32];
-	double mb = st->wall > 0 ? (double)st->bytes_read / 1e6 / st->wall : 0;
+	double text = (double)(st->bytes_read - st->bytes_gzip + st->bytes_inflated);
+	double wall = st->wall > 0 ? st->wall : 1e-9;
 
 	fprintf(stderr, "ngramcount: stats\n");
 	fprintf(stderr, "  files            %u\n", st->files);
@@ -41,7 +42,10 @@ static void print_stats(const struct run_stats *st, const struct table *t)
 		fprintf(stderr, "worker%u=%llu ", i, (unsigned long long)st->partitions[i]);
 	fprintf(stderr, "parent=%llu\n", (unsigned long long)st->partitions[st->workers]);
 	fprintf(stderr, "  wall time        %.3f s\n", st->wall);
-	fprintf(stderr, "  throughput       %.1f MB/s\n", mb);
+	fprintf(stderr, "  cpu time         parent %.3f s, workers %.3f s\n",
+		st->cpu_parent, st->cpu_workers);
+	fprintf(stderr, "  throughput       %.1f MB/s read, %.1f MB/s of text\n",
+		(double)st->bytes_read / 1e6 / wall, text / 1e6 / wall);
 }
 
 int main(int argc, char **argv)

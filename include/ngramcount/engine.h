@@ -20,6 +20,7 @@ struct run_stats {
 	unsigned files;
 	uint64_t bytes_total;		/* input bytes, as stat() saw them */
 	uint64_t bytes_read;
+	uint64_t bytes_gzip;		/* of bytes_read, those of gzip files */
 	uint64_t bytes_inflated;
 	uint64_t lines;
 	uint64_t bad;			/* malformed lines skipped */
@@ -32,6 +33,8 @@ struct run_stats {
 	int io_fallback;		/* -errno io_uring_setup gave, or 0 */
 	uint64_t sqes, submits;		/* io_uring counters */
 	double wall;			/* seconds */
+	double cpu_parent;		/* user+sys seconds of the parent */
+	double cpu_workers;		/* user+sys seconds of all workers */
 };
 
 /*

@@ -1,0 +1,135 @@
+#!/bin/sh
+# bench.sh - `make bench`: ngramcount against its floors and against the
+# tools people use instead, on one generated data set, in one run.
+#
+# Data: bench/data/{plain,gz} (NGC_BENCH_SIZE of v2 text, default 400M, and
+# the same lines gzipped), made by build/ngramgen once and kept.
+# Each row: median wall time of NGC_BENCH_RUNS runs (default 3) on a warm
+# page cache; peak RSS is GNU time's maximum over the process and its
+# children. Writes the tables to bench/RESULTS.md and prints them.
+set -eu
+cd "$(dirname "$0")/.."
+size=${NGC_BENCH_SIZE:-400M}
+runs=${NGC_BENCH_RUNS:-3}
+data=bench/data
+out=${NGC_BENCH_OUT:-bench/RESULTS.md}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ngc-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+if [ "$(cat "$data/.size" 2>/dev/null)" != "$size" ]; then
+	rm -rf "$data"
+	mkdir -p "$data"
+	echo "bench: generating $size of v2 text, plain and gzip (-6)..." >&2
+	build/ngramgen --size "$size" --seed 1 --out "$data/plain" >/dev/null
+	build/ngramgen --size "$size" --seed 1 --gzip --out "$data/gz" >/dev/null
+	echo "$size" >"$data/.size"
+fi
+cat "$data"/plain/* "$data"/gz/* >/dev/null	# warm the page cache
+
+plain_mb=$(du -bc "$data"/plain/* | tail -1 | cut -f1)
+gz_mb=$(du -bc "$data"/gz/* | tail -1 | cut -f1)
+awk_prog='{ a[$1] += $3 } END { for (k in a) print k "\t" a[k] }'
+
+# measure NAME CMD: median wall seconds, max RSS KiB, user+sys seconds.
+measure() {
+	name=$1
+	shift
+	: >"$tmp/times"
+	i=0
+	while [ $i -lt "$runs" ]; do
+		/usr/bin/time -f "%e %M %U %S" -o "$tmp/t" sh -c "$*" >"$tmp/stdout" 2>"$tmp/stderr" || {
+			echo "bench: '$name' failed:" >&2
+			cat "$tmp/stderr" >&2
+			exit 1
+		}
+		cat "$tmp/t" >>"$tmp/times"
+		i=$((i + 1))
+	done
+	sort -n "$tmp/times" | awk -v n="$runs" 'NR == int((n + 1) / 2) { wall = $1 }
+		{ if ($2 > rss) rss = $2; cpu += $3 + $4 }
+		END { printf "%s %d %.2f\n", wall, rss, cpu / n }' >"$tmp/m.$name"
+}
+
+row() {	# row NAME LABEL BYTES BASELINE FLOOR
+	set -- "$1" "$2" "$3" "$(cut -d' ' -f1 "$tmp/m.$4")" "$(cut -d' ' -f1 "$tmp/m.$5")"
+	read -r wall rss cpu <"$tmp/m.$1"
+	awk -v l="$2" -v w="$wall" -v r="$rss" -v c="$cpu" -v b="$3" -v base="$4" -v fl="$5" 'BEGIN {
+		printf "| %s | %.2f | %.0f | %.2f | %.0f | %.1fx | %.2fx |\n",
+			l, w, b / 1e6 / w, c, r / 1024, base / w, w / fl }'
+}
+
+P="$data/plain/*"
+G="$data/gz/*"
+NGC="build/ngramcount --no-progress"
+measure scan2 "build/floor scan -j 2 $P"
+measure p0 "$NGC -j 0 $P >/dev/null"
+measure p1 "$NGC -j 1 $P >/dev/null"
+measure p2 "$NGC -j 2 $P >/dev/null"
+measure p2sync "$NGC -j 2 --io sync $P >/dev/null"
+measure mawkp "mawk -F'\t' '$awk_prog' $P >/dev/null"
+measure inflate1 "build/floor inflate -j 1 $G"
+measure inflate2 "build/floor inflate -j 2 $G"
+measure g0 "$NGC -j 0 $G >/dev/null"
+measure g1 "$NGC -j 1 $G >/dev/null"
+measure g2 "$NGC -j 2 $G >/dev/null"
+measure g2sync "$NGC -j 2 --io sync $G >/dev/null"
+measure mawkg "zcat $G | mawk -F'\t' '$awk_prog' >/dev/null"
+measure pipe "build/handoff pipe -j 2 -s 400"
+measure shm "build/handoff shm -j 2 -s 400"
+
+$NGC --stats -j 2 $P 2>"$tmp/stats" >/dev/null
+keys=$(awk '/distinct ngrams/ { print $3 }' "$tmp/stats")
+lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
+
+{
+	echo "# Benchmark results"
+	echo
+	echo "Made by \`make bench\` (bench/bench.sh) on $(date -u +%Y-%m-%d)."
+	echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
+	echo "$(free -g | awk '/Mem:/ { print $2 }') GiB RAM, Linux $(uname -r), $(cc --version | head -1)."
+	echo
+	echo "Data: \`ngramgen --size $size --seed 1\`: 39 files, $(awk -v b="$plain_mb" 'BEGIN { printf "%.0f", b / 1e6 }') MB of"
+	echo "v2 text, $lines lines, $keys distinct ngrams; gzip -6: $(awk -v b="$gz_mb" 'BEGIN { printf "%.0f", b / 1e6 }') MB."
+	echo "Warm page cache. Wall = median of $runs runs; CPU = user+sys of all processes;"
+	echo "RSS = peak of the largest process. Ratios are against rows of this same run."
+	echo
+	echo "## Plain text"
+	echo
+	echo "| run | wall s | MB/s | CPU s | peak RSS MiB | vs mawk | x scan floor |"
+	echo "|---|---|---|---|---|---|---|"
+	row scan2 "floor: memchr scan, 2 processes" "$plain_mb" mawkp scan2
+	row p0 "ngramcount -j 0" "$plain_mb" mawkp scan2
+	row p1 "ngramcount -j 1" "$plain_mb" mawkp scan2
+	row p2 "ngramcount -j 2" "$plain_mb" mawkp scan2
+	row p2sync "ngramcount -j 2 --io sync" "$plain_mb" mawkp scan2
+	row mawkp "mawk: {a[\$1]+=\$3} over the files" "$plain_mb" mawkp scan2
+	echo
+	echo "## gzip (MB/s of inflated text)"
+	echo
+	echo "| run | wall s | MB/s | CPU s | peak RSS MiB | vs zcat+mawk | x inflate floor |"
+	echo "|---|---|---|---|---|---|---|"
+	row inflate1 "floor: zlib inflate, 1 process" "$plain_mb" mawkg inflate2
+	row inflate2 "floor: zlib inflate, 2 processes" "$plain_mb" mawkg inflate2
+	row g0 "ngramcount -j 0" "$plain_mb" mawkg inflate2
+	row g1 "ngramcount -j 1" "$plain_mb" mawkg inflate2
+	row g2 "ngramcount -j 2" "$plain_mb" mawkg inflate2
+	row g2sync "ngramcount -j 2 --io sync" "$plain_mb" mawkg inflate2
+	row mawkg "zcat FILES, piped to the same mawk" "$plain_mb" mawkg inflate2
+	echo
+	echo "## Handing partitions to workers: pipe copy vs shared slots"
+	echo
+	echo "400 MB in 2 MiB partitions to 2 workers that scan each for LF (bench/handoff.c)."
+	echo
+	echo "| hand-off | wall s | MB/s |"
+	echo "|---|---|---|"
+	for m in pipe shm; do
+		read -r wall rss cpu <"$tmp/m.$m"
+		awk -v m="$m" -v w="$wall" 'BEGIN { printf "| %s | %.3f | %.0f |\n",
+			m == "pipe" ? "bytes copied through the pipe" : "slot named in a 32-byte message (ngramcount)", w, 400 / w }'
+	done
+} >"$tmp/results"
+if [ -f bench/NOTES.md ]; then
+	{ echo; cat bench/NOTES.md; } >>"$tmp/results"
+fi
+cp "$tmp/results" "$out"
+cat "$out"
