@@ -9,6 +9,12 @@ override CFLAGS += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 ifeq ($(DEVELOPER),1)
 override CFLAGS += -Werror
 endif
+# ISA-L's inflate is built in when its headers are there (ISAL=0 to leave it out).
+ISAL    ?= $(shell pkg-config --exists libisal && echo 1)
+ifeq ($(ISAL),1)
+override CPPFLAGS += -DNGC_HAVE_ISAL $(shell pkg-config --cflags libisal)
+LDLIBS  += $(shell pkg-config --libs libisal)
+endif
 LDLIBS  += $(shell pkg-config --libs $(PKGS))
 
 B       ?= build
@@ -51,6 +57,7 @@ test check: deps
 	@$(MAKE) --no-print-directory B=build-san units all \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined"
+	@$(MAKE) --no-print-directory B=build-zlib ISAL=0 units all
 	@tests/run.sh
 
 demo: deps
@@ -62,7 +69,7 @@ bench: deps
 	@bench/bench.sh
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-zlib
 
 help:
 	@echo "make          build build/ngramcount, build/ngramgen and the bench tools"
@@ -71,7 +78,7 @@ help:
 	@echo "make demo     generate a small data set and count it"
 	@echo "make bench    benchmark; writes bench/RESULTS.md"
 
--include $(shell find $(B) build-san -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 $(B)/floor: $(B)/bench/floor.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -34,6 +34,8 @@ static const char usage[] =
 "                           0 maps in the parent (the sequential baseline)\n"
 "      --io uring|sync      read with io_uring (default) or pread(2)\n"
 "      --queue-depth N      reads in flight with io_uring (default 32)\n"
+"      --inflate auto|zlib|isal  gzip backend (default auto: ISA-L when\n"
+"                           built in, else zlib)\n"
 "      --partition-size SZ  bytes per read and partition, K/M/G suffixes\n"
 "                           (default 2M)\n"
 "      --progress           show the progress bar even if stderr is no tty\n"
@@ -98,13 +100,14 @@ static int parse_size(const char *s, unsigned long long *v)
 
 enum cli_result cli_parse(int argc, char **argv, struct config *c)
 {
-	enum { OPT_IO = 256, OPT_QD, OPT_PART, OPT_PROGRESS, OPT_NO_PROGRESS,
+	enum { OPT_IO = 256, OPT_QD, OPT_INFLATE, OPT_PART, OPT_PROGRESS, OPT_NO_PROGRESS,
 	       OPT_STATS, OPT_STRICT };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "workers", required_argument, NULL, 'j' },
 		{ "io", required_argument, NULL, OPT_IO },
 		{ "queue-depth", required_argument, NULL, OPT_QD },
+		{ "inflate", required_argument, NULL, OPT_INFLATE },
 		{ "partition-size", required_argument, NULL, OPT_PART },
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
@@ -143,6 +146,18 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 				c->io = IO_SYNC;
 			else
 				return bad("--io wants 'uring' or 'sync', not '%s'", optarg);
+			break;
+		case OPT_INFLATE:
+			if (!strcmp(optarg, "auto"))
+				c->inflate = GZ_AUTO;
+			else if (!strcmp(optarg, "zlib"))
+				c->inflate = GZ_ZLIB;
+			else if (!strcmp(optarg, "isal") && gz_have_isal())
+				c->inflate = GZ_ISAL;
+			else if (!strcmp(optarg, "isal"))
+				return bad("--inflate isal: this build has no ISA-L (install libisal-dev and rebuild)");
+			else
+				return bad("--inflate wants 'auto', 'zlib' or 'isal', not '%s'", optarg);
 			break;
 		case OPT_QD:
 			if (parse_uint(optarg, NGC_MAX_QD, &v) || v == 0)

@@ -506,7 +506,7 @@ static int assign_gz(struct engine *e, unsigned w)
 	e->ws[w].gz = f;
 	if (w == e->nw) {
 		mapper_reset(&e->gm);
-		if (gz_init(&e->gz))
+		if (gz_init(&e->gz, e->c->inflate))
 			return fail(e, "%s: cannot start zlib", f->path);
 		return 0;
 	}
@@ -665,7 +665,7 @@ static int setup(struct engine *e)
 	const struct config *c = e->c;
 	unsigned lanes = e->nw ? e->nw : 1;
 	unsigned nslots = c->queue_depth + lanes * (NGC_GZ_HOLD + 1);
-	struct worker_env env = { .pool = &e->pool };
+	struct worker_env env = { .pool = &e->pool, .inflate = c->inflate };
 	int err;
 
 	e->plain_cap = nslots - lanes * NGC_GZ_HOLD;

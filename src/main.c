@@ -11,12 +11,14 @@
 
 #include "ngramcount/cli.h"
 #include "ngramcount/engine.h"
+#include "ngramcount/gz.h"
 #include "ngramcount/output.h"
 #include "ngramcount/parse.h"
 #include "ngramcount/table.h"
 #include "ngramcount/util.h"
 
-static void print_stats(const struct run_stats *st, const struct table *t)
+static void print_stats(const struct config *c, const struct run_stats *st,
+			const struct table *t)
 {
 	char b[32];
 	double text = (double)(st->bytes_read - st->bytes_gzip + st->bytes_inflated);
@@ -36,7 +38,8 @@ static void print_stats(const struct run_stats *st, const struct table *t)
 	if (!strcmp(st->io, "io_uring"))
 		fprintf(stderr, " (%llu reads queued in %llu submits)",
 			(unsigned long long)st->sqes, (unsigned long long)st->submits);
-	fprintf(stderr, "\n  workers          %u\n", st->workers);
+	fprintf(stderr, "\n  inflate          %s\n", gz_backend_name(c->inflate));
+	fprintf(stderr, "  workers          %u\n", st->workers);
 	fprintf(stderr, "  partitions       ");
 	for (unsigned i = 0; i < st->workers; i++)
 		fprintf(stderr, "worker%u=%llu ", i, (unsigned long long)st->partitions[i]);
@@ -94,7 +97,7 @@ int main(int argc, char **argv)
 	}
 out:
 	if (c.stats)
-		print_stats(&st, &t);
+		print_stats(&c, &st, &t);
 	run_stats_fini(&st);
 	table_fini(&t);
 	return status;

@@ -62,9 +62,9 @@ static int sink(void *ctx, const char *buf, size_t len)
 	return map_feed(ctx, buf, len);
 }
 
-static int serve(struct worker *w, const struct msg *msg, const struct bufpool *pool)
+static int serve(struct worker *w, const struct msg *msg, const struct worker_env *env)
 {
-	const char *data = bufpool_ptr(pool, msg->buf) + msg->off;
+	const char *data = bufpool_ptr(env->pool, msg->buf) + msg->off;
 	int err;
 
 	switch (msg->type) {
@@ -77,7 +77,7 @@ static int serve(struct worker *w, const struct msg *msg, const struct bufpool *
 	case MSG_GZ_BEGIN:
 		table_reset(&w->table);
 		mapper_reset(&w->m);
-		if ((err = gz_init(&w->gz)))
+		if ((err = gz_init(&w->gz, env->inflate)))
 			return err;
 		w->in_gz = 1;
 		w->gz_err = 0;
@@ -115,7 +115,7 @@ int worker_main(int in_fd, int out_fd, void *ctx)
 	table_init(&w.table);
 	mapper_init(&w.m, &w.table);
 	while (!(err = read_full(in_fd, &msg, sizeof(msg))) && msg.type != MSG_QUIT)
-		if ((err = serve(&w, &msg, env->pool)))
+		if ((err = serve(&w, &msg, env)))
 			break;
 	if (w.in_gz)
 		gz_fini(&w.gz);

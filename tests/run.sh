@@ -3,7 +3,9 @@
 #   1. unit tests, normal build (build/) and ASan+UBSan build (build-san/);
 #   2. end-to-end tests (tests/e2e/t*.sh) on both builds; sanitizer reports
 #      go to files, and any report fails the suite;
-#   3. valgrind memcheck over small end-to-end runs (workers traced too).
+#   3. the zlib-only build (build-zlib/, ISAL=0): unit tests and the gzip
+#      end-to-end tests, since zlib must always build and always work;
+#   4. valgrind memcheck over small end-to-end runs (workers traced too).
 # Last line: "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -57,6 +59,14 @@ else
 	passed=$((passed + 1))
 	echo "ok - sanitizers (ASan, UBSan, LSan) reported nothing"
 fi
+
+for t in tests/unit/test_*.c; do
+	bin=build-zlib/tests/unit/$(basename "$t" .c)
+	run "build-zlib $(basename "$bin")" "$bin"
+done
+for t in tests/e2e/t0100-engine.sh tests/e2e/t0300-errors.sh; do
+	NGC=build-zlib/ngramcount GEN=build/ngramgen run "build-zlib $(basename "$t" .sh)" sh "$t"
+done
 
 # valgrind: no errors and no leaks, in the parent and in every worker.
 if command -v valgrind >/dev/null; then

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "ngramcount/gz.h"
 #include "ngramcount/reader.h"
 
 struct config {
@@ -17,6 +18,7 @@ struct config {
 	unsigned queue_depth;		/* reads in flight */
 	size_t partition_size;		/* bytes per read and per partition */
 	enum io_mode io;
+	enum gz_backend inflate;	/* --inflate */
 	int progress;			/* -1: only if stderr is a terminal */
 	int stats;			/* summary on stderr at the end */
 	int strict;			/* a malformed line is an error */

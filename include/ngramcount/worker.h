@@ -11,10 +11,12 @@
 #ifndef NGRAMCOUNT_WORKER_H
 #define NGRAMCOUNT_WORKER_H
 
+#include "ngramcount/gz.h"
 #include "ngramcount/reader.h"
 
 struct worker_env {
 	const struct bufpool *pool;	/* the shared slots, mapped before fork */
+	enum gz_backend inflate;	/* gzip backend */
 };
 
 /* pool.h's worker_fn: ctx is a struct worker_env. */

@@ -38,6 +38,12 @@ case $GEN in /*) ;; *) GEN=$top/$GEN ;; esac
 ORACLE="python3 $top/tests/oracle.py"
 DATA=$top/tests/data
 
+# The gzip backends this build has.
+BACKENDS=zlib
+if "$NGC" --inflate isal --version >/dev/null 2>&1; then
+	BACKENDS="zlib isal"
+fi
+
 # expect_same ARGS... -- INPUTS...: ngramcount ARGS INPUTS equals the oracle.
 expect_same() {
 	args=""

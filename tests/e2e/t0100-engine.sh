@@ -33,13 +33,32 @@ partition_sizes() {
 test_case "plain set: partition sizes 16 B to 1 MiB, -j 2 and -j 0" partition_sizes
 
 gzip_set() {
-	for j in 0 1 2 4; do
-		expect_same -j $j -- gz
+	for inf in $BACKENDS; do
+		for j in 0 1 2 4; do
+			expect_same -j $j --inflate $inf -- gz
+		done
+		expect_same -j 2 --inflate $inf --io sync --partition-size 4K -- gz
+		expect_same -j 2 --inflate $inf --queue-depth 1 --partition-size 100 -- gz
 	done
-	expect_same -j 2 --io sync --partition-size 4K -- gz
-	expect_same -j 2 --queue-depth 1 --partition-size 100 -- gz
 }
-test_case "gzip set: -j 0/1/2/4, small chunks, sync" gzip_set
+test_case "gzip set: -j 0/1/2/4, small chunks, sync, every inflate backend" gzip_set
+
+inflate_backends() {
+	echo "backends: $BACKENDS"
+	"$NGC" --no-progress --stats gz 2>stats >/dev/null
+	grep -Eq "inflate          (zlib|isal)" stats
+	if [ "$BACKENDS" = "zlib isal" ]; then
+		grep -q "inflate          isal" stats	# auto prefers ISA-L
+		"$NGC" --no-progress --inflate zlib gz >a.out
+		"$NGC" --no-progress --inflate isal gz >b.out
+		cmp a.out b.out
+	else
+		expect_status 2 "$NGC" --inflate isal gz 2>err
+		grep -q "no ISA-L" err
+	fi
+	expect_status 2 "$NGC" --inflate lz4 gz 2>/dev/null
+}
+test_case "--inflate: auto, zlib and isal agree; isal refused when not built" inflate_backends
 
 gzip_equals_plain() {
 	"$NGC" --no-progress plain >a.out

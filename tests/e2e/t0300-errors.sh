@@ -79,19 +79,27 @@ bad_gzip() {
 	seq 1 20000 | sed 's/^/k/; s/$/\t2000\t1\t1/' | gzip -c >ok.gz
 	size=$(wc -c <ok.gz)
 	head -c $((size - 10)) ok.gz >trunc.gz
-	expect_status 1 "$NGC" --no-progress -j 2 -o out.tsv trunc.gz 2>err
-	grep -q "trunc.gz: truncated gzip stream" err
-	test ! -e out.tsv
 	cp ok.gz corrupt.gz
 	printf 'XXXXXXXX' | dd of=corrupt.gz bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
-	expect_status 1 "$NGC" --no-progress -j 0 corrupt.gz 2>err
-	grep -q "corrupt.gz: corrupt gzip data near byte [0-9]" err
+	cp ok.gz badcrc.gz
+	printf 'X' | dd of=badcrc.gz bs=1 seek=$((size - 6)) conv=notrunc 2>/dev/null
 	cp ok.gz trailing.gz
 	printf 'garbage' >>trailing.gz
-	expect_status 1 "$NGC" --no-progress -j 2 trailing.gz 2>err
-	grep -q "trailing.gz: trailing garbage after gzip data at byte $size" err
+	for inf in $BACKENDS; do
+		for j in 0 2; do
+			expect_status 1 "$NGC" --no-progress --inflate $inf -j $j -o out.tsv trunc.gz 2>err
+			grep -q "trunc.gz: truncated gzip stream" err
+			test ! -e out.tsv
+			expect_status 1 "$NGC" --no-progress --inflate $inf -j $j corrupt.gz 2>err
+			grep -q "corrupt.gz: corrupt gzip data near byte [0-9]" err
+			expect_status 1 "$NGC" --no-progress --inflate $inf -j $j badcrc.gz 2>err
+			grep -q "badcrc.gz: corrupt gzip data near byte [0-9]" err
+			expect_status 1 "$NGC" --no-progress --inflate $inf -j $j trailing.gz 2>err
+			grep -q "trailing.gz: trailing garbage after gzip data at byte $size" err
+		done
+	done
 }
-test_case "truncated, corrupt and trailing-garbage gzip: file and offset named" bad_gzip
+test_case "truncated, corrupt, bad-CRC, trailing-garbage gzip: file and offset named, each backend" bad_gzip
 
 output_atomic() {
 	printf 'a\t2000\t1\t1\n' >good

@@ -2,6 +2,7 @@
  * test_gz - chunked inflate: multi-member streams, any chunking, and the
  * truncated, corrupt and trailing-garbage cases.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -48,12 +49,14 @@ static char *text(size_t len, unsigned long long seed)
 }
 
 /* Inflate in[0,n) fed in pieces of 1..maxpiece bytes. */
+static enum gz_backend backend;	/* each test runs once per backend */
+
 static int run(const unsigned char *in, size_t n, size_t maxpiece, struct sink *s,
 	       unsigned long long seed)
 {
 	struct gz g;
 	int r = 0;
-	CHECK(gz_init(&g) == 0);
+	CHECK(gz_init(&g, backend) == 0);
 	for (size_t off = 0; off < n && !r;) {
 		size_t piece = 1 + t_rand(&seed) % maxpiece;
 		if (piece > n - off)
@@ -119,10 +122,27 @@ static void magic(void)
 	CHECK(!gz_magic("ab", 2));
 }
 
+static void backends(void)
+{
+	struct gz g;
+	CHECK(strcmp(gz_backend_name(GZ_ZLIB), "zlib") == 0);
+	CHECK(strcmp(gz_backend_name(GZ_AUTO), gz_have_isal() ? "isal" : "zlib") == 0);
+	if (!gz_have_isal())
+		CHECK(gz_init(&g, GZ_ISAL) == -ENOTSUP);
+}
+
 int main(void)
 {
+	backend = GZ_ZLIB;
 	T_RUN(multi_member_any_chunking);
 	T_RUN(truncated_corrupt_trailing);
+	if (gz_have_isal()) {
+		backend = GZ_ISAL;
+		printf("# ISA-L backend\n");
+		T_RUN(multi_member_any_chunking);
+		T_RUN(truncated_corrupt_trailing);
+	}
 	T_RUN(magic);
+	T_RUN(backends);
 	T_DONE();
 }
