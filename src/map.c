@@ -65,9 +65,15 @@ int map_lines(struct mapper *m, const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
 	while (p < end) {
+		const struct ngram *g = m->last;
 		struct record r;
 		int err, perr;
-		p = parse_v2_next(p, end, &r, &perr);
+		/* Sorted input: most lines start with the previous line's key. */
+		if (g && (size_t)(end - p) > g->len && p[g->len] == '\t' &&
+		    !memcmp(p, g->key, g->len))
+			p = parse_v2_next_key(p, g->len, end, &r, &perr);
+		else
+			p = parse_v2_next(p, end, &r, &perr);
 		if ((err = map_record(m, &r, perr)))
 			return err;
 	}

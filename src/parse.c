@@ -55,48 +55,45 @@ int parse_v2(const char *line, size_t len, struct record *r)
 	return PARSE_OK;
 }
 
-/* Digits from p; *v and *ok (0 on overflow) updated. Stops at a non-digit. */
-static inline const char *digits(const char *p, const char *end, uint64_t *v, int *ok)
+/* Skip decimal digits; a run longer than 19 may not fit in 64 bits. */
+static inline const char *skip_digits(const char *p, const char *end)
 {
-	uint64_t x = 0;
-	for (; p < end; p++) {
-		unsigned d = (unsigned char)*p - '0';
-		if (d > 9)
-			break;
-		*ok &= !__builtin_mul_overflow(x, 10, &x) && !__builtin_add_overflow(x, d, &x);
-	}
-	*v = x;
+	while (p < end && (unsigned)((unsigned char)*p - '0') <= 9)
+		p++;
 	return p;
 }
 
-const char *parse_v2_next(const char *p, const char *end, struct record *r, int *err)
+/* The digits [p, q), at most 19 of them: no overflow is possible. */
+static inline uint64_t small_u64(const char *p, const char *q)
 {
-	const char *line = p, *s, *nl;
-	uint64_t year, volume;
-	int ok = 1;
+	uint64_t x = 0;
+	for (; p < q; p++)
+		x = x * 10 + (uint64_t)((unsigned char)*p - '0');
+	return x;
+}
 
-	/*
-	 * The fast path takes a well-formed line in one pass. Anything it does
-	 * not expect (a CR, a bad number, a field too many or too few) falls
-	 * back to parse_v2(), which classifies the error exactly.
-	 */
-	while (p < end && *p != '\t' && *p != '\n')
-		p++;
-	if (p == line || p == end || *p != '\t')
-		goto slow;
-	r->key = line;
-	r->keylen = (size_t)(p - line);
-	s = ++p;
-	p = digits(p, end, &year, &ok);
-	if (p == s || p == end || *p != '\t')
-		goto slow;
-	s = ++p;
-	p = digits(p, end, &r->count, &ok);
-	if (p == s || p == end || *p != '\t')
+/*
+ * The fields after the key of a line that starts at line, from p (just
+ * past the key's TAB). A well-formed line goes straight through; anything
+ * else (a CR, a long or bad number, a field too many or too few) falls
+ * back to parse_v2(), which classifies the error exactly.
+ */
+static inline const char *parse_tail(const char *line, const char *p, const char *end,
+				     struct record *r, int *err)
+{
+	const char *s = p, *nl;
+
+	p = skip_digits(p, end);			/* year */
+	if (p == s || p - s > 19 || p == end || *p != '\t')
 		goto slow;
 	s = ++p;
-	p = digits(p, end, &volume, &ok);
-	if (p == s || !ok || (p < end && *p != '\n'))
+	p = skip_digits(p, end);			/* match_count */
+	if (p == s || p - s > 19 || p == end || *p != '\t')
+		goto slow;
+	r->count = small_u64(s, p);
+	s = ++p;
+	p = skip_digits(p, end);			/* volume_count */
+	if (p == s || p - s > 19 || (p < end && *p != '\n'))
 		goto slow;
 	*err = PARSE_OK;
 	return p < end ? p + 1 : p;
@@ -104,6 +101,27 @@ slow:
 	nl = memchr(p, '\n', (size_t)(end - p));
 	*err = parse_v2(line, (size_t)((nl ? nl : end) - line), r);
 	return nl ? nl + 1 : end;
+}
+
+const char *parse_v2_next(const char *p, const char *end, struct record *r, int *err)
+{
+	const char *line = p;
+
+	while (p < end && *p != '\t' && *p != '\n')
+		p++;
+	if (p == line || p == end || *p != '\t')
+		return parse_tail(line, p, end, r, err);	/* straight to the slow path */
+	r->key = line;
+	r->keylen = (size_t)(p - line);
+	return parse_tail(line, p + 1, end, r, err);
+}
+
+const char *parse_v2_next_key(const char *line, size_t keylen, const char *end,
+			      struct record *r, int *err)
+{
+	r->key = line;
+	r->keylen = keylen;
+	return parse_tail(line, line + keylen + 1, end, r, err);
 }
 
 const char *parse_strerror(int err)

@@ -39,6 +39,13 @@ int parse_v2(const char *line, size_t len, struct record *r);
  */
 const char *parse_v2_next(const char *p, const char *end, struct record *r, int *err);
 
+/*
+ * As parse_v2_next, for a line known to start with a keylen-byte key and a
+ * TAB (the caller checked, e.g. against the previous line's key).
+ */
+const char *parse_v2_next_key(const char *line, size_t keylen, const char *end,
+			      struct record *r, int *err);
+
 /* "too few or too many fields", ... for a parse_error. */
 const char *parse_strerror(int err);
 

@@ -36,6 +36,25 @@ reads_use_io_uring() {
 }
 test_case "--stats: reads queued on the io_uring ring" reads_use_io_uring
 
+uring_refused_falls_back() {
+	# kernel.io_uring_disabled=2 makes io_uring_setup fail with EPERM, as a
+	# seccomp filter or a hardened kernel would. Root only; restored after.
+	knob=/proc/sys/kernel/io_uring_disabled
+	if [ "$(id -u)" -ne 0 ] || [ ! -w $knob ]; then
+		echo "skipped: needs root and $knob"
+		return 0
+	fi
+	old=$(cat $knob)
+	echo 2 >$knob
+	"$NGC" --no-progress --stats -j 2 plain >fallback.out 2>err || { echo "$old" >$knob; return 1; }
+	echo "$old" >$knob
+	cat err
+	test "$(grep -c "warning: io_uring unavailable (Operation not permitted); read with pread instead" err)" -eq 1
+	grep -q "io               sync$" err
+	$ORACLE plain | cmp - fallback.out
+}
+test_case "io_uring refused by the kernel: one warning, pread, same result" uring_refused_falls_back
+
 progress_on_a_tty() {
 	command -v script >/dev/null || { echo "skipped: no script(1)"; return 0; }
 	script -qec "$NGC -j 2 --partition-size 4K plain >/dev/null" /dev/null >tty.log
