@@ -76,9 +76,9 @@ int table_foreach(const struct table *t,
 }
 
 /*
- * Sorting compares 24-byte records that carry the count and the key's
- * first eight bytes (big-endian, zero-padded), so most comparisons touch
- * no entry: the entries are scattered over the arena, one cache miss each.
+ * Sorting works on 24-byte records that carry the count and the key's
+ * first eight bytes (big-endian, zero-padded), so it rarely touches an
+ * entry: the entries are scattered over the arena, one cache miss each.
  */
 struct sort_rec {
 	uint64_t count;
@@ -108,20 +108,68 @@ static int by_count_then_key(const void *pa, const void *pb)
 	return (a->g->len > b->g->len) - (a->g->len < b->g->len);
 }
 
+/* Byte d of the sort key (~count, prefix), least significant first. */
+static inline unsigned digit(const struct sort_rec *r, unsigned d)
+{
+	return (unsigned)((d < 8 ? r->prefix >> (8 * d) : ~r->count >> (8 * (d - 8))) & 0xff);
+}
+
+/*
+ * LSD radix sort on (count descending, prefix ascending): one pass to
+ * count all 16 digits, then one scatter per digit that is not the same in
+ * every record (most high count bytes are zero). Runs that tie on both
+ * are then put in full key order with qsort; they are short.
+ */
+static struct sort_rec *radix_sort(struct sort_rec *r, struct sort_rec *tmp, size_t n)
+{
+	static size_t hist[16][256];
+
+	memset(hist, 0, sizeof(hist));
+	for (size_t i = 0; i < n; i++)
+		for (unsigned d = 0; d < 16; d++)
+			hist[d][digit(&r[i], d)]++;
+	for (unsigned d = 0; d < 16; d++) {
+		size_t sum = 0;
+		if (hist[d][digit(&r[0], d)] == n)
+			continue;
+		for (unsigned v = 0; v < 256; v++) {
+			size_t c = hist[d][v];
+			hist[d][v] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[hist[d][digit(&r[i], d)]++] = r[i];
+		struct sort_rec *swap = r;
+		r = tmp;
+		tmp = swap;
+	}
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && r[j].count == r[i].count && r[j].prefix == r[i].prefix; j++)
+			;
+		if (j - i > 1)
+			qsort(r + i, j - i, sizeof(*r), by_count_then_key);
+	}
+	return r;
+}
+
 const struct ngram **table_sorted(const struct table *t)
 {
-	struct sort_rec *r = xmalloc(t->count * sizeof(*r));
+	size_t n = t->count;
+	struct sort_rec *a = xmalloc((n ? n : 1) * sizeof(*a));
+	struct sort_rec *b = xmalloc((n ? n : 1) * sizeof(*b)), *r = a;
 	const struct ngram **v;
 	size_t i = 0;
 
 	for (struct table_entry *e = t->head; e; e = e->hh.next, i++)
-		r[i] = (struct sort_rec){ e->g.count, key_prefix(&e->g), &e->g };
-	qsort(r, i, sizeof(*r), by_count_then_key);
+		a[i] = (struct sort_rec){ e->g.count, key_prefix(&e->g), &e->g };
+	if (n)
+		r = radix_sort(a, b, n);
 	/* The pointers move to the front of the same memory, in order. */
 	v = (const struct ngram **)(void *)r;
-	for (size_t j = 0; j < i; j++)
+	for (size_t j = 0; j < n; j++)
 		v[j] = r[j].g;
-	return xrealloc(v, (i ? i : 1) * sizeof(*v));
+	free(r == a ? b : a);
+	return xrealloc(v, (n ? n : 1) * sizeof(*v));
 }
 
 size_t table_bytes(const struct table *t)
