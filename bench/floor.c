@@ -4,6 +4,8 @@
  *
  *   floor inflate -j N FILE...   inflate every gzip file with zlib, output
  *                                discarded (all members, as gzip -d)
+ *   floor isal -j N FILE...      the same with ISA-L (igzip's library), when
+ *                                built with it
  *   floor scan -j N FILE...      read every file and find each TAB and LF
  *                                with memchr
  *
@@ -19,6 +21,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef NGC_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
 
 #define BUF (1u << 20)
 
@@ -46,6 +51,37 @@ static int inflate_file(const char *path, char *in, char *out)
 	close(fd);
 	return 0;
 }
+
+#ifdef NGC_HAVE_ISAL
+static int isal_file(const char *path, char *in, char *out)
+{
+	struct inflate_state *s = malloc(sizeof(*s));
+	int fd = open(path, O_RDONLY), end = 0;
+	ssize_t n;
+	if (fd < 0 || !s)
+		return -1;
+	isal_inflate_init(s);
+	s->crc_flag = ISAL_GZIP;
+	while ((n = read(fd, in, BUF)) > 0) {
+		s->next_in = (uint8_t *)in;
+		s->avail_in = (uint32_t)n;
+		while (s->avail_in) {
+			if (end) {
+				isal_inflate_reset(s);
+				s->crc_flag = ISAL_GZIP;
+			}
+			s->next_out = (uint8_t *)out;
+			s->avail_out = BUF;
+			if (isal_inflate(s) < 0)
+				return -1;
+			end = s->block_state == ISAL_BLOCK_FINISH;
+		}
+	}
+	free(s);
+	close(fd);
+	return 0;
+}
+#endif
 
 static unsigned long long scan_file(const char *path, char *in)
 {
@@ -80,12 +116,18 @@ static int by_size(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	int jobs = 1, first = 2, inflating;
-	if (argc < 3 || (strcmp(argv[1], "inflate") && strcmp(argv[1], "scan"))) {
-		fprintf(stderr, "usage: floor inflate|scan [-j N] FILE...\n");
+	int jobs = 1, first = 2, mode;
+	static const char *const modes[] = { "scan", "inflate", "isal" };
+	for (mode = 0; mode < 3 && argc >= 3 && strcmp(argv[1], modes[mode]); mode++)
+		;
+#ifndef NGC_HAVE_ISAL
+	if (mode == 2)
+		mode = 3;
+#endif
+	if (mode == 3) {
+		fprintf(stderr, "usage: floor scan|inflate|isal [-j N] FILE...\n");
 		return 2;
 	}
-	inflating = !strcmp(argv[1], "inflate");
 	if (!strcmp(argv[2], "-j") && argc > 3) {
 		jobs = atoi(argv[3]);
 		first = 4;
@@ -110,15 +152,22 @@ int main(int argc, char **argv)
 			unsigned long long found = 0;
 			int i;
 			while ((i = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < n) {
-				if (inflating && inflate_file(job[i].path, in, out)) {
+				int r = 0;
+				if (mode == 0)
+					found += scan_file(job[i].path, in);
+				else if (mode == 1)
+					r = inflate_file(job[i].path, in, out);
+#ifdef NGC_HAVE_ISAL
+				else
+					r = isal_file(job[i].path, in, out);
+#endif
+				if (r) {
 					fprintf(stderr, "floor: %s: cannot inflate\n", job[i].path);
 					_exit(1);
 				}
-				if (!inflating)
-					found += scan_file(job[i].path, in);
 			}
 			/* Print the count, so the scan cannot be optimised away. */
-			if (!inflating)
+			if (mode == 0)
 				fprintf(stderr, "%llu\n", found);
 			_exit(0);
 		}
