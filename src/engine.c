@@ -245,10 +245,15 @@ static void note_bad(struct file *f, uint64_t bad, uint64_t k, uint64_t i, int w
 	}
 }
 
+struct seam_ctx {
+	struct engine *e;
+	struct file *f;
+};
+
 static int seam_line(void *ctx, uint64_t k, const char *line, size_t len)
 {
-	struct engine *e = ((void **)ctx)[0];
-	struct file *f = ((void **)ctx)[1];
+	struct engine *e = ((struct seam_ctx *)ctx)->e;
+	struct file *f = ((struct seam_ctx *)ctx)->f;
 	struct mapper *m = &e->pm;
 
 	memset(&m->st, 0, sizeof(m->st));
@@ -295,8 +300,9 @@ static int feed_mapper(void *ctx, const char *buf, size_t len)
 	return map_feed(ctx, buf, len);
 }
 
-static int gz_error(struct engine *e, struct file *f, int err, uint64_t off,
-		    const char *detail, size_t len)
+/* A failed task: a gzip error at a compressed offset, or a total overflow. */
+static int task_error(struct engine *e, struct file *f, int err, uint64_t off,
+		      const char *detail, size_t len)
 {
 	switch (err) {
 	case WIRE_EGZ_CORRUPT:
@@ -329,7 +335,7 @@ static int gz_inline(struct engine *e, struct file *f, struct chunk *ch)
 		err = map_flush(m);
 	}
 	if (err)
-		return gz_error(e, f, err, e->gz.err_off,
+		return task_error(e, f, err, e->gz.err_off,
 				m->overflow ? m->overflow->key : NULL,
 				m->overflow ? m->overflow->len : 0);
 	if (ch)
@@ -378,14 +384,14 @@ static int plain_chunk(struct engine *e, struct chunk *ch)
 {
 	struct file *f = ch->f;
 	const char *buf = bufpool_ptr(&e->pool, ch->slot);
-	void *ctx[2] = { e, f };
+	struct seam_ctx ctx = { e, f };
 	struct cut cut;
 
 	partition_cut(buf, ch->req.got, &cut);
-	if (partition_join(&f->part, ch->k, buf, ch->req.got, &cut, seam_line, ctx))
+	if (partition_join(&f->part, ch->k, buf, ch->req.got, &cut, seam_line, &ctx))
 		return -1;
 	if (f->part.next == f->nchunks) {
-		if (partition_finish(&f->part, seam_line, ctx))
+		if (partition_finish(&f->part, seam_line, &ctx))
 			return -1;
 		f->state = F_DONE;
 	}
@@ -590,7 +596,7 @@ static int reply(struct engine *e, unsigned w)
 		return fail(e, "worker %u: unexpected message %u", w, r.type);
 	f = ws->plain ? ws->plain->f : ws->gz;
 	if (r.err)
-		return gz_error(e, f, r.err, r.err_off, e->payload.p, e->payload.len);
+		return task_error(e, f, r.err, r.err_off, e->payload.p, e->payload.len);
 	err = reduce_merge(e->t, e->payload.p, e->payload.len, &over);
 	if (err == -EOVERFLOW)
 		return fail_overflow(e, over->key, over->len);

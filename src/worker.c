@@ -33,7 +33,8 @@ static int send_reply(struct worker *w, struct reply *r, const void *p, size_t n
 	return err;
 }
 
-static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_off)
+static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_off,
+		       uint64_t inflated)
 {
 	struct reply r = {
 		.type = MSG_RESULT,
@@ -43,7 +44,7 @@ static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_of
 		.lines = w->m.st.lines,
 		.bad = w->m.st.bad,
 		.first_bad = w->m.st.first_bad,
-		.inflated = w->gz.out_total,
+		.inflated = inflated,
 		.err_off = err_off,
 	};
 	w->payload.len = 0;
@@ -71,9 +72,8 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 	case MSG_PLAIN:
 		table_reset(&w->table);
 		mapper_reset(&w->m);
-		w->gz.out_total = 0;
 		err = map_lines(&w->m, data, msg->len);
-		return send_result(w, msg->task, err, 0);
+		return send_result(w, msg->task, err, 0, 0);
 	case MSG_GZ_BEGIN:
 		table_reset(&w->table);
 		mapper_reset(&w->m);
@@ -96,7 +96,7 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 		err = w->gz_err;
 		if (!err && !(err = gz_finish(&w->gz)))
 			err = map_flush(&w->m);
-		err = send_result(w, msg->task, err, w->gz.err_off);
+		err = send_result(w, msg->task, err, w->gz.err_off, w->gz.out_total);
 		gz_fini(&w->gz);
 		w->in_gz = 0;
 		return err;
