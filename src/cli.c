@@ -46,7 +46,7 @@ static const char usage[] =
 "  -V, --version            print the version\n"
 "\n"
 "Exit status: 0 success, 1 bad input or run failure (no output written),\n"
-"2 bad command line.\n";
+"2 bad command line, 130/143 stopped by SIGINT/SIGTERM.\n";
 
 static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -655,6 +655,8 @@ static int turn(struct engine *e)
 		return fail(e, "internal error: the run stalled");
 	if (poll(pfd, nfd, progress ? 0 : NGC_POLL_MS) < 0 && errno != EINTR)
 		return fail(e, "poll: %s", strerror(errno));
+	if (ngc_stop)
+		return fail(e, "interrupted by signal %d", (int)ngc_stop);
 	for (unsigned i = 0; i < nfd; i++) {
 		if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) ||
 		    pfd[i].fd == e->rd->event_fd)

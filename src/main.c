@@ -51,6 +51,25 @@ static void print_stats(const struct config *c, const struct run_stats *st,
 		(double)st->bytes_read / 1e6 / wall, text / 1e6 / wall);
 }
 
+static void on_signal(int sig)
+{
+	ngc_stop = sig;
+}
+
+/*
+ * SIGINT and SIGTERM only set ngc_stop: the engine then kills and reaps
+ * the workers, the output's temporary file is removed, and main exits
+ * 128 + the signal's number, as a shell reports a death by that signal.
+ * No SA_RESTART, so a blocking poll() returns at once.
+ */
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	struct config c;
@@ -69,9 +88,11 @@ int main(int argc, char **argv)
 	}
 	/* A dead worker must not kill us on write: we report it instead. */
 	signal(SIGPIPE, SIG_IGN);
+	catch_signals();
 	table_init(&t);
 	if (engine_run(&c, &t, &st, err, sizeof(err))) {
-		fprintf(stderr, "ngramcount: %s\n", err);
+		if (!ngc_stop)
+			fprintf(stderr, "ngramcount: %s\n", err);
 		status = NGC_EXIT_FAIL;
 		goto out;
 	}
@@ -91,11 +112,13 @@ int main(int argc, char **argv)
 	/* Output: a closed stdout (| head) ends us quietly, like any filter. */
 	signal(SIGPIPE, SIG_DFL);
 	int e = output_write(&t, c.output);
-	if (e) {
+	if (e && !ngc_stop) {
 		fprintf(stderr, "ngramcount: %s: %s\n", c.output ? c.output : "stdout", strerror(-e));
 		status = NGC_EXIT_FAIL;
 	}
 out:
+	if (ngc_stop)
+		status = 128 + ngc_stop;
 	if (c.stats)
 		print_stats(&c, &st, &t);
 	run_stats_fini(&st);

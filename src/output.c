@@ -40,7 +40,7 @@ static int write_sorted(int fd, const struct table *t)
 		const struct ngram *g = v[i];
 		size_t need = g->len + 22;
 		if (used + need > NGC_OUT_BUF) {
-			err = write_full(fd, buf, used);
+			err = ngc_stop ? -EINTR : write_full(fd, buf, used);
 			used = 0;
 		}
 		if (need > NGC_OUT_BUF) {
@@ -57,7 +57,7 @@ static int write_sorted(int fd, const struct table *t)
 		buf[used++] = '\n';
 	}
 	if (!err)
-		err = write_full(fd, buf, used);
+		err = ngc_stop ? -EINTR : write_full(fd, buf, used);
 	free(buf);
 	free(v);
 	return err;
@@ -72,8 +72,10 @@ int output_write(const struct table *t, const char *path)
 		return write_sorted(STDOUT_FILENO, t);
 	dcopy = xstrdup(path);
 	bcopy = xstrdup(path);
-	tmp = xmalloc(strlen(path) + 32);
-	sprintf(tmp, "%s/.%s.ngramcount-XXXXXX", dirname(dcopy), basename(bcopy));
+	/* dirname + basename is at most the path's length + 1 (for "."). */
+	size_t size = strlen(path) + 32;
+	tmp = xmalloc(size);
+	snprintf(tmp, size, "%s/.%s.ngramcount-XXXXXX", dirname(dcopy), basename(bcopy));
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
@@ -88,6 +90,8 @@ int output_write(const struct table *t, const char *path)
 		err = -errno;
 	if (close(fd) < 0 && !err)
 		err = -errno;
+	if (!err && ngc_stop)
+		err = -EINTR;
 	if (!err && rename(tmp, path) < 0)
 		err = -errno;
 	if (err)

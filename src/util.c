@@ -11,6 +11,8 @@
 
 #include "ngramcount/util.h"
 
+volatile sig_atomic_t ngc_stop;
+
 static void oom(size_t n)
 {
 	/* No stdio buffers are flushed: a worker shares them with its parent. */

@@ -5,6 +5,7 @@
 #ifndef NGRAMCOUNT_UTIL_H
 #define NGRAMCOUNT_UTIL_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,13 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+
+/*
+ * The number of the SIGINT or SIGTERM that asked the run to stop, or 0.
+ * Set by main's signal handler only; long loops (the engine's, the
+ * output's) check it and return -EINTR, so cleanup runs on the way out.
+ */
+extern volatile sig_atomic_t ngc_stop;
 
 /* Seconds on CLOCK_MONOTONIC. */
 double now_sec(void);
