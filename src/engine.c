@@ -50,6 +50,8 @@ struct chunk;
 struct file {
 	char *path;			/* owned */
 	uint64_t size, nchunks;
+	dev_t dev;			/* identity, to notice a file named twice */
+	ino_t ino;
 	uint64_t next_chunk;		/* next chunk to read */
 	uint64_t chunks_read;
 	int fd;				/* -1 unless reads remain */
@@ -162,6 +164,8 @@ static int add_file(struct engine *e, const char *path)
 	f->path = xstrdup(path);
 	f->fd = -1;
 	f->size = (uint64_t)sb.st_size;
+	f->dev = sb.st_dev;
+	f->ino = sb.st_ino;
 	f->nchunks = (f->size + e->c->partition_size - 1) / e->c->partition_size;
 	f->gzip = gz_magic(magic, (size_t)n);
 	f->bad_k = f->bad_i = UINT64_MAX;
@@ -194,6 +198,38 @@ static int add_dir(struct engine *e, const char *dir)
 	return r;
 }
 
+static int by_identity(const void *pa, const void *pb)
+{
+	const struct file *a = *(const struct file *const *)pa;
+	const struct file *b = *(const struct file *const *)pb;
+	if (a->dev != b->dev)
+		return a->dev < b->dev ? -1 : 1;
+	if (a->ino != b->ino)
+		return a->ino < b->ino ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+/* Count inputs that are the same file as an earlier one (by dev, inode). */
+static void find_duplicates(struct engine *e)
+{
+	const struct file **v = xmalloc((e->nfiles + 1) * sizeof(*v));
+	const struct file *first = NULL;
+
+	for (unsigned i = 0; i < e->nfiles; i++)
+		v[i] = &e->files[i];
+	qsort(v, e->nfiles, sizeof(*v), by_identity);
+	for (unsigned i = 1; i < e->nfiles; i++) {
+		if (v[i]->dev != v[i - 1]->dev || v[i]->ino != v[i - 1]->ino)
+			continue;
+		e->st->duplicates++;
+		if (!first || v[i] < first)
+			first = v[i];
+	}
+	if (first)
+		e->st->duplicate_path = xstrdup(first->path);
+	free(v);
+}
+
 static int list_inputs(struct engine *e)
 {
 	for (int i = 0; i < e->c->ninputs; i++) {
@@ -219,6 +255,7 @@ static int list_inputs(struct engine *e)
 		}
 	}
 	e->st->files = e->nfiles;
+	find_duplicates(e);
 	return 0;
 }
 
@@ -772,6 +809,8 @@ int engine_run(const struct config *c, struct table *t, struct run_stats *st,
 
 void run_stats_fini(struct run_stats *st)
 {
+	free(st->duplicate_path);
+	st->duplicate_path = NULL;
 	free(st->bad_path);
 	free(st->partitions);
 	st->bad_path = NULL;

@@ -96,6 +96,10 @@ int main(int argc, char **argv)
 		status = NGC_EXIT_FAIL;
 		goto out;
 	}
+	if (st.duplicates)
+		fprintf(stderr, "ngramcount: warning: %u input%s the same file as an earlier "
+			"one (first: %s); every input is counted\n", st.duplicates,
+			st.duplicates == 1 ? " is" : "s are", st.duplicate_path);
 	if (st.io_fallback)
 		fprintf(stderr, "ngramcount: warning: io_uring unavailable (%s); read with pread instead\n",
 			strerror(-st.io_fallback));

@@ -18,6 +18,8 @@
 
 struct run_stats {
 	unsigned files;
+	unsigned duplicates;		/* inputs that repeat an earlier file */
+	char *duplicate_path;		/* the first such; owned */
 	uint64_t bytes_total;		/* input bytes, as stat() saw them */
 	uint64_t bytes_read;
 	uint64_t bytes_gzip;		/* of bytes_read, those of gzip files */

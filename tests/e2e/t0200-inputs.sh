@@ -87,9 +87,16 @@ test_case "a directory means its regular files; subfolders and dotfiles skipped"
 
 same_file_twice() {
 	printf 'a\t2000\t1\t1\n' >f
+	ln f hardlink
 	expect_same -j 2 -- f f
 	printf 'a\t2\n' | cmp - ngc.out
+	"$NGC" --no-progress f ./f hardlink >out 2>err
+	printf 'a\t3\n' | cmp - out
+	grep -q "warning: 2 inputs are the same file as an earlier one (first: ./f)" err
+	printf 'a\t2000\t1\t1\n' >g
+	"$NGC" --no-progress f g >out 2>err
+	test ! -s err
 }
-test_case "a file named twice is counted twice" same_file_twice
+test_case "a file named twice is counted twice, with a warning" same_file_twice
 
 done_testing

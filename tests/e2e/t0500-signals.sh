@@ -40,4 +40,29 @@ sigterm() {
 }
 test_case "SIGTERM: workers reaped, no output file, exit 143" sigterm
 
+worker_killed() {
+	# Until workers are restarted (issue 5), a dead worker fails the run
+	# clearly: never a silently partial count.
+	"$NGC" --progress -j 2 --partition-size 16 -o out.tsv "$TMP/sigdata" 2>err &
+	pid=$!
+	n=0
+	until grep -q '%' err 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -lt 400 ] || { kill -9 $pid; echo "never started"; return 1; }
+		sleep 0.05
+	done
+	victim=$(pgrep -P $pid | head -1)
+	kill -9 "$victim"
+	set +e
+	wait $pid
+	got=$?
+	set -e
+	cat err
+	[ "$got" -eq 1 ]
+	grep -q "ngramcount: worker [0-9] (pid $victim) killed by signal 9" err
+	test ! -e out.tsv
+	test -z "$(pgrep -f "$TMP/sigdata")"
+}
+test_case "a worker killed mid-run: the run fails naming it, no output" worker_killed
+
 done_testing
