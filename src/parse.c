@@ -7,6 +7,9 @@
 
 #include "ngramcount/parse.h"
 
+#define NGC_YEAR_MIN	1
+#define NGC_YEAR_MAX	9999
+
 int parse_u64(const char *s, size_t len, uint64_t *v)
 {
 	uint64_t x = 0;
@@ -27,9 +30,11 @@ int parse_u64(const char *s, size_t len, uint64_t *v)
 int parse_v2(const char *line, size_t len, struct record *r)
 {
 	const char *end = line + len, *f[4];
-	uint64_t year, volume;
+	uint64_t year = 0, volume;
 	int err;
 
+	if (memchr(line, '\0', len))
+		return PARSE_NUL;
 	if (len && end[-1] == '\r')
 		end--;
 	f[0] = line;
@@ -43,8 +48,10 @@ int parse_v2(const char *line, size_t len, struct record *r)
 		return PARSE_FIELDS;
 	if (f[1] - 1 == f[0])
 		return PARSE_EMPTY_KEY;
-	if (parse_u64(f[1], (size_t)(f[2] - 1 - f[1]), &year) != PARSE_OK)
+	if (parse_u64(f[1], (size_t)(f[2] - 1 - f[1]), &year) == PARSE_COUNT)
 		return PARSE_YEAR;
+	if (f[2] - 1 - f[1] > 4 || year < NGC_YEAR_MIN || year > NGC_YEAR_MAX)
+		return PARSE_YEAR_RANGE;
 	err = parse_u64(f[2], (size_t)(f[3] - 1 - f[2]), &r->count);
 	if (err == PARSE_OK)
 		err = parse_u64(f[3], (size_t)(end - f[3]), &volume);
@@ -83,8 +90,8 @@ static inline const char *parse_tail(const char *line, const char *p, const char
 {
 	const char *s = p, *nl;
 
-	p = skip_digits(p, end);			/* year */
-	if (p == s || p - s > 19 || p == end || *p != '\t')
+	p = skip_digits(p, end);			/* year: 1 to 4 digits, not 0 */
+	if (p == s || p - s > 4 || p == end || *p != '\t' || small_u64(s, p) == 0)
 		goto slow;
 	s = ++p;
 	p = skip_digits(p, end);			/* match_count */
@@ -107,7 +114,7 @@ const char *parse_v2_next(const char *p, const char *end, struct record *r, int 
 {
 	const char *line = p;
 
-	while (p < end && *p != '\t' && *p != '\n')
+	while (p < end && *p != '\t' && *p != '\n' && *p)
 		p++;
 	if (p == line || p == end || *p != '\t')
 		return parse_tail(line, p, end, r, err);	/* straight to the slow path */
@@ -133,6 +140,8 @@ const char *parse_strerror(int err)
 		[PARSE_YEAR] = "year is not a whole number",
 		[PARSE_COUNT] = "count is not a whole number",
 		[PARSE_RANGE] = "count does not fit in 64 bits",
+		[PARSE_YEAR_RANGE] = "year out of range 1-9999",
+		[PARSE_NUL] = "NUL byte in line",
 	};
 	return err >= 0 && err < PARSE_NERRORS ? msg[err] : "unknown error";
 }

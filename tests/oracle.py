@@ -5,7 +5,8 @@ Usage: oracle.py FILE|DIR...  ->  "ngram TAB total" lines, most frequent first,
 ties in byte order. A file is gzip when it starts with 1f 8b (all members are
 read); a directory stands for its regular files, sorted by name, dotfiles
 skipped. A line counts when it has exactly four TAB-separated fields, a
-non-empty ngram and whole-number year, match and volume (a final CR ignored).
+non-empty ngram, whole-number match and volume, a year of 1 to 4 digits that
+is not 0, and no NUL byte (a final CR ignored).
 Python integers do not overflow, so any total is exact.
 """
 import gzip
@@ -19,6 +20,8 @@ def feed(data):
             line = line[:-1]
         f = line.split(b'\t')
         if len(f) != 4 or not f[0] or not all(x.isdigit() and x.isascii() for x in f[1:]):
+            continue
+        if b'\0' in line or len(f[1]) > 4 or int(f[1]) == 0 or int(f[2]) >= 2**64 or int(f[3]) >= 2**64:
             continue
         tot[f[0]] = tot.get(f[0], 0) + int(f[2])
 for a in sys.argv[1:]:

@@ -17,6 +17,8 @@ enum parse_error {
 	PARSE_YEAR,		/* year is not a whole number */
 	PARSE_COUNT,		/* a count is not a whole number */
 	PARSE_RANGE,		/* a count does not fit in 64 bits */
+	PARSE_YEAR_RANGE,	/* year is 0 or has more than four digits */
+	PARSE_NUL,		/* a NUL byte: not a text line */
 	PARSE_NERRORS
 };
 

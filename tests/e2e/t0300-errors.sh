@@ -45,6 +45,19 @@ PY
 }
 test_case "malformed lines: skipped, counted, first file:line named" malformed_lines_warn
 
+odd_lines() {
+	# Years 0 and 5 digits, a NUL byte, invalid UTF-8 (kept byte-exact),
+	# a count of exactly 2^64-1: only the last two count.
+	printf 'a\t0\t5\t1\na\t20000\t5\t1\nn\000ul\t2000\t5\t1\n\377\376\t2000\t7\t1\nm\t2000\t18446744073709551615\t1\n' >odd
+	for j in 0 2; do
+		expect_same -j $j -- odd
+		"$NGC" --no-progress -j $j odd 2>err >/dev/null
+		grep -q "warning: 3 malformed lines skipped; first at odd:1: year out of range 1-9999" err
+	done
+	printf 'm\t18446744073709551615\n\377\376\t7\n' | cmp - ngc.out
+}
+test_case "year out of range, NUL bytes: malformed; invalid UTF-8 kept byte-exact" odd_lines
+
 malformed_in_gzip() {
 	printf 'a\t2000\t1\t1\na\t2001\tx\t1\nb\t2000\t1\t1\n' | gzip -c >bad.gz
 	printf 'a\t2000\t1\t1\n' >good

@@ -51,6 +51,19 @@ static void bad_numbers(void)
 	CHECK(p("x\t2000\t3 \t1", &r) == PARSE_COUNT);
 }
 
+static void years_and_nul(void)
+{
+	struct record r;
+	CHECK(p("x\t1\t3\t1", &r) == PARSE_OK);
+	CHECK(p("x\t0999\t3\t1", &r) == PARSE_OK);
+	CHECK(p("x\t9999\t3\t1", &r) == PARSE_OK);
+	CHECK(p("x\t0\t3\t1", &r) == PARSE_YEAR_RANGE);
+	CHECK(p("x\t10000\t3\t1", &r) == PARSE_YEAR_RANGE);
+	CHECK(p("x\t99999999999999999999999\t3\t1", &r) == PARSE_YEAR_RANGE);
+	CHECK(parse_v2("x\0y\t2000\t3\t1", 13, &r) == PARSE_NUL);
+	CHECK(parse_v2("x\t2000\t3\t1\0", 13, &r) == PARSE_NUL);
+}
+
 static void sixty_four_bits(void)
 {
 	struct record r;
@@ -71,7 +84,7 @@ static void messages(void)
 /* The one-pass parser agrees with parse_v2 on every line, good or bad. */
 static void fast_path_agrees(void)
 {
-	static const char alphabet[] = "ab\t\t\t01239\r\n-x \xc3";
+	static const char alphabet[] = "ab\t\t\t01239\r\n-x \xc3\0";
 	unsigned long long s = 11;
 	char buf[64];
 	int agree = 1, oks = 0;
@@ -79,7 +92,7 @@ static void fast_path_agrees(void)
 		size_t len = t_rand(&s) % 24;
 		/* Mostly well-formed lines, mutated in one byte. */
 		int n = snprintf(buf, sizeof(buf), "k%llu\t%llu\t%llu\t%llu",
-				 t_rand(&s) % 100, t_rand(&s) % 3000,
+				 t_rand(&s) % 100, t_rand(&s) % 12000,
 				 t_rand(&s) >> (t_rand(&s) % 64), t_rand(&s) % 99);
 		if (t_rand(&s) % 2)
 			buf[t_rand(&s) % (size_t)n] = alphabet[t_rand(&s) % (sizeof(alphabet) - 1)];
@@ -112,6 +125,7 @@ int main(void)
 	T_RUN(wrong_field_counts);
 	T_RUN(bad_numbers);
 	T_RUN(sixty_four_bits);
+	T_RUN(years_and_nul);
 	T_RUN(messages);
 	T_DONE();
 }
