@@ -22,8 +22,9 @@ SRC     := $(wildcard src/*.c)
 LIBSRC  := $(filter-out src/main.c,$(SRC))
 LIBOBJ  := $(LIBSRC:%.c=$(B)/%.o)
 UNITS   := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all deps test check demo bench clean help
+.PHONY: all deps test check demo bench fuzz units clean help
 all: $(B)/ngramcount $(B)/ngramgen $(B)/floor $(B)/handoff
 
 $(B)/%.o: %.c
@@ -44,7 +45,29 @@ $(B)/tests/unit/%: $(B)/tests/unit/%.o $(B)/libngc.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 .PHONY: units
-units: $(UNITS:%=$(B)/tests/unit/%)
+units: $(UNITS:%=$(B)/tests/unit/%) $(FUZZERS:fuzz_%=$(B)/tests/fuzz/replay_%)
+
+# Each fuzz target, linked with replay.c: replays its corpus in make test.
+$(B)/tests/fuzz/replay_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(B)/libngc.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# libFuzzer (clang): each target runs FUZZ_SECONDS from its corpus, seeded
+# with tests/fuzz/corpus. A crash stops make and leaves crash-* files here.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@$(MAKE) --no-print-directory B=build-fuzz CC=clang \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" \
+		build-fuzz/libngc.a
+	@for f in $(FUZZERS); do \
+		clang -O1 -g -fsanitize=fuzzer,address,undefined -Iinclude -D_GNU_SOURCE \
+			$(filter -DNGC_HAVE_ISAL,$(CPPFLAGS)) -o build-fuzz/$$f tests/fuzz/$$f.c \
+			build-fuzz/libngc.a $(LDLIBS) || exit 1; \
+		mkdir -p build-fuzz/corpus/$$f; \
+		cp tests/fuzz/corpus/$${f#fuzz_}/* build-fuzz/corpus/$$f/; \
+		echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+		build-fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+			-artifact_prefix=build-fuzz/$$f- build-fuzz/corpus/$$f 2>&1 | tail -3 || exit 1; \
+	done
 
 # The test suite: unit and end-to-end tests on the normal build, again on an
 # ASan+UBSan build, and a valgrind run. Ends with "N passed, N failed".
@@ -69,7 +92,7 @@ bench: deps
 	@bench/bench.sh
 
 clean:
-	rm -rf build build-san build-zlib
+	rm -rf build build-san build-zlib build-fuzz
 
 help:
 	@echo "make          build build/ngramcount, build/ngramgen and the bench tools"
@@ -77,6 +100,7 @@ help:
 	@echo "make test     unit + end-to-end tests, sanitizer build, valgrind"
 	@echo "make demo     generate a small data set and count it"
 	@echo "make bench    benchmark; writes bench/RESULTS.md"
+	@echo "make fuzz     libFuzzer on each tests/fuzz target, FUZZ_SECONDS each (60)"
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 

@@ -1,11 +1,12 @@
 #!/bin/sh
 # run.sh - the whole test suite, as `make test` runs it:
 #   1. unit tests, normal build (build/) and ASan+UBSan build (build-san/);
-#   2. end-to-end tests (tests/e2e/t*.sh) on both builds; sanitizer reports
+#   2. the fuzz corpus (tests/fuzz/corpus) replayed through every target;
+#   3. end-to-end tests (tests/e2e/t*.sh) on both builds; sanitizer reports
 #      go to files, and any report fails the suite;
-#   3. the zlib-only build (build-zlib/, ISAL=0): unit tests and the gzip
+#   4. the zlib-only build (build-zlib/, ISAL=0): unit tests and the gzip
 #      end-to-end tests, since zlib must always build and always work;
-#   4. valgrind memcheck over small end-to-end runs (workers traced too).
+#   5. valgrind memcheck over small end-to-end runs (workers traced too).
 # Last line: "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -44,6 +45,11 @@ for build in build build-san; do
 	for t in tests/unit/test_*.c; do
 		bin=$build/tests/unit/$(basename "$t" .c)
 		run "$build $(basename "$bin")" "$bin"
+	done
+	for t in tests/fuzz/fuzz_*.c; do
+		name=$(basename "$t" .c)
+		run "$build replay ${name#fuzz_}" "$build/tests/fuzz/replay_${name#fuzz_}" \
+			"tests/fuzz/corpus/${name#fuzz_}"
 	done
 	for t in tests/e2e/t*.sh; do
 		NGC=$build/ngramcount GEN=build/ngramgen run "$build $(basename "$t" .sh)" sh "$t"

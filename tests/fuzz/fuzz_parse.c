@@ -1,0 +1,51 @@
+/*
+ * fuzz_parse - the one-pass parser against the exact one on every line of
+ * any input, and the mapper over the whole input, whole and streamed.
+ */
+#include <string.h>
+
+#include "fuzz.h"
+#include "ngramcount/map.h"
+#include "ngramcount/parse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *p = (const char *)data, *end = p + size;
+	struct table a, b;
+	struct mapper ma, mb;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = (size_t)((nl ? nl : end) - p);
+		struct record r1, r2;
+		int e1 = parse_v2(p, len, &r1), e2;
+		const char *next = parse_v2_next(p, end, &r2, &e2);
+		FUZZ_ASSERT(e1 == e2);
+		FUZZ_ASSERT(next == (nl ? nl + 1 : end));
+		if (e1 == PARSE_OK)
+			FUZZ_ASSERT(r1.count == r2.count && r1.keylen == r2.keylen);
+		p = next;
+	}
+	/* Whole lines and a stream cut in two give the same totals. */
+	table_init(&a);
+	table_init(&b);
+	mapper_init(&ma, &a);
+	mapper_init(&mb, &b);
+	int ra = map_lines(&ma, (const char *)data, size);
+	int rb = map_feed(&mb, (const char *)data, size / 2);
+	if (!rb)
+		rb = map_feed(&mb, (const char *)data + size / 2, size - size / 2);
+	if (!rb)
+		rb = map_flush(&mb);
+	FUZZ_ASSERT(ra == rb);
+	if (!ra) {
+		FUZZ_ASSERT(a.count == b.count);
+		FUZZ_ASSERT(ma.st.lines == mb.st.lines && ma.st.bad == mb.st.bad);
+		FUZZ_ASSERT(ma.st.first_bad == mb.st.first_bad);
+	}
+	mapper_fini(&ma);
+	mapper_fini(&mb);
+	table_fini(&a);
+	table_fini(&b);
+	return 0;
+}
