@@ -42,6 +42,8 @@ static const char usage[] =
 "      --no-progress        never show the progress bar\n"
 "      --stats              print a summary on stderr at the end\n"
 "      --strict             a malformed line is an error, not skipped\n"
+"      --task-timeout SECS  replace a worker that has not answered for SECS\n"
+"                           seconds and run its task again (default: none)\n"
 "  -h, --help               this help\n"
 "  -V, --version            print the version\n"
 "\n"
@@ -101,7 +103,7 @@ static int parse_size(const char *s, unsigned long long *v)
 enum cli_result cli_parse(int argc, char **argv, struct config *c)
 {
 	enum { OPT_IO = 256, OPT_QD, OPT_INFLATE, OPT_PART, OPT_PROGRESS, OPT_NO_PROGRESS,
-	       OPT_STATS, OPT_STRICT };
+	       OPT_STATS, OPT_STRICT, OPT_TIMEOUT };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "workers", required_argument, NULL, 'j' },
@@ -113,6 +115,7 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "task-timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -180,6 +183,11 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 			break;
 		case OPT_STRICT:
 			c->strict = 1;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_uint(optarg, 86400, &v) || v == 0)
+				return bad("--task-timeout wants seconds from 1 to 86400, not '%s'", optarg);
+			c->task_timeout = (unsigned)v;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -11,12 +11,16 @@
  *    kept back from plain files for each worker, so a worker inflating a
  *    stream can always get its next chunk (no deadlock on the pool);
  *  - the parent never blocks writing a pipe: a worker has at most
- *    NGC_GZ_HOLD + 2 messages queued, far below the pipe's capacity.
+ *    NGC_GZ_HOLD + 2 messages queued, far below the pipe's capacity;
+ *  - a task's counts reach the final table only with its MSG_RESULT, so a
+ *    worker that dies (or is killed after --task-timeout) is replaced and
+ *    its task run once more from the start: nothing counted twice or lost.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +66,8 @@ struct file {
 	struct partitioner part;
 	uint64_t *lines;		/* per chunk: its seam line + partition lines */
 	/* gzip files */
+	unsigned gen;			/* bumped when the stream restarts */
+	unsigned tries;			/* workers that died on this stream */
 	unsigned worker;		/* assigned worker; nw means the parent */
 	uint64_t next_deliver;		/* next chunk the worker gets */
 	struct chunk *early;		/* read, waiting for earlier chunks */
@@ -75,6 +81,9 @@ struct chunk {
 	struct file *f;
 	uint64_t k;			/* chunk number in its file */
 	unsigned slot;
+	unsigned gen;			/* f->gen when the read started */
+	unsigned tries;			/* workers that died on this partition */
+	int at_worker;			/* gzip: sent, not yet released */
 	size_t part_off, part_len;	/* its partition */
 	struct chunk *next;		/* ready queue or f->early */
 };
@@ -82,6 +91,8 @@ struct chunk {
 struct wstate {
 	struct chunk *plain;		/* partition being mapped */
 	struct file *gz;		/* gzip stream being inflated */
+	double heard;			/* when it last got work or answered */
+	int timed_out;			/* killed for --task-timeout */
 };
 
 struct engine {
@@ -100,6 +111,7 @@ struct engine {
 	struct chunk *ready, **ready_tail;	/* partitions for workers */
 
 	struct reader *rd;
+	struct worker_env env;		/* what a (re)spawned worker gets */
 	struct pool workers;
 	unsigned nw;
 	struct wstate *ws;		/* [nw + 1]: [nw] is the parent */
@@ -120,6 +132,7 @@ struct engine {
 
 static int fail(struct engine *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+static int worker_gone(struct engine *e, unsigned w, int err);
 
 static int fail(struct engine *e, const char *fmt, ...)
 {
@@ -307,6 +320,7 @@ static int seam_line(void *ctx, uint64_t k, const char *line, size_t len)
 static void release(struct engine *e, struct chunk *ch)
 {
 	struct file *f = ch->f;
+	ch->at_worker = 0;
 	f->held--;
 	if (!f->gzip)
 		e->plain_held--;
@@ -390,6 +404,8 @@ static int gz_inline(struct engine *e, struct file *f, struct chunk *ch)
 /* Send f's chunks that are next in file order to its worker. */
 static int deliver_gz(struct engine *e, struct file *f)
 {
+	int err;
+
 	while (f->early && f->early->k == f->next_deliver) {
 		struct chunk *ch = f->early;
 		f->early = ch->next;
@@ -400,8 +416,9 @@ static int deliver_gz(struct engine *e, struct file *f)
 		} else {
 			struct msg m = { .type = MSG_GZ_DATA, .buf = ch->slot,
 					 .task = (uint64_t)(f - e->files), .len = ch->req.got };
-			if (pool_send(&e->workers, f->worker, &m))
-				return fail(e, "worker %u: %s", f->worker, strerror(errno));
+			ch->at_worker = 1;
+			if ((err = pool_send(&e->workers, f->worker, &m)))
+				return worker_gone(e, f->worker, err);
 		}
 	}
 	if (f->next_deliver == f->nchunks && f->state == F_ACTIVE && f->fd < 0) {
@@ -409,8 +426,8 @@ static int deliver_gz(struct engine *e, struct file *f)
 		if (f->worker == e->nw)
 			return gz_inline(e, f, NULL);
 		struct msg m = { .type = MSG_GZ_END, .task = (uint64_t)(f - e->files) };
-		if (pool_send(&e->workers, f->worker, &m))
-			return fail(e, "worker %u: %s", f->worker, strerror(errno));
+		if ((err = pool_send(&e->workers, f->worker, &m)))
+			return worker_gone(e, f->worker, err);
 	}
 	return 0;
 }
@@ -448,6 +465,10 @@ static int read_done(struct engine *e, struct chunk *ch)
 {
 	struct file *f = ch->f;
 
+	if (ch->gen != f->gen) {
+		release(e, ch);		/* read for a stream that restarted */
+		return 0;
+	}
 	if (ch->req.res < 0)
 		return fail(e, "%s: read error at byte %llu: %s", f->path,
 			    (unsigned long long)(ch->req.off + ch->req.got),
@@ -516,6 +537,8 @@ static int start_reads(struct engine *e)
 		struct chunk *ch = &e->chunks[bufpool_get(&e->pool)];
 		uint64_t off = f->next_chunk * e->pool.size;
 		ch->f = f;
+		ch->gen = f->gen;
+		ch->tries = 0;
 		ch->k = f->next_chunk++;
 		ch->req = (struct read_req){
 			.fd = f->fd,
@@ -539,6 +562,27 @@ static int start_reads(struct engine *e)
 
 /* Handing out work */
 
+static int send_plain(struct engine *e, unsigned w, struct chunk *ch)
+{
+	struct msg m = { .type = MSG_PLAIN, .buf = ch->slot, .task = ch->slot,
+			 .off = ch->part_off, .len = ch->part_len };
+	int err;
+	e->ws[w].heard = now_sec();
+	if ((err = pool_send(&e->workers, w, &m)))
+		return worker_gone(e, w, err);
+	return 0;
+}
+
+static int send_gz_begin(struct engine *e, unsigned w, struct file *f)
+{
+	struct msg m = { .type = MSG_GZ_BEGIN, .task = (uint64_t)(f - e->files) };
+	int err;
+	e->ws[w].heard = now_sec();
+	if ((err = pool_send(&e->workers, w, &m)))
+		return worker_gone(e, w, err);
+	return 0;
+}
+
 static int assign_gz(struct engine *e, unsigned w)
 {
 	struct file *f = &e->files[e->gz_order[e->next_gz++]];
@@ -553,10 +597,7 @@ static int assign_gz(struct engine *e, unsigned w)
 			return fail(e, "%s: cannot start zlib", f->path);
 		return 0;
 	}
-	struct msg m = { .type = MSG_GZ_BEGIN, .task = (uint64_t)(f - e->files) };
-	if (pool_send(&e->workers, w, &m))
-		return fail(e, "worker %u: %s", w, strerror(errno));
-	return 0;
+	return send_gz_begin(e, w, f);
 }
 
 static struct chunk *pop_ready(struct engine *e)
@@ -588,11 +629,9 @@ static int dispatch(struct engine *e)
 			if (assign_gz(e, w))
 				return -1;
 		} else if ((ch = pop_ready(e))) {
-			struct msg m = { .type = MSG_PLAIN, .buf = ch->slot, .task = ch->slot,
-					 .off = ch->part_off, .len = ch->part_len };
 			e->ws[w].plain = ch;
-			if (pool_send(&e->workers, w, &m))
-				return fail(e, "worker %u: %s", w, strerror(errno));
+			if (send_plain(e, w, ch))
+				return -1;
 		} else {
 			break;
 		}
@@ -603,14 +642,78 @@ static int dispatch(struct engine *e)
 
 /* Worker replies */
 
+/* Start gzip file f again from its first byte, for a new worker. */
+static int restart_gz(struct engine *e, struct file *f)
+{
+	f->gen++;	/* reads still in flight are dropped when they land */
+	for (unsigned i = 0; i < e->pool.nslots; i++)
+		if (e->chunks[i].f == f && e->chunks[i].at_worker)
+			release(e, &e->chunks[i]);
+	while (f->early) {
+		struct chunk *ch = f->early;
+		f->early = ch->next;
+		release(e, ch);
+	}
+	f->next_chunk = f->next_deliver = f->chunks_read = 0;
+	if (f->fd < 0)
+		return open_file(e, f);
+	return 0;
+}
+
+/*
+ * Worker w is gone (crashed, killed, or timed out): replace it, and run
+ * its task once more; a task that has killed two workers fails the run.
+ */
 static int worker_gone(struct engine *e, unsigned w, int err)
 {
-	char why[128];
+	struct wstate *ws = &e->ws[w];
+	char why[160];
 	long pid = (long)e->workers.w[w].pid;
+	unsigned tries;
+
 	if (err != -EPIPE)
 		return fail(e, "worker %u: %s", w, strerror(-err));
 	pool_describe_exit(&e->workers, w, why, sizeof(why));
-	return fail(e, "worker %u (pid %ld) %s", w, pid, why);
+	if (ws->timed_out)
+		snprintf(why, sizeof(why), "did not answer for %u s (--task-timeout)",
+			 e->c->task_timeout);
+	ws->timed_out = 0;
+	tries = ws->plain ? ++ws->plain->tries : ws->gz ? ++ws->gz->tries : 0;
+	if (tries > 1) {
+		if (ws->plain)
+			return fail(e, "%s: the partition at byte %llu failed twice; the last time "
+				    "worker %u (pid %ld) %s", ws->plain->f->path,
+				    (unsigned long long)(ws->plain->req.off + ws->plain->part_off),
+				    w, pid, why);
+		return fail(e, "%s: failed twice; the last time worker %u (pid %ld) %s",
+			    ws->gz->path, w, pid, why);
+	}
+	if (!e->st->restarts++)
+		snprintf(e->st->restart_note, sizeof(e->st->restart_note),
+			 "worker %u (pid %ld) %s", w, pid, why);
+	if (ws->gz && restart_gz(e, ws->gz))
+		return -1;
+	if ((err = pool_respawn(&e->workers, w, worker_main, &e->env)))
+		return fail(e, "cannot restart worker %u: %s", w, strerror(-err));
+	if (ws->plain)
+		return send_plain(e, w, ws->plain);
+	if (ws->gz)
+		return send_gz_begin(e, w, ws->gz);
+	return 0;
+}
+
+/* Kill workers that have not answered for --task-timeout seconds. */
+static void check_timeouts(struct engine *e)
+{
+	double now = now_sec();
+	for (unsigned w = 0; w < e->nw; w++) {
+		struct wstate *ws = &e->ws[w];
+		if ((ws->plain || ws->gz) && !ws->timed_out &&
+		    now - ws->heard > e->c->task_timeout) {
+			ws->timed_out = 1;
+			kill(e->workers.w[w].pid, SIGKILL);	/* its pipe then hangs up */
+		}
+	}
 }
 
 static int reply(struct engine *e, unsigned w)
@@ -623,6 +726,7 @@ static int reply(struct engine *e, unsigned w)
 
 	if (err)
 		return worker_gone(e, w, err);
+	ws->heard = now_sec();
 	if (r.type == MSG_RELEASE) {
 		if (r.buf >= e->pool.nslots)
 			return fail(e, "worker %u: bad message", w);
@@ -694,6 +798,8 @@ static int turn(struct engine *e)
 		return fail(e, "poll: %s", strerror(errno));
 	if (ngc_stop)
 		return fail(e, "interrupted by signal %d", (int)ngc_stop);
+	if (e->c->task_timeout)
+		check_timeouts(e);
 	for (unsigned i = 0; i < nfd; i++) {
 		if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) ||
 		    pfd[i].fd == e->rd->event_fd)
@@ -710,7 +816,6 @@ static int setup(struct engine *e)
 	const struct config *c = e->c;
 	unsigned lanes = e->nw ? e->nw : 1;
 	unsigned nslots = c->queue_depth + lanes * (NGC_GZ_HOLD + 1);
-	struct worker_env env = { .pool = &e->pool, .inflate = c->inflate };
 	int err;
 
 	e->plain_cap = nslots - lanes * NGC_GZ_HOLD;
@@ -721,7 +826,8 @@ static int setup(struct engine *e)
 	for (unsigned i = 0; i < nslots; i++)
 		e->chunks[i].slot = i;
 	/* Fork before the ring and the input files exist: workers hold neither. */
-	if (e->nw && (err = pool_start(&e->workers, e->nw, worker_main, &env)))
+	e->env = (struct worker_env){ .pool = &e->pool, .inflate = c->inflate };
+	if (e->nw && (err = pool_start(&e->workers, e->nw, worker_main, &e->env)))
 		return fail(e, "cannot start workers: %s", strerror(-err));
 	reader_new(&e->rd, c->io, c->queue_depth, &e->st->io_fallback);
 	e->st->io = e->rd->ops->name;

@@ -100,6 +100,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ngramcount: warning: %u input%s the same file as an earlier "
 			"one (first: %s); every input is counted\n", st.duplicates,
 			st.duplicates == 1 ? " is" : "s are", st.duplicate_path);
+	if (st.restarts)
+		fprintf(stderr, "ngramcount: warning: %u worker%s replaced and %s task run again; "
+			"first: %s\n", st.restarts, st.restarts == 1 ? "" : "s",
+			st.restarts == 1 ? "its" : "their", st.restart_note);
 	if (st.io_fallback)
 		fprintf(stderr, "ngramcount: warning: io_uring unavailable (%s); read with pread instead\n",
 			strerror(-st.io_fallback));

@@ -25,57 +25,88 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+static int reap(struct worker *w);
+
+/* Close every descriptor from 3 up but a and b. */
+static void keep_only(int a, int b)
+{
+	if (a > b) {
+		int t = a;
+		a = b;
+		b = t;
+	}
+	if (a > 3)
+		close_range(3, (unsigned)a - 1, 0);
+	if (b > a + 1)
+		close_range((unsigned)a + 1, (unsigned)b - 1, 0);
+	close_range((unsigned)b + 1, ~0u, 0);
+}
+
+/* Start worker i (its slot in p->w must be free). Returns 0 or -errno. */
+static int spawn(struct pool *p, unsigned i, worker_fn fn, void *ctx)
+{
+	int down[2], up[2], err;
+	pid_t parent = getpid(), pid;
+
+	if (pipe2(down, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(up, O_CLOEXEC) < 0) {
+		err = -errno;
+		goto close_down;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(up[0]);
+		close(up[1]);
+		goto close_down;
+	}
+	if (pid == 0) {
+		/*
+		 * The child keeps only its own two pipe ends: not the ring, the
+		 * input files or other workers' pipes (a worker respawned
+		 * mid-run would otherwise hold them all).
+		 */
+		keep_only(down[0], up[1]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(NGC_EXIT_FAIL);
+		_exit(fn(down[0], up[1], ctx));
+	}
+	close(down[0]);
+	close(up[1]);
+	p->w[i] = (struct worker){ .pid = pid, .to = down[1], .from = up[0] };
+	return 0;
+close_down:
+	close(down[0]);
+	close(down[1]);
+	return err;
+}
+
 int pool_start(struct pool *p, unsigned n, worker_fn fn, void *ctx)
 {
 	p->w = xcalloc(n, sizeof(*p->w));
-	p->n = 0;
-	fflush(NULL);
-	for (unsigned i = 0; i < n; i++) {
-		int down[2], up[2];
-		pid_t parent = getpid();
-
-		if (pipe2(down, O_CLOEXEC) < 0)
-			goto err;
-		if (pipe2(up, O_CLOEXEC) < 0) {
-			int e = errno;
-			close(down[0]);
-			close(down[1]);
-			errno = e;
-			goto err;
+	for (p->n = 0; p->n < n; p->n++) {
+		int err = spawn(p, p->n, fn, ctx);
+		if (err) {
+			pool_kill(p);
+			return err;
 		}
-		pid_t pid = fork();
-		if (pid < 0) {
-			int e = errno;
-			close(down[0]);
-			close(down[1]);
-			close(up[0]);
-			close(up[1]);
-			errno = e;
-			goto err;
-		}
-		if (pid == 0) {
-			/* The child keeps only its own two pipe ends. */
-			for (unsigned j = 0; j < i; j++) {
-				close(p->w[j].to);
-				close(p->w[j].from);
-			}
-			close(down[1]);
-			close(up[0]);
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			if (getppid() != parent)
-				_exit(NGC_EXIT_FAIL);
-			_exit(fn(down[0], up[1], ctx));
-		}
-		close(down[0]);
-		close(up[1]);
-		p->w[i] = (struct worker){ .pid = pid, .to = down[1], .from = up[0] };
-		p->n = i + 1;
 	}
 	return 0;
-err:;
-	int err = -errno;
-	pool_kill(p);
-	return err;
+}
+
+int pool_respawn(struct pool *p, unsigned i, worker_fn fn, void *ctx)
+{
+	struct worker *w = &p->w[i];
+	if (w->pid > 0) {
+		kill(w->pid, SIGKILL);
+		reap(w);
+	}
+	close_fd(&w->to);
+	close_fd(&w->from);
+	return spawn(p, i, fn, ctx);
 }
 
 int pool_send(struct pool *p, unsigned i, const struct msg *m)

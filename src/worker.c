@@ -4,6 +4,8 @@
  * leaves through its return value (pool.c _exit()s with it).
  */
 #include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +17,10 @@
 
 struct worker {
 	int out;
+	unsigned tasks;		/* tasks started, for the fault hook */
+	unsigned fault_at;	/* NGRAMCOUNT_FAULT: fail on this task; 0: never */
+	int fault_hang;		/* hang there instead of crashing */
+	int fault_armed;	/* a gzip task fails at its first chunk */
 	struct table table;
 	struct mapper m;
 	struct gz gz;
@@ -58,6 +64,32 @@ static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_of
 	return send_reply(w, &r, w->payload.p, w->payload.len);
 }
 
+/*
+ * Test-only fault hook: NGRAMCOUNT_FAULT=crash:N or hang:N makes each
+ * worker process die by SIGKILL, or stop answering, in its N-th task (a
+ * gzip task at its first chunk, so some of the stream was delivered).
+ */
+static void fault_init(struct worker *w)
+{
+	const char *f = getenv("NGRAMCOUNT_FAULT");
+	if (!f)
+		return;
+	if (!strncmp(f, "crash:", 6))
+		w->fault_at = (unsigned)strtoul(f + 6, NULL, 10);
+	else if (!strncmp(f, "hang:", 5)) {
+		w->fault_at = (unsigned)strtoul(f + 5, NULL, 10);
+		w->fault_hang = 1;
+	}
+}
+
+static void fault(struct worker *w)
+{
+	if (w->fault_hang)
+		for (;;)
+			pause();
+	raise(SIGKILL);
+}
+
 static int sink(void *ctx, const char *buf, size_t len)
 {
 	return map_feed(ctx, buf, len);
@@ -70,11 +102,14 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 
 	switch (msg->type) {
 	case MSG_PLAIN:
+		if (++w->tasks == w->fault_at)
+			fault(w);
 		table_reset(&w->table);
 		mapper_reset(&w->m);
 		err = map_lines(&w->m, data, msg->len);
 		return send_result(w, msg->task, err, 0, 0);
 	case MSG_GZ_BEGIN:
+		w->fault_armed = ++w->tasks == w->fault_at;
 		table_reset(&w->table);
 		mapper_reset(&w->m);
 		if ((err = gz_init(&w->gz, env->inflate)))
@@ -86,6 +121,8 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 		struct reply rel = { .type = MSG_RELEASE, .buf = msg->buf, .task = msg->task };
 		if (!w->in_gz)
 			return -EPROTO;
+		if (w->fault_armed)
+			fault(w);
 		if (!w->gz_err)
 			w->gz_err = gz_feed(&w->gz, data, msg->len, sink, &w->m);
 		return send_reply(w, &rel, NULL, 0);
@@ -114,6 +151,7 @@ int worker_main(int in_fd, int out_fd, void *ctx)
 
 	table_init(&w.table);
 	mapper_init(&w.m, &w.table);
+	fault_init(&w);
 	while (!(err = read_full(in_fd, &msg, sizeof(msg))) && msg.type != MSG_QUIT)
 		if ((err = serve(&w, &msg, env)))
 			break;

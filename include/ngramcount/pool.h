@@ -32,6 +32,12 @@ struct pool {
 /* Start n workers running fn(ctx). Returns 0 or -errno (none left running). */
 int pool_start(struct pool *p, unsigned n, worker_fn fn, void *ctx);
 
+/*
+ * Replace worker i, dead or alive (killed and reaped first), with a new
+ * one running fn(ctx). Returns 0 or -errno.
+ */
+int pool_respawn(struct pool *p, unsigned i, worker_fn fn, void *ctx);
+
 /* Send one message to worker i; never blocks for long (see engine.c). */
 int pool_send(struct pool *p, unsigned i, const struct msg *m);
 

@@ -41,9 +41,12 @@ sigterm() {
 test_case "SIGTERM: workers reaped, no output file, exit 143" sigterm
 
 worker_killed() {
-	# Until workers are restarted (issue 5), a dead worker fails the run
-	# clearly: never a silently partial count.
-	"$NGC" --progress -j 2 --partition-size 16 -o out.tsv "$TMP/sigdata" 2>err &
+	# A worker killed from outside is replaced and its partition run again.
+	# 64-byte partitions (tens of thousands of tasks) make the run last
+	# long enough to be caught.
+	cp -r "$TMP/sigdata" "$TMP/killdata"
+	rm -f out.tsv
+	"$NGC" --progress -j 2 --partition-size 64 -o out.tsv "$TMP/killdata" 2>err &
 	pid=$!
 	n=0
 	until grep -q '%' err 2>/dev/null; do
@@ -53,16 +56,68 @@ worker_killed() {
 	done
 	victim=$(pgrep -P $pid | head -1)
 	kill -9 "$victim"
-	set +e
 	wait $pid
-	got=$?
-	set -e
-	cat err
-	[ "$got" -eq 1 ]
-	grep -q "ngramcount: worker [0-9] (pid $victim) killed by signal 9" err
-	test ! -e out.tsv
-	test -z "$(pgrep -f "$TMP/sigdata")"
+	grep -q "warning: 1 worker replaced and its task run again; first: worker [0-9] (pid $victim) killed by signal 9" err
+	$ORACLE "$TMP/killdata" | cmp - out.tsv
+	test -z "$(pgrep -f "$TMP/killdata")"
 }
-test_case "a worker killed mid-run: the run fails naming it, no output" worker_killed
+test_case "a worker killed from outside: replaced, task rerun, exact result" worker_killed
+
+crash_hook() {
+	$ORACLE "$TMP/sigdata" >want
+	gzip -c "$TMP/sigdata/googlebooks-eng-all-1gram-20120701-s" >s.gz
+	$ORACLE "$TMP/sigdata" s.gz >want2
+	for n in 2 3 7; do
+		NGRAMCOUNT_FAULT=crash:$n "$NGC" --no-progress -j 2 --partition-size 32K "$TMP/sigdata" >out 2>err
+		cmp want out
+		grep -q "workers\{0,1\} replaced" err
+		NGRAMCOUNT_FAULT=crash:$n "$NGC" --no-progress -j 3 --partition-size 32K "$TMP/sigdata" s.gz >out 2>err
+		cmp want2 out
+	done
+	# A gzip stream whose worker dies at its first chunk starts over.
+	NGRAMCOUNT_FAULT=crash:1 "$NGC" --no-progress -j 1 s.gz >/dev/null 2>err && return 1
+	grep -q "s.gz: failed twice; the last time worker 0 (pid [0-9]*) killed by signal 9" err
+	rm -f out.tsv
+	NGRAMCOUNT_FAULT=crash:1 "$NGC" --no-progress -j 2 -o out.tsv --partition-size 32K "$TMP/sigdata" 2>err && return 1
+	grep -q "the partition at byte [0-9]* failed twice" err
+	test ! -e out.tsv
+}
+test_case "NGRAMCOUNT_FAULT=crash:N: each task rerun once, exact; twice fails by name" crash_hook
+
+task_timeout() {
+	head -c 100000 "$TMP/sigdata/googlebooks-eng-all-1gram-20120701-s" | sed '$d' >small
+	$ORACLE small >want
+	# Each worker hangs in its second task: one timeout for each of the
+	# three partitions after the first, each rerun by a fresh worker.
+	NGRAMCOUNT_FAULT=hang:2 "$NGC" --no-progress -j 1 --partition-size 40K --task-timeout 1 small >out 2>err
+	cat err
+	cmp want out
+	grep -q "did not answer for 1 s (--task-timeout)" err
+	NGRAMCOUNT_FAULT=hang:1 "$NGC" --no-progress -j 1 --task-timeout 1 small >/dev/null 2>err && return 1
+	grep -q "failed twice; the last time worker 0 (pid [0-9]*) did not answer for 1 s" err
+	expect_status 2 "$NGC" --task-timeout 0 small 2>/dev/null
+}
+test_case "--task-timeout: a hung worker is killed and its task rerun" task_timeout
+
+parent_killed() {
+	"$NGC" --progress -j 2 --partition-size 16 -o out.tsv "$TMP/sigdata" 2>err &
+	pid=$!
+	n=0
+	until grep -q '%' err 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -lt 400 ] || { kill -9 $pid; echo "never started"; return 1; }
+		sleep 0.05
+	done
+	kill -9 $pid
+	wait $pid || true
+	# PR_SET_PDEATHSIG: the kernel kills the workers; wait (bounded) for it.
+	n=0
+	while [ -n "$(pgrep -f "$TMP/sigdata")" ]; do
+		n=$((n + 1))
+		[ $n -lt 100 ] || { echo "workers outlived their parent"; return 1; }
+		sleep 0.05
+	done
+}
+test_case "parent killed with SIGKILL: its workers exit too" parent_killed
 
 done_testing
