@@ -42,13 +42,16 @@ static const char usage[] =
 "      --no-progress        never show the progress bar\n"
 "      --stats              print a summary on stderr at the end\n"
 "      --strict             a malformed line is an error, not skipped\n"
+"      --keep-going         skip an input that is missing, unreadable or a\n"
+"                           corrupt gzip file, name it, and exit 3\n"
 "      --task-timeout SECS  replace a worker that has not answered for SECS\n"
 "                           seconds and run its task again (default: none)\n"
 "  -h, --help               this help\n"
 "  -V, --version            print the version\n"
 "\n"
 "Exit status: 0 success, 1 bad input or run failure (no output written),\n"
-"2 bad command line, 130/143 stopped by SIGINT/SIGTERM.\n";
+"2 bad command line, 3 partial result (--keep-going skipped inputs),\n"
+"130/143 stopped by SIGINT/SIGTERM.\n";
 
 static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -103,7 +106,7 @@ static int parse_size(const char *s, unsigned long long *v)
 enum cli_result cli_parse(int argc, char **argv, struct config *c)
 {
 	enum { OPT_IO = 256, OPT_QD, OPT_INFLATE, OPT_PART, OPT_PROGRESS, OPT_NO_PROGRESS,
-	       OPT_STATS, OPT_STRICT, OPT_TIMEOUT };
+	       OPT_STATS, OPT_STRICT, OPT_TIMEOUT, OPT_KEEP_GOING };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "workers", required_argument, NULL, 'j' },
@@ -115,6 +118,7 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "keep-going", no_argument, NULL, OPT_KEEP_GOING },
 		{ "task-timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -183,6 +187,9 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 			break;
 		case OPT_STRICT:
 			c->strict = 1;
+			break;
+		case OPT_KEEP_GOING:
+			c->keep_going = 1;
 			break;
 		case OPT_TIMEOUT:
 			if (parse_uint(optarg, 86400, &v) || v == 0)

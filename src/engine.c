@@ -120,8 +120,10 @@ struct engine {
 
 	struct table *t;		/* the final table; not owned */
 	struct mapper pm;		/* the parent's: seams, -j 0 partitions */
-	struct mapper gm;		/* the parent's gzip stream (-j 0) */
+	struct mapper gm;		/* the parent's gzip stream (-j 0), */
+	struct table gt;		/* into its own table, merged when whole */
 	struct gz gz;
+	int gz_err;			/* its first error; then chunks are dropped */
 
 	uint64_t done_bytes;
 	struct progress prog;
@@ -151,6 +153,30 @@ static int fail_overflow(struct engine *e, const char *key, size_t len)
 	return fail(e, "the total of ngram '%.*s' passes 2^64-1", (int)(len > 200 ? 200 : len), key);
 }
 
+/*
+ * Input file f cannot be counted, for the reason in fmt. With --keep-going
+ * it is skipped (noted for main, returns 0) if none of its counts have
+ * reached the final table (whole): else the run fails (returns -1).
+ */
+static int skip_or_fail(struct engine *e, const char *path, int whole, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int skip_or_fail(struct engine *e, const char *path, int whole, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (!e->c->keep_going || !whole)
+		return fail(e, "%s: %s", path, why);
+	struct run_stats *st = e->st;
+	st->skipped = xrealloc(st->skipped, (st->nskipped + 1) * sizeof(*st->skipped));
+	st->skipped[st->nskipped] = xmalloc(strlen(path) + strlen(why) + 3);
+	sprintf(st->skipped[st->nskipped++], "%s: %s", path, why);
+	return 0;
+}
+
 /* Inputs */
 
 static int add_file(struct engine *e, const char *path)
@@ -162,15 +188,15 @@ static int add_file(struct engine *e, const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return fail(e, "%s: %s", path, strerror(errno));
+		return skip_or_fail(e, path, 1, "%s", strerror(errno));
 	if (fstat(fd, &sb) < 0 || (n = pread(fd, magic, 2, 0)) < 0) {
 		int err = errno;
 		close(fd);
-		return fail(e, "%s: %s", path, strerror(err));
+		return skip_or_fail(e, path, 1, "%s", strerror(err));
 	}
 	close(fd);
 	if (!S_ISREG(sb.st_mode))
-		return fail(e, "%s: not a regular file", path);
+		return skip_or_fail(e, path, 1, "not a regular file");
 	e->files = xrealloc(e->files, (e->nfiles + 1) * sizeof(*e->files));
 	f = &e->files[e->nfiles++];
 	memset(f, 0, sizeof(*f));
@@ -192,7 +218,7 @@ static int add_dir(struct engine *e, const char *dir)
 	int n = scandir(dir, &names, NULL, alphasort), r = 0;
 
 	if (n < 0)
-		return fail(e, "%s: %s", dir, strerror(errno));
+		return skip_or_fail(e, dir, 1, "%s", strerror(errno));
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
 		char *path;
@@ -250,8 +276,9 @@ static int list_inputs(struct engine *e)
 		struct stat sb;
 		int r;
 		if (stat(path, &sb) < 0)
-			return fail(e, "%s: %s", path, strerror(errno));
-		r = S_ISDIR(sb.st_mode) ? add_dir(e, path) : add_file(e, path);
+			r = skip_or_fail(e, path, 1, "%s", strerror(errno));
+		else
+			r = S_ISDIR(sb.st_mode) ? add_dir(e, path) : add_file(e, path);
 		if (r)
 			return r;
 	}
@@ -351,20 +378,24 @@ static int feed_mapper(void *ctx, const char *buf, size_t len)
 	return map_feed(ctx, buf, len);
 }
 
-/* A failed task: a gzip error at a compressed offset, or a total overflow. */
+/*
+ * A failed task: a gzip error at a compressed offset, or a total overflow.
+ * A gzip file is skipped with --keep-going (its counts were never merged).
+ */
 static int task_error(struct engine *e, struct file *f, int err, uint64_t off,
 		      const char *detail, size_t len)
 {
 	switch (err) {
 	case WIRE_EGZ_CORRUPT:
-		return fail(e, "%s: corrupt gzip data near byte %llu", f->path,
-			    (unsigned long long)off);
+		return skip_or_fail(e, f->path, f->gzip, "corrupt gzip data near byte %llu",
+				    (unsigned long long)off);
 	case WIRE_EGZ_TRUNCATED:
-		return fail(e, "%s: truncated gzip stream (ends at byte %llu)",
-			    f->path, (unsigned long long)off);
+		return skip_or_fail(e, f->path, f->gzip, "truncated gzip stream (ends at byte %llu)",
+				    (unsigned long long)off);
 	case WIRE_EGZ_TRAILING:
-		return fail(e, "%s: trailing garbage after gzip data at byte %llu",
-			    f->path, (unsigned long long)off);
+		return skip_or_fail(e, f->path, f->gzip,
+				    "trailing garbage after gzip data at byte %llu",
+				    (unsigned long long)off);
 	case -EOVERFLOW:
 		return fail_overflow(e, detail, len);
 	default:
@@ -376,29 +407,37 @@ static int task_error(struct engine *e, struct file *f, int err, uint64_t off,
 static int gz_inline(struct engine *e, struct file *f, struct chunk *ch)
 {
 	struct mapper *m = &e->gm;
-	int err;
+	const struct ngram *over = NULL;
+	int err = e->gz_err, r = 0;
 
 	if (ch) {
-		err = gz_feed(&e->gz, bufpool_ptr(&e->pool, ch->slot), ch->req.got,
-			      feed_mapper, m);
+		if (!err)
+			e->gz_err = gz_feed(&e->gz, bufpool_ptr(&e->pool, ch->slot),
+					    ch->req.got, feed_mapper, m);
 		release(e, ch);
-	} else if (!(err = gz_finish(&e->gz))) {
-		err = map_flush(m);
-	}
-	if (err)
-		return task_error(e, f, err, e->gz.err_off,
-				m->overflow ? m->overflow->key : NULL,
-				m->overflow ? m->overflow->len : 0);
-	if (ch)
 		return 0;
-	e->st->lines += m->st.lines;
-	e->st->bytes_inflated += e->gz.out_total;
-	note_bad(f, m->st.bad, 0, m->st.first_bad, m->st.first_bad_why);
-	e->st->partitions[e->nw]++;
+	}
+	if (!err && !(err = gz_finish(&e->gz)))
+		err = map_flush(m);
+	if (err == -EOVERFLOW)
+		over = m->overflow;
+	else if (!err)
+		err = table_merge(e->t, &e->gt, &over);
+	if (err) {
+		r = task_error(e, f, err, e->gz.err_off, over ? over->key : NULL,
+			       over ? over->len : 0);
+	} else {
+		e->st->lines += m->st.lines;
+		e->st->bytes_inflated += e->gz.out_total;
+		note_bad(f, m->st.bad, 0, m->st.first_bad, m->st.first_bad_why);
+		e->st->partitions[e->nw]++;
+	}
 	gz_fini(&e->gz);
+	table_reset(&e->gt);
+	e->gz_err = 0;
 	f->state = F_DONE;
 	e->ws[e->nw].gz = NULL;
-	return 0;
+	return r;
 }
 
 /* Send f's chunks that are next in file order to its worker. */
@@ -593,6 +632,7 @@ static int assign_gz(struct engine *e, unsigned w)
 	e->ws[w].gz = f;
 	if (w == e->nw) {
 		mapper_reset(&e->gm);
+		e->gz_err = 0;
 		if (gz_init(&e->gz, e->c->inflate))
 			return fail(e, "%s: cannot start zlib", f->path);
 		return 0;
@@ -642,8 +682,8 @@ static int dispatch(struct engine *e)
 
 /* Worker replies */
 
-/* Start gzip file f again from its first byte, for a new worker. */
-static int restart_gz(struct engine *e, struct file *f)
+/* Let go of gzip file f's chunks: those at a dead worker and those waiting. */
+static void drop_chunks(struct engine *e, struct file *f)
 {
 	f->gen++;	/* reads still in flight are dropped when they land */
 	for (unsigned i = 0; i < e->pool.nslots; i++)
@@ -654,6 +694,12 @@ static int restart_gz(struct engine *e, struct file *f)
 		f->early = ch->next;
 		release(e, ch);
 	}
+}
+
+/* Start gzip file f again from its first byte, for a new worker. */
+static int restart_gz(struct engine *e, struct file *f)
+{
+	drop_chunks(e, f);
 	f->next_chunk = f->next_deliver = f->chunks_read = 0;
 	if (f->fd < 0)
 		return open_file(e, f);
@@ -679,7 +725,19 @@ static int worker_gone(struct engine *e, unsigned w, int err)
 			 e->c->task_timeout);
 	ws->timed_out = 0;
 	tries = ws->plain ? ++ws->plain->tries : ws->gz ? ++ws->gz->tries : 0;
-	if (tries > 1) {
+	if (tries > 1 && ws->gz && e->c->keep_going) {
+		/* --keep-going: the stream is skipped; nothing of it was merged. */
+		struct file *f = ws->gz;
+		drop_chunks(e, f);
+		f->next_chunk = f->nchunks;
+		if (f->fd >= 0)
+			close(f->fd);
+		f->fd = -1;
+		f->state = F_DONE;
+		ws->gz = NULL;
+		skip_or_fail(e, f->path, 1, "failed twice; the last time worker %u (pid %ld) %s",
+			     w, pid, why);
+	} else if (tries > 1) {
 		if (ws->plain)
 			return fail(e, "%s: the partition at byte %llu failed twice; the last time "
 				    "worker %u (pid %ld) %s", ws->plain->f->path,
@@ -736,8 +794,13 @@ static int reply(struct engine *e, unsigned w)
 	if (r.type != MSG_RESULT || (!ws->plain && !ws->gz))
 		return fail(e, "worker %u: unexpected message %u", w, r.type);
 	f = ws->plain ? ws->plain->f : ws->gz;
-	if (r.err)
-		return task_error(e, f, r.err, r.err_off, e->payload.p, e->payload.len);
+	if (r.err) {
+		if (task_error(e, f, r.err, r.err_off, e->payload.p, e->payload.len))
+			return -1;
+		f->state = F_DONE;	/* skipped: the stream was read to its end */
+		ws->gz = NULL;
+		return 0;
+	}
 	err = reduce_merge(e->t, e->payload.p, e->payload.len, &over);
 	if (err == -EOVERFLOW)
 		return fail_overflow(e, over->key, over->len);
@@ -859,7 +922,8 @@ int engine_run(const struct config *c, struct table *t, struct run_stats *st,
 	st->workers = e.nw;
 	st->partitions = xcalloc(e.nw + 1, sizeof(*st->partitions));
 	mapper_init(&e.pm, t);
-	mapper_init(&e.gm, t);
+	table_init(&e.gt);
+	mapper_init(&e.gm, &e.gt);
 	progress_init(&e.prog, c->progress ? stderr : NULL);
 
 	if (!list_inputs(&e) && !setup(&e))
@@ -907,6 +971,7 @@ int engine_run(const struct config *c, struct table *t, struct run_stats *st,
 	free(e.payload.p);
 	mapper_fini(&e.pm);
 	mapper_fini(&e.gm);
+	table_fini(&e.gt);
 	st->wall = now_sec() - start;
 	st->cpu_parent = cpu_seconds(RUSAGE_SELF);
 	st->cpu_workers = cpu_seconds(RUSAGE_CHILDREN);
@@ -915,6 +980,11 @@ int engine_run(const struct config *c, struct table *t, struct run_stats *st,
 
 void run_stats_fini(struct run_stats *st)
 {
+	for (unsigned i = 0; i < st->nskipped; i++)
+		free(st->skipped[i]);
+	free(st->skipped);
+	st->skipped = NULL;
+	st->nskipped = 0;
 	free(st->duplicate_path);
 	st->duplicate_path = NULL;
 	free(st->bad_path);

@@ -26,6 +26,9 @@ static void print_stats(const struct config *c, const struct run_stats *st,
 
 	fprintf(stderr, "ngramcount: stats\n");
 	fprintf(stderr, "  files            %u\n", st->files);
+	fprintf(stderr, "  skipped files    %u\n", st->nskipped);
+	for (unsigned i = 0; i < st->nskipped; i++)
+		fprintf(stderr, "    %s\n", st->skipped[i]);
 	fprintf(stderr, "  bytes read       %llu (%s)\n", (unsigned long long)st->bytes_read,
 		fmt_bytes(b, sizeof(b), (double)st->bytes_read));
 	fprintf(stderr, "  bytes inflated   %llu (%s)\n", (unsigned long long)st->bytes_inflated,
@@ -100,6 +103,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ngramcount: warning: %u input%s the same file as an earlier "
 			"one (first: %s); every input is counted\n", st.duplicates,
 			st.duplicates == 1 ? " is" : "s are", st.duplicate_path);
+	for (unsigned i = 0; i < st.nskipped; i++)
+		fprintf(stderr, "ngramcount: skipped %s\n", st.skipped[i]);
 	if (st.restarts)
 		fprintf(stderr, "ngramcount: warning: %u worker%s replaced and %s task run again; "
 			"first: %s\n", st.restarts, st.restarts == 1 ? "" : "s",
@@ -123,6 +128,8 @@ int main(int argc, char **argv)
 	if (e && !ngc_stop) {
 		fprintf(stderr, "ngramcount: %s: %s\n", c.output ? c.output : "stdout", strerror(-e));
 		status = NGC_EXIT_FAIL;
+	} else if (st.nskipped) {
+		status = NGC_EXIT_PARTIAL;
 	}
 out:
 	if (ngc_stop)

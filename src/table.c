@@ -94,6 +94,18 @@ static uint64_t key_prefix(const struct ngram *g)
 	return p;
 }
 
+int table_merge(struct table *dst, const struct table *src, const struct ngram **overflow)
+{
+	for (struct table_entry *e = src->head; e; e = e->hh.next) {
+		struct ngram *g = table_upsert(dst, e->g.key, e->g.len);
+		if (ngram_add(g, e->g.count)) {
+			*overflow = g;
+			return -EOVERFLOW;
+		}
+	}
+	return 0;
+}
+
 static int by_count_then_key(const void *pa, const void *pb)
 {
 	const struct sort_rec *a = pa, *b = pb;

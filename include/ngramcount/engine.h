@@ -29,6 +29,8 @@ struct run_stats {
 	char *bad_path;			/* first file with one; owned */
 	uint64_t bad_line;		/* its line number there */
 	int bad_why;			/* its parse_error */
+	char **skipped;			/* --keep-going: "path: why" each; owned */
+	unsigned nskipped;
 	unsigned restarts;		/* workers replaced after dying */
 	char restart_note[192];		/* how the first one died */
 	unsigned workers;

@@ -52,6 +52,12 @@ static inline int ngram_add(struct ngram *g, uint64_t n)
 	return 0;
 }
 
+/*
+ * Add every total of src to dst. Returns 0, or -EOVERFLOW with *overflow
+ * naming the key in dst (entries before it are added).
+ */
+int table_merge(struct table *dst, const struct table *src, const struct ngram **overflow);
+
 /* Visit every entry in an unspecified order; stops at a non-zero return. */
 int table_foreach(const struct table *t,
 		  int (*fn)(const struct ngram *g, void *ctx), void *ctx);

@@ -13,6 +13,7 @@
 #define NGC_EXIT_OK	0
 #define NGC_EXIT_FAIL	1	/* bad input, I/O error, worker failure */
 #define NGC_EXIT_USAGE	2	/* bad command line */
+#define NGC_EXIT_PARTIAL 3	/* --keep-going skipped inputs */
 
 /*
  * Allocation wrappers: never return NULL. On failure they print which

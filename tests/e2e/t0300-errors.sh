@@ -114,6 +114,34 @@ bad_gzip() {
 }
 test_case "truncated, corrupt, bad-CRC, trailing-garbage gzip: file and offset named, each backend" bad_gzip
 
+keep_going() {
+	seq 1 20000 | sed 's/^/k/; s/$/\t2000\t1\t1/' | gzip -c >ok.gz
+	size=$(wc -c <ok.gz)
+	head -c $((size - 10)) ok.gz >trunc.gz
+	cp ok.gz corrupt.gz
+	printf 'XXXXXXXX' | dd of=corrupt.gz bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+	printf 'a\t2000\t5\t1\nb\t2000\t1\t1\n' >plain
+	$ORACLE ok.gz plain >want
+	for inf in $BACKENDS; do
+		for j in 0 2; do
+			rm -f out.tsv
+			expect_status 3 "$NGC" --no-progress --keep-going --stats --inflate $inf -j $j \
+				-o out.tsv trunc.gz ok.gz missing corrupt.gz plain 2>err
+			cmp want out.tsv
+			grep -q "ngramcount: skipped trunc.gz: truncated gzip stream" err
+			grep -q "ngramcount: skipped missing: No such file or directory" err
+			grep -q "ngramcount: skipped corrupt.gz: corrupt gzip data near byte" err
+			grep -q "skipped files    3" err
+		done
+	done
+	# Nothing to skip: exit 0.
+	"$NGC" --no-progress --keep-going ok.gz plain | cmp want -
+	# A gzip stream that kills two workers is skipped too.
+	NGRAMCOUNT_FAULT=crash:1 "$NGC" --no-progress --keep-going -j 1 ok.gz >out 2>err && return 1
+	grep -q "skipped ok.gz: failed twice" err
+}
+test_case "--keep-going: bad inputs skipped and named, the rest counted, exit 3" keep_going
+
 output_atomic() {
 	printf 'a\t2000\t1\t1\n' >good
 	echo "precious" >out.tsv
