@@ -27,7 +27,7 @@ static const char usage[] =
 "Count ngram totals across Google Books Ngram files (v2, 2012: ngram TAB\n"
 "year TAB match_count TAB volume_count), plain or gzip (detected by content).\n"
 "Prints 'ngram TAB total', most frequent first, ties in byte order.\n"
-"A directory stands for its regular files, sorted by name.\n"
+"A directory stands for its regular files, sorted by name; - is stdin.\n"
 "\n"
 "  -o, --output FILE        write to FILE (atomically: temp file + rename)\n"
 "  -j, --workers N          map in N worker processes (default: online CPUs);\n"

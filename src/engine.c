@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -60,11 +61,15 @@ struct file {
 	uint64_t chunks_read;
 	int fd;				/* -1 unless reads remain */
 	int gzip;
+	int stream;			/* stdin or a FIFO: read in order, size unknown */
+	int typed;			/* gzip or not is known (streams: after chunk 0) */
+	int reading;			/* stream: a read is in flight */
 	enum file_state state;
 	unsigned held;			/* pool slots holding this file's bytes */
 	/* plain files */
 	struct partitioner part;
 	uint64_t *lines;		/* per chunk: its seam line + partition lines */
+	uint64_t lines_cap;		/* entries in lines */
 	/* gzip files */
 	unsigned gen;			/* bumped when the stream restarts */
 	unsigned tries;			/* workers that died on this stream */
@@ -179,15 +184,52 @@ static int skip_or_fail(struct engine *e, const char *path, int whole, const cha
 
 /* Inputs */
 
+static struct file *new_file(struct engine *e, const char *path, const struct stat *sb)
+{
+	struct file *f;
+	e->files = xrealloc(e->files, (e->nfiles + 1) * sizeof(*e->files));
+	f = &e->files[e->nfiles++];
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	f->fd = -1;
+	f->dev = sb->st_dev;
+	f->ino = sb->st_ino;
+	f->bad_k = f->bad_i = UINT64_MAX;
+	f->worker = UINT_MAX;
+	return f;
+}
+
+/*
+ * stdin or a FIFO: read front to back, one read at a time, until a short
+ * read; gzip or not is decided by its first chunk.
+ */
+static int add_stream(struct engine *e, const char *path, int fd)
+{
+	struct stat sb;
+	struct file *f;
+	if (fstat(fd, &sb) < 0)
+		return skip_or_fail(e, path, 1, "%s", strerror(errno));
+	f = new_file(e, path, &sb);
+	f->fd = fd;
+	f->stream = 1;
+	f->nchunks = UINT64_MAX;	/* until the read that comes back short */
+	return 0;
+}
+
 static int add_file(struct engine *e, const char *path)
 {
 	unsigned char magic[2];
 	struct stat sb;
 	struct file *f;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
 
-	if (fd < 0)
+	if (stat(path, &sb) == 0 && S_ISFIFO(sb.st_mode)) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			return skip_or_fail(e, path, 1, "%s", strerror(errno));
+		return add_stream(e, path, fd);
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return skip_or_fail(e, path, 1, "%s", strerror(errno));
 	if (fstat(fd, &sb) < 0 || (n = pread(fd, magic, 2, 0)) < 0) {
 		int err = errno;
@@ -197,17 +239,11 @@ static int add_file(struct engine *e, const char *path)
 	close(fd);
 	if (!S_ISREG(sb.st_mode))
 		return skip_or_fail(e, path, 1, "not a regular file");
-	e->files = xrealloc(e->files, (e->nfiles + 1) * sizeof(*e->files));
-	f = &e->files[e->nfiles++];
-	memset(f, 0, sizeof(*f));
-	f->path = xstrdup(path);
-	f->fd = -1;
+	f = new_file(e, path, &sb);
 	f->size = (uint64_t)sb.st_size;
-	f->dev = sb.st_dev;
-	f->ino = sb.st_ino;
 	f->nchunks = (f->size + e->c->partition_size - 1) / e->c->partition_size;
 	f->gzip = gz_magic(magic, (size_t)n);
-	f->bad_k = f->bad_i = UINT64_MAX;
+	f->typed = 1;
 	e->st->bytes_total += f->size;
 	return 0;
 }
@@ -275,7 +311,9 @@ static int list_inputs(struct engine *e)
 		const char *path = e->c->inputs[i];
 		struct stat sb;
 		int r;
-		if (stat(path, &sb) < 0)
+		if (!strcmp(path, "-"))
+			r = add_stream(e, "-", STDIN_FILENO);
+		else if (stat(path, &sb) < 0)
 			r = skip_or_fail(e, path, 1, "%s", strerror(errno));
 		else
 			r = S_ISDIR(sb.st_mode) ? add_dir(e, path) : add_file(e, path);
@@ -289,9 +327,13 @@ static int list_inputs(struct engine *e)
 		if (f->gzip) {
 			e->gz_order[e->ngz++] = i;
 		} else {
+			/* Streams start here too, until their first chunk says gzip. */
 			e->plain_order[e->nplain++] = i;
 			partition_init(&f->part);
-			f->lines = xcalloc(f->nchunks + 1, sizeof(*f->lines));
+			if (!f->stream) {
+				f->lines_cap = f->nchunks + 1;
+				f->lines = xcalloc(f->lines_cap, sizeof(*f->lines));
+			}
 		}
 	}
 	e->st->files = e->nfiles;
@@ -301,6 +343,10 @@ static int list_inputs(struct engine *e)
 
 static int open_file(struct engine *e, struct file *f)
 {
+	if (f->stream) {	/* opened when listed, and read once only */
+		f->state = F_ACTIVE;
+		return 0;
+	}
 	f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
 	if (f->fd < 0)
 		return fail(e, "%s: %s", f->path, strerror(errno));
@@ -445,6 +491,8 @@ static int deliver_gz(struct engine *e, struct file *f)
 {
 	int err;
 
+	if (f->worker == UINT_MAX)
+		return 0;	/* no worker yet */
 	while (f->early && f->early->k == f->next_deliver) {
 		struct chunk *ch = f->early;
 		f->early = ch->next;
@@ -512,6 +560,21 @@ static int read_done(struct engine *e, struct chunk *ch)
 		return fail(e, "%s: read error at byte %llu: %s", f->path,
 			    (unsigned long long)(ch->req.off + ch->req.got),
 			    strerror(-ch->req.res));
+	if (f->stream) {
+		f->reading = 0;
+		e->st->bytes_total += ch->req.got;
+		if (ch->req.got < ch->req.len)
+			f->nchunks = ch->k + 1;		/* end of the stream */
+	}
+	if (!f->typed) {
+		f->typed = 1;
+		if (gz_magic(ch->req.buf, ch->req.got)) {
+			/* A gzip stream: it waits, like any gzip file, for a worker. */
+			f->gzip = 1;
+			e->plain_held--;
+			e->gz_order[e->ngz++] = (unsigned)(f - e->files);
+		}
+	}
 	e->st->bytes_read += ch->req.got;
 	if (f->gzip)
 		e->st->bytes_gzip += ch->req.got;
@@ -531,13 +594,24 @@ static int read_done(struct engine *e, struct chunk *ch)
 
 /* Starting reads */
 
+/* A stream's per-chunk line counts grow as it is read. */
+static void grow_lines(struct file *f, uint64_t n)
+{
+	if (f->gzip || n <= f->lines_cap)
+		return;
+	uint64_t cap = n > 2 * f->lines_cap ? n : 2 * f->lines_cap;
+	f->lines = xrealloc(f->lines, cap * sizeof(*f->lines));
+	memset(f->lines + f->lines_cap, 0, (cap - f->lines_cap) * sizeof(*f->lines));
+	f->lines_cap = cap;
+}
+
 static struct file *next_plain_file(struct engine *e)
 {
 	for (unsigned n = 0; n < NGC_PLAIN_ACTIVE; n++) {
 		unsigned i = (e->rr + n) % NGC_PLAIN_ACTIVE;
 		struct file *f = e->active[i];
-		if (f && f->next_chunk == f->nchunks)
-			f = e->active[i] = NULL;
+		if (f && (f->next_chunk == f->nchunks || f->gzip))
+			f = e->active[i] = NULL;	/* read, or a stream that is gzip */
 		while (!f && e->next_plain < e->nplain) {
 			f = &e->files[e->plain_order[e->next_plain++]];
 			if (f->nchunks == 0) {
@@ -548,7 +622,7 @@ static struct file *next_plain_file(struct engine *e)
 			}
 			e->active[i] = f;
 		}
-		if (f) {
+		if (f && !f->reading) {
 			e->rr = i + 1;
 			return f;
 		}
@@ -560,7 +634,7 @@ static struct file *next_read(struct engine *e)
 {
 	for (unsigned i = 0; i <= e->nw; i++) {
 		struct file *f = e->ws[i].gz;
-		if (f && f->next_chunk < f->nchunks && f->held < NGC_GZ_HOLD)
+		if (f && f->next_chunk < f->nchunks && f->held < NGC_GZ_HOLD && !f->reading)
 			return f;
 	}
 	return e->plain_held < e->plain_cap ? next_plain_file(e) : NULL;
@@ -583,8 +657,14 @@ static int start_reads(struct engine *e)
 			.fd = f->fd,
 			.buf = bufpool_ptr(&e->pool, ch->slot),
 			.off = off,
-			.len = f->size - off < e->pool.size ? f->size - off : e->pool.size,
+			.len = f->stream || f->size - off > e->pool.size ? e->pool.size
+									 : f->size - off,
+			.stream = f->stream,
 		};
+		if (f->stream) {
+			f->reading = 1;
+			grow_lines(f, ch->k + 2);
+		}
 		f->held++;
 		if (!f->gzip)
 			e->plain_held++;
@@ -626,8 +706,9 @@ static int assign_gz(struct engine *e, unsigned w)
 {
 	struct file *f = &e->files[e->gz_order[e->next_gz++]];
 
-	if (open_file(e, f))
+	if (f->fd < 0 && open_file(e, f))
 		return -1;
+	f->state = F_ACTIVE;
 	f->worker = w;
 	e->ws[w].gz = f;
 	if (w == e->nw) {
@@ -635,9 +716,10 @@ static int assign_gz(struct engine *e, unsigned w)
 		e->gz_err = 0;
 		if (gz_init(&e->gz, e->c->inflate))
 			return fail(e, "%s: cannot start zlib", f->path);
-		return 0;
+	} else if (send_gz_begin(e, w, f)) {
+		return -1;
 	}
-	return send_gz_begin(e, w, f);
+	return deliver_gz(e, f);	/* a stream's first chunk is already here */
 }
 
 static struct chunk *pop_ready(struct engine *e)
@@ -725,6 +807,11 @@ static int worker_gone(struct engine *e, unsigned w, int err)
 			 e->c->task_timeout);
 	ws->timed_out = 0;
 	tries = ws->plain ? ++ws->plain->tries : ws->gz ? ++ws->gz->tries : 0;
+	const char *how = "failed twice; the last time";
+	if (ws->gz && ws->gz->stream) {
+		tries = 2;	/* a stream cannot be read again */
+		how = "is a stream, which is read only once, and";
+	}
 	if (tries > 1 && ws->gz && e->c->keep_going) {
 		/* --keep-going: the stream is skipped; nothing of it was merged. */
 		struct file *f = ws->gz;
@@ -735,16 +822,14 @@ static int worker_gone(struct engine *e, unsigned w, int err)
 		f->fd = -1;
 		f->state = F_DONE;
 		ws->gz = NULL;
-		skip_or_fail(e, f->path, 1, "failed twice; the last time worker %u (pid %ld) %s",
-			     w, pid, why);
+		skip_or_fail(e, f->path, 1, "%s worker %u (pid %ld) %s", how, w, pid, why);
 	} else if (tries > 1) {
 		if (ws->plain)
 			return fail(e, "%s: the partition at byte %llu failed twice; the last time "
 				    "worker %u (pid %ld) %s", ws->plain->f->path,
 				    (unsigned long long)(ws->plain->req.off + ws->plain->part_off),
 				    w, pid, why);
-		return fail(e, "%s: failed twice; the last time worker %u (pid %ld) %s",
-			    ws->gz->path, w, pid, why);
+		return fail(e, "%s: %s worker %u (pid %ld) %s", ws->gz->path, how, w, pid, why);
 	}
 	if (!e->st->restarts++)
 		snprintf(e->st->restart_note, sizeof(e->st->restart_note),

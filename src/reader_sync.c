@@ -20,8 +20,9 @@ static int sync_submit(struct reader *r, struct read_req *q)
 	struct sync_reader *s = (struct sync_reader *)r;
 	q->res = 0;
 	while (q->got < q->len) {
-		ssize_t n = pread(q->fd, q->buf + q->got, q->len - q->got,
-				  (off_t)(q->off + q->got));
+		ssize_t n = q->stream ? read(q->fd, q->buf + q->got, q->len - q->got)
+				      : pread(q->fd, q->buf + q->got, q->len - q->got,
+					      (off_t)(q->off + q->got));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

@@ -47,8 +47,8 @@ static int uring_queue(struct uring_reader *u, struct read_req *q)
 		if (!sqe)
 			return -EBUSY;
 	}
-	io_uring_prep_read(sqe, q->fd, q->buf + q->got,
-			   (unsigned)(q->len - q->got), q->off + q->got);
+	io_uring_prep_read(sqe, q->fd, q->buf + q->got, (unsigned)(q->len - q->got),
+			   q->stream ? (uint64_t)-1 : q->off + q->got);
 	io_uring_sqe_set_data(sqe, q);
 	u->queued++;
 	u->r.st.sqes++;

@@ -43,6 +43,7 @@ struct read_req {
 	uint64_t off;		/* file offset of buf[0] */
 	size_t len;		/* bytes wanted */
 	size_t got;		/* bytes read so far; final when complete */
+	int stream;		/* a pipe: read at the file position, not off */
 	int res;		/* once complete: 0 or -errno */
 	struct read_req *next;	/* backend's completion list */
 };

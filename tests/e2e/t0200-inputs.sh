@@ -99,4 +99,35 @@ same_file_twice() {
 }
 test_case "a file named twice is counted twice, with a warning" same_file_twice
 
+stdin_and_fifos() {
+	v2=$DATA/v2
+	a=$v2/lirenh-eng-all-1gram-20120701-a-head10k.tsv
+	q=$v2/lirenh-eng-all-1gram-20120701-q-head10k.tsv
+	gzip -c "$q" >q.gz
+	$ORACLE "$a" >want.a
+	$ORACLE "$a" q.gz "$v2" >want.mix
+	for j in 0 2; do
+		for io in uring sync; do
+			for ps in 100 4K 2M; do
+				opts="--no-progress -j $j --io $io --partition-size $ps"
+				# shellcheck disable=SC2086
+				cat "$a" | "$NGC" $opts - >out
+				cmp want.a out
+				# shellcheck disable=SC2086
+				"$NGC" $opts "$a" - "$v2" <q.gz >out
+				cmp want.mix out
+			done
+		done
+	done
+	rm -f fifo
+	mkfifo fifo
+	cat q.gz >fifo &
+	"$NGC" --no-progress -j 2 --partition-size 4K "$a" fifo "$v2" >out
+	wait
+	cmp want.mix out
+	printf 'x\t2000\t1\n' | "$NGC" --no-progress - 2>err >/dev/null
+	grep -q "first at -:1: not four TAB-separated fields" err
+}
+test_case "stdin (-) and FIFOs, plain or gzip, read once in order" stdin_and_fifos
+
 done_testing

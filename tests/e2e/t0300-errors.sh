@@ -171,8 +171,8 @@ usage_errors() {
 test_case "bad command lines exit 2; --help and --version exit 0" usage_errors
 
 not_regular() {
-	expect_status 1 "$NGC" --no-progress /dev/null 2>err
-	grep -q "/dev/null: not a regular file" err
+	expect_status 1 "$NGC" --no-progress /dev/zero 2>err
+	grep -q "/dev/zero: not a regular file" err
 }
 test_case "a device is refused by name" not_regular
 

@@ -77,6 +77,9 @@ crash_hook() {
 	# A gzip stream whose worker dies at its first chunk starts over.
 	NGRAMCOUNT_FAULT=crash:1 "$NGC" --no-progress -j 1 s.gz >/dev/null 2>err && return 1
 	grep -q "s.gz: failed twice; the last time worker 0 (pid [0-9]*) killed by signal 9" err
+	# A gzip stream on stdin cannot be read again: its worker's death is final.
+	NGRAMCOUNT_FAULT=crash:1 "$NGC" --no-progress -j 1 - <s.gz >/dev/null 2>err && return 1
+	grep -q "^ngramcount: -: is a stream, which is read only once, and worker 0" err
 	rm -f out.tsv
 	NGRAMCOUNT_FAULT=crash:1 "$NGC" --no-progress -j 2 -o out.tsv --partition-size 32K "$TMP/sigdata" 2>err && return 1
 	grep -q "the partition at byte [0-9]* failed twice" err
