@@ -1011,9 +1011,12 @@ int engine_run(const struct config *c, struct table *t, struct run_stats *st,
 	mapper_init(&e.gm, &e.gt);
 	progress_init(&e.prog, c->progress ? stderr : NULL);
 
-	if (!list_inputs(&e) && !setup(&e))
+	ngc_doing = "parent listing the inputs";
+	if (!list_inputs(&e) && !setup(&e)) {
+		ngc_doing = "parent reading, joining lines and reducing results";
 		while ((r = turn(&e)) > 0)
 			;
+	}
 	progress_end(&e.prog);
 
 	if (e.workers.w) {

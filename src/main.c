@@ -123,6 +123,7 @@ int main(int argc, char **argv)
 		}
 	}
 	/* Output: a closed stdout (| head) ends us quietly, like any filter. */
+	ngc_doing = "parent sorting and writing the output";
 	signal(SIGPIPE, SIG_DFL);
 	int e = output_write(&t, c.output);
 	if (e && !ngc_stop) {

@@ -12,14 +12,15 @@
 #include "ngramcount/util.h"
 
 volatile sig_atomic_t ngc_stop;
+const char *ngc_doing = "starting";
 
 static void oom(size_t n)
 {
 	/* No stdio buffers are flushed: a worker shares them with its parent. */
 	char msg[128];
 	int len = snprintf(msg, sizeof(msg),
-			   "ngramcount: out of memory allocating %zu bytes (pid %ld)\n",
-			   n, (long)getpid());
+			   "ngramcount: out of memory allocating %zu bytes (pid %ld, %s)\n",
+			   n, (long)getpid(), ngc_doing);
 	if (len > 0)
 		(void)!write(STDERR_FILENO, msg, (size_t)len);
 	_exit(NGC_EXIT_FAIL);

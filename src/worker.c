@@ -19,7 +19,7 @@ struct worker {
 	int out;
 	unsigned tasks;		/* tasks started, for the fault hook */
 	unsigned fault_at;	/* NGRAMCOUNT_FAULT: fail on this task; 0: never */
-	int fault_hang;		/* hang there instead of crashing */
+	char fault_kind;	/* 'c'rash, 'h'ang or 'o'ut of memory */
 	int fault_armed;	/* a gzip task fails at its first chunk */
 	struct table table;
 	struct mapper m;
@@ -65,28 +65,28 @@ static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_of
 }
 
 /*
- * Test-only fault hook: NGRAMCOUNT_FAULT=crash:N or hang:N makes each
- * worker process die by SIGKILL, or stop answering, in its N-th task (a
- * gzip task at its first chunk, so some of the stream was delivered).
+ * Test-only fault hook: NGRAMCOUNT_FAULT=crash:N, hang:N or oom:N makes
+ * each worker process die by SIGKILL, stop answering, or fail to allocate
+ * memory in its N-th task (a gzip task at its first chunk, so some of the
+ * stream was delivered).
  */
 static void fault_init(struct worker *w)
 {
 	const char *f = getenv("NGRAMCOUNT_FAULT");
-	if (!f)
+	const char *colon = f ? strchr(f, ':') : NULL;
+	if (!colon || (strncmp(f, "crash:", 6) && strncmp(f, "hang:", 5) && strncmp(f, "oom:", 4)))
 		return;
-	if (!strncmp(f, "crash:", 6))
-		w->fault_at = (unsigned)strtoul(f + 6, NULL, 10);
-	else if (!strncmp(f, "hang:", 5)) {
-		w->fault_at = (unsigned)strtoul(f + 5, NULL, 10);
-		w->fault_hang = 1;
-	}
+	w->fault_kind = f[0];
+	w->fault_at = (unsigned)strtoul(colon + 1, NULL, 10);
 }
 
 static void fault(struct worker *w)
 {
-	if (w->fault_hang)
+	if (w->fault_kind == 'h')
 		for (;;)
 			pause();
+	if (w->fault_kind == 'o')
+		free(xmalloc((size_t)1 << 62));	/* never returns */
 	raise(SIGKILL);
 }
 
@@ -102,6 +102,7 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 
 	switch (msg->type) {
 	case MSG_PLAIN:
+		ngc_doing = "worker mapping a partition";
 		if (++w->tasks == w->fault_at)
 			fault(w);
 		table_reset(&w->table);
@@ -109,6 +110,7 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 		err = map_lines(&w->m, data, msg->len);
 		return send_result(w, msg->task, err, 0, 0);
 	case MSG_GZ_BEGIN:
+		ngc_doing = "worker inflating and mapping a gzip file";
 		w->fault_armed = ++w->tasks == w->fault_at;
 		table_reset(&w->table);
 		mapper_reset(&w->m);

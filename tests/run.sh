@@ -39,8 +39,9 @@ run() {	# run LABEL CMD...: a test binary or script that prints RESULT
 
 for build in build build-san; do
 	if [ "$build" = build-san ]; then
-		export ASAN_OPTIONS="log_path=$san_logs/asan:detect_leaks=1"
+		export ASAN_OPTIONS="log_path=$san_logs/asan:detect_leaks=1:allocator_may_return_null=1"
 		export UBSAN_OPTIONS="log_path=$san_logs/ubsan:print_stacktrace=1:halt_on_error=1"
+		export NGC_SANITIZED=1
 	fi
 	for t in tests/unit/test_*.c; do
 		bin=$build/tests/unit/$(basename "$t" .c)
@@ -54,7 +55,7 @@ for build in build build-san; do
 	for t in tests/e2e/t*.sh; do
 		NGC=$build/ngramcount GEN=build/ngramgen run "$build $(basename "$t" .sh)" sh "$t"
 	done
-	unset ASAN_OPTIONS UBSAN_OPTIONS
+	unset ASAN_OPTIONS UBSAN_OPTIONS NGC_SANITIZED
 done
 
 if ls "$san_logs"/asan* "$san_logs"/ubsan* >/dev/null 2>&1; then

@@ -32,6 +32,13 @@ char *xstrdup(const char *s);
  */
 extern volatile sig_atomic_t ngc_stop;
 
+/*
+ * What this process is doing, for the out-of-memory message: "worker
+ * mapping a partition", "parent reducing results", ... Set by the stage
+ * that starts the work; a string literal.
+ */
+extern const char *ngc_doing;
+
 /* Seconds on CLOCK_MONOTONIC. */
 double now_sec(void);
 
