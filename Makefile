@@ -64,6 +64,7 @@ fuzz: deps
 			build-fuzz/libngc.a $(LDLIBS) || exit 1; \
 		mkdir -p build-fuzz/corpus/$$f; \
 		cp tests/fuzz/corpus/$${f#fuzz_}/* build-fuzz/corpus/$$f/; \
+		case $$f in fuzz_parse|fuzz_partition) cp tests/data/v2/* build-fuzz/corpus/$$f/;; esac; \
 		echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
 		build-fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 			-artifact_prefix=build-fuzz/$$f- build-fuzz/corpus/$$f 2>&1 | tail -3 || exit 1; \

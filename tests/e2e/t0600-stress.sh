@@ -32,6 +32,19 @@ many_files_workers_dying() {
 }
 test_case "1,000 small files + large ones, -j 4, workers killed at many points: exact" many_files_workers_dying
 
+ten_thousand_files() {
+	mkdir -p tiny
+	python3 -c '
+import os
+for i in range(10000):
+    open("tiny/f%05d" % i, "w").write("k%d\t2000\t%d\t1\n" % (i % 97, i))
+'
+	$ORACLE tiny >want
+	(ulimit -n 64 && "$NGC" --no-progress -j 4 tiny >out)
+	cmp want out
+}
+test_case "ten thousand small files under ulimit -n 64" ten_thousand_files
+
 few_descriptors() {
 	(ulimit -n 64 && "$NGC" --no-progress -j 4 --queue-depth 32 "$TMP/many" >out)
 	cmp "$TMP/many.want" out
