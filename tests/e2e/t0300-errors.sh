@@ -57,6 +57,22 @@ PY
 }
 test_case "malformed lines: skipped, counted, first file:line named" malformed_lines_warn
 
+malformed_fixture() {
+	bad=$DATA/bad
+	for j in 0 2; do
+		for ps in 16 1M; do
+			expect_same -j $j --partition-size $ps -- "$bad/malformed.tsv" "$bad/plain-named.gz" "$bad/gzip-named.tsv"
+		done
+	done
+	"$NGC" --no-progress --stats "$bad/malformed.tsv" 2>err >/dev/null
+	grep -q "malformed lines  9" err
+	grep -q "first at $bad/malformed.tsv:2: not four TAB-separated fields" err
+	grep -q "^good	18446744073709551615$" ngc.out
+	grep -q "^crlf	7$" ngc.out
+	grep -q "^c	5$" ngc.out
+}
+test_case "tests/data/bad: every malformed kind, and names that lie about gzip" malformed_fixture
+
 odd_lines() {
 	# Years 0 and 5 digits, a NUL byte, invalid UTF-8 (kept byte-exact),
 	# a count of exactly 2^64-1: only the last two count.
