@@ -305,6 +305,16 @@ static void find_duplicates(struct engine *e)
 	free(v);
 }
 
+/* Largest first; equal sizes in input order. */
+static int by_size_desc(const void *pa, const void *pb, void *ctx)
+{
+	const struct file *files = ctx;
+	unsigned a = *(const unsigned *)pa, b = *(const unsigned *)pb;
+	if (files[a].size != files[b].size)
+		return files[a].size > files[b].size ? -1 : 1;
+	return (a > b) - (a < b);
+}
+
 static int list_inputs(struct engine *e)
 {
 	for (int i = 0; i < e->c->ninputs; i++) {
@@ -336,6 +346,11 @@ static int list_inputs(struct engine *e)
 			}
 		}
 	}
+	/*
+	 * Longest processing time first: a gzip file is one task, so the
+	 * largest start first and a big file never runs alone at the end.
+	 */
+	qsort_r(e->gz_order, e->ngz, sizeof(*e->gz_order), by_size_desc, e->files);
 	e->st->files = e->nfiles;
 	find_duplicates(e);
 	return 0;
