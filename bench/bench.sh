@@ -81,6 +81,16 @@ measure g1 "$NGC -j 1 $G >/dev/null"
 measure g2 "$NGC -j 2 $G >/dev/null"
 measure g2sync "$NGC -j 2 --io sync $G >/dev/null"
 measure mawkg "zcat $G | mawk -F'\t' '$awk_prog' >/dev/null"
+# The Python design (one run: it is slow). Debian's python3 has aiofiles.
+py=0
+if /usr/bin/python3 -c 'import aiofiles' 2>/dev/null; then
+	py=1
+	keep=$runs
+	runs=1
+	measure pyp "/usr/bin/python3 bench/python_mapreduce.py -j 2 $P >/dev/null"
+	measure pyg "/usr/bin/python3 bench/python_mapreduce.py -j 2 $G >/dev/null"
+	runs=$keep
+fi
 measure pipe "build/handoff pipe -j 2 -s 400"
 measure shm "build/handoff shm -j 2 -s 400"
 
@@ -110,6 +120,7 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	row p2 "ngramcount -j 2" "$plain_mb" mawkp scan2
 	row p2sync "ngramcount -j 2 --io sync" "$plain_mb" mawkp scan2
 	row mawkp "mawk: {a[\$1]+=\$3} over the files" "$plain_mb" mawkp scan2
+	[ $py = 0 ] || row pyp "Python: asyncio+aiofiles, ProcessPoolExecutor(2), reduce (1 run)" "$plain_mb" mawkp scan2
 	echo
 	echo "## gzip (MB/s of inflated text)"
 	echo
@@ -132,6 +143,7 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	row g2 "ngramcount -j 2" "$plain_mb" mawkg $fl
 	row g2sync "ngramcount -j 2 --io sync" "$plain_mb" mawkg $fl
 	row mawkg "zcat FILES, piped to the same mawk" "$plain_mb" mawkg inflate2
+	[ $py = 0 ] || row pyg "Python: asyncio+aiofiles, ProcessPoolExecutor(2), reduce (1 run)" "$plain_mb" mawkg inflate2
 	echo
 	echo "## Handing partitions to workers: pipe copy vs shared slots"
 	echo
