@@ -24,7 +24,12 @@ LIBOBJ  := $(LIBSRC:%.c=$(B)/%.o)
 UNITS   := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all deps test check demo bench fuzz units clean help
+.PHONY: all deps test check demo bench fuzz units install uninstall clean help
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+COMPDIR ?= $(PREFIX)/share/bash-completion/completions
 all: $(B)/ngramcount $(B)/ngramgen $(B)/floor $(B)/handoff
 
 $(B)/%.o: %.c
@@ -92,6 +97,16 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/bench.sh
 
+install: $(B)/ngramcount
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
+	install -m 755 $(B)/ngramcount $(DESTDIR)$(BINDIR)/ngramcount
+	install -m 644 docs/ngramcount.1 $(DESTDIR)$(MANDIR)/man1/ngramcount.1
+	install -m 644 scripts/ngramcount.bash $(DESTDIR)$(COMPDIR)/ngramcount
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ngramcount $(DESTDIR)$(MANDIR)/man1/ngramcount.1 \
+		$(DESTDIR)$(COMPDIR)/ngramcount
+
 clean:
 	rm -rf build build-san build-zlib build-fuzz
 
@@ -102,6 +117,7 @@ help:
 	@echo "make demo     generate a small data set and count it"
 	@echo "make bench    benchmark; writes bench/RESULTS.md"
 	@echo "make fuzz     libFuzzer on each tests/fuzz target, FUZZ_SECONDS each (60)"
+	@echo "make install  binary, man page, bash completion (PREFIX, DESTDIR)"
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 

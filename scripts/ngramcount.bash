@@ -1,0 +1,28 @@
+# bash completion for ngramcount; installed by `make install`.
+_ngramcount()
+{
+	local cur prev
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	case $prev in
+	--io)
+		COMPREPLY=($(compgen -W "uring sync" -- "$cur"))
+		return ;;
+	--inflate)
+		COMPREPLY=($(compgen -W "auto zlib isal" -- "$cur"))
+		return ;;
+	-j|--workers|--queue-depth|--partition-size|--task-timeout)
+		return ;;
+	-o|--output)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "-o --output -j --workers --io --queue-depth
+			--inflate --partition-size --progress --no-progress --stats
+			--strict --keep-going --task-timeout -h --help -V --version" -- "$cur"))
+		return
+	fi
+	COMPREPLY=($(compgen -f -- "$cur"))
+}
+complete -o filenames -F _ngramcount ngramcount
