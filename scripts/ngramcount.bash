@@ -11,7 +11,7 @@ _ngramcount()
 	--inflate)
 		COMPREPLY=($(compgen -W "auto zlib isal" -- "$cur"))
 		return ;;
-	-j|--workers|--queue-depth|--partition-size|--task-timeout)
+	-j|--workers|--queue-depth|--partition-size|--buffer-memory|--task-timeout)
 		return ;;
 	-o|--output)
 		COMPREPLY=($(compgen -f -- "$cur"))
@@ -19,7 +19,7 @@ _ngramcount()
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-o --output -j --workers --io --queue-depth
-			--inflate --partition-size --progress --no-progress --stats
+			--inflate --partition-size --buffer-memory --progress --no-progress --stats
 			--strict --keep-going --task-timeout -h --help -V --version" -- "$cur"))
 		return
 	fi

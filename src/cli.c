@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #define NGC_VERSION		"0.1.0"
 #define NGC_DEFAULT_QD		32
 #define NGC_DEFAULT_PARTITION	(2u << 20)
+#define NGC_DEFAULT_BUFMEM	(256ul << 20)
 #define NGC_MAX_WORKERS		256
 #define NGC_MAX_QD		4096
 #define NGC_MIN_PARTITION	16
@@ -38,6 +40,8 @@ static const char usage[] =
 "                           built in, else zlib)\n"
 "      --partition-size SZ  bytes per read and partition, K/M/G suffixes\n"
 "                           (default 2M)\n"
+"      --buffer-memory SZ   read buffers for the whole run, shared by all\n"
+"                           processes (default 256M)\n"
 "      --progress           show the progress bar even if stderr is no tty\n"
 "      --no-progress        never show the progress bar\n"
 "      --stats              print a summary on stderr at the end\n"
@@ -105,7 +109,7 @@ static int parse_size(const char *s, unsigned long long *v)
 
 enum cli_result cli_parse(int argc, char **argv, struct config *c)
 {
-	enum { OPT_IO = 256, OPT_QD, OPT_INFLATE, OPT_PART, OPT_PROGRESS, OPT_NO_PROGRESS,
+	enum { OPT_IO = 256, OPT_QD, OPT_INFLATE, OPT_BUFMEM, OPT_PART, OPT_PROGRESS, OPT_NO_PROGRESS,
 	       OPT_STATS, OPT_STRICT, OPT_TIMEOUT, OPT_KEEP_GOING };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -113,6 +117,7 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		{ "io", required_argument, NULL, OPT_IO },
 		{ "queue-depth", required_argument, NULL, OPT_QD },
 		{ "inflate", required_argument, NULL, OPT_INFLATE },
+		{ "buffer-memory", required_argument, NULL, OPT_BUFMEM },
 		{ "partition-size", required_argument, NULL, OPT_PART },
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
@@ -132,6 +137,7 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		.workers = cpus > 0 ? (unsigned)cpus : 1,
 		.queue_depth = NGC_DEFAULT_QD,
 		.partition_size = NGC_DEFAULT_PARTITION,
+		.buffer_memory = NGC_DEFAULT_BUFMEM,
 		.io = IO_URING,
 		.progress = -1,
 	};
@@ -175,6 +181,11 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 			if (parse_size(optarg, &v) || v < NGC_MIN_PARTITION || v > NGC_MAX_PARTITION)
 				return bad("--partition-size wants a size from 16 bytes to 1G, not '%s'", optarg);
 			c->partition_size = (size_t)v;
+			break;
+		case OPT_BUFMEM:
+			if (parse_size(optarg, &v) || v == 0 || v > SIZE_MAX / 2)
+				return bad("--buffer-memory wants a size such as 256M, not '%s'", optarg);
+			c->buffer_memory = (size_t)v;
 			break;
 		case OPT_PROGRESS:
 			c->progress = 1;

@@ -974,14 +974,29 @@ static int turn(struct engine *e)
 	return 1;
 }
 
+long engine_pool_slots(const struct config *c, unsigned *least)
+{
+	unsigned lanes = c->workers ? c->workers : 1;
+	unsigned long want = c->queue_depth + lanes * (NGC_GZ_HOLD + 1);
+	unsigned long budget = c->buffer_memory / c->partition_size;
+
+	/* Each lane's gzip reserve, and one slot for plain files. */
+	*least = lanes * NGC_GZ_HOLD + 1;
+	if (budget < *least)
+		return -1;
+	return (long)(want < budget ? want : budget);
+}
+
 static int setup(struct engine *e)
 {
 	const struct config *c = e->c;
-	unsigned lanes = e->nw ? e->nw : 1;
-	unsigned nslots = c->queue_depth + lanes * (NGC_GZ_HOLD + 1);
+	unsigned lanes = e->nw ? e->nw : 1, least;
+	long slots = engine_pool_slots(c, &least);
+	unsigned nslots = slots > 0 ? (unsigned)slots : least;
 	int err;
 
 	e->plain_cap = nslots - lanes * NGC_GZ_HOLD;
+	e->st->slots = nslots;
 	if ((err = bufpool_init(&e->pool, nslots, c->partition_size)))
 		return fail(e, "cannot map %u buffers of %zu bytes: %s", nslots,
 			    c->partition_size, strerror(-err));

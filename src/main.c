@@ -37,6 +37,8 @@ static void print_stats(const struct config *c, const struct run_stats *st,
 	fprintf(stderr, "  malformed lines  %llu\n", (unsigned long long)st->bad);
 	fprintf(stderr, "  distinct ngrams  %zu\n", t->count);
 	fprintf(stderr, "  table memory     %s\n", fmt_bytes(b, sizeof(b), (double)table_bytes(t)));
+	fprintf(stderr, "  buffers          %u x %s\n", st->slots,
+		fmt_bytes(b, sizeof(b), (double)c->partition_size));
 	fprintf(stderr, "  io               %s", st->io);
 	if (!strcmp(st->io, "io_uring"))
 		fprintf(stderr, " (%llu reads queued in %llu submits)",
@@ -88,6 +90,14 @@ int main(int argc, char **argv)
 		return NGC_EXIT_USAGE;
 	case CLI_RUN:
 		break;
+	}
+	unsigned least;
+	if (engine_pool_slots(&c, &least) < 0) {
+		fprintf(stderr, "ngramcount: --buffer-memory %zu bytes holds fewer than the %u "
+			"partitions of %zu bytes that %u worker%s need (raise --buffer-memory "
+			"or lower --partition-size)\n", c.buffer_memory, least,
+			c.partition_size, c.workers, c.workers == 1 ? "" : "s");
+		return NGC_EXIT_USAGE;
 	}
 	/* A dead worker must not kill us on write: we report it instead. */
 	signal(SIGPIPE, SIG_IGN);

@@ -17,6 +17,7 @@ struct config {
 	unsigned workers;		/* -j; 0 maps in the parent */
 	unsigned queue_depth;		/* reads in flight */
 	size_t partition_size;		/* bytes per read and per partition */
+	size_t buffer_memory;		/* bytes of read buffers, all processes */
 	enum io_mode io;
 	enum gz_backend inflate;	/* --inflate */
 	int progress;			/* -1: only if stderr is a terminal */

@@ -33,6 +33,7 @@ struct run_stats {
 	unsigned nskipped;
 	unsigned restarts;		/* workers replaced after dying */
 	char restart_note[192];		/* how the first one died */
+	unsigned slots;			/* buffer pool slots of partition_size */
 	unsigned workers;
 	uint64_t *partitions;		/* per worker, [workers] is the parent; owned */
 	const char *io;			/* backend used: "io_uring" or "sync" */
@@ -42,6 +43,13 @@ struct run_stats {
 	double cpu_parent;		/* user+sys seconds of the parent */
 	double cpu_workers;		/* user+sys seconds of all workers */
 };
+
+/*
+ * Slots of the buffer pool for c: queue depth + 5 per worker, cut to
+ * --buffer-memory. Returns -1 when the budget is below *least, the slots
+ * the run needs to make progress (4 per worker for gzip, 1 for plain).
+ */
+long engine_pool_slots(const struct config *c, unsigned *least);
 
 /*
  * Count c's inputs into t (initialised by the caller, which owns it).

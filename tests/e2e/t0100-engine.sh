@@ -68,6 +68,18 @@ gzip_equals_plain() {
 }
 test_case "gzip and plain copies of one data set count the same" gzip_equals_plain
 
+buffer_memory() {
+	# 9 slots of 4 KiB: the least two workers can run with; gzip and plain.
+	expect_same -j 2 --buffer-memory 36K --partition-size 4K -- gz plain
+	"$NGC" --no-progress --stats -j 2 --buffer-memory 36K --partition-size 4K gz plain 2>stats >/dev/null
+	grep -q "buffers          9 x 4.0 KiB" stats
+	"$NGC" --no-progress --stats plain 2>stats >/dev/null
+	grep -q "buffers          42 x 2.0 MiB" stats
+	expect_status 2 "$NGC" -j 2 --buffer-memory 35K --partition-size 4K plain 2>err
+	grep -q "holds fewer than the 9 partitions of 4096 bytes that 2 workers need" err
+}
+test_case "--buffer-memory bounds the pool; too small a budget is refused" buffer_memory
+
 mixed_inputs() {
 	expect_same -j 2 -- mixed
 	expect_same -j 0 -- mixed
