@@ -901,7 +901,11 @@ static int reply(struct engine *e, unsigned w)
 		ws->gz = NULL;
 		return 0;
 	}
-	err = reduce_merge(e->t, e->payload.p, e->payload.len, &over);
+	double t0 = now_sec();
+	uint64_t keys;
+	err = reduce_merge(e->t, e->payload.p, e->payload.len, &over, &keys);
+	e->st->reduce_keys += keys;
+	e->st->reduce_secs += now_sec() - t0;
 	if (err == -EOVERFLOW)
 		return fail_overflow(e, over->key, over->len);
 	if (err)

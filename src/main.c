@@ -36,7 +36,12 @@ static void print_stats(const struct config *c, const struct run_stats *st,
 	fprintf(stderr, "  lines            %llu\n", (unsigned long long)st->lines);
 	fprintf(stderr, "  malformed lines  %llu\n", (unsigned long long)st->bad);
 	fprintf(stderr, "  distinct ngrams  %zu\n", t->count);
-	fprintf(stderr, "  table memory     %s\n", fmt_bytes(b, sizeof(b), (double)table_bytes(t)));
+	fprintf(stderr, "  table memory     %s (%.0f bytes per ngram)\n",
+		fmt_bytes(b, sizeof(b), (double)table_bytes(t)),
+		t->count ? (double)table_bytes(t) / (double)t->count : 0.0);
+	fprintf(stderr, "  reduce           %llu keys in %.3f s (%.1f M keys/s)\n",
+		(unsigned long long)st->reduce_keys, st->reduce_secs,
+		st->reduce_secs > 0 ? (double)st->reduce_keys / st->reduce_secs / 1e6 : 0.0);
 	fprintf(stderr, "  buffers          %u x %s\n", st->slots,
 		fmt_bytes(b, sizeof(b), (double)c->partition_size));
 	fprintf(stderr, "  io               %s", st->io);

@@ -34,6 +34,8 @@ struct run_stats {
 	unsigned restarts;		/* workers replaced after dying */
 	char restart_note[192];		/* how the first one died */
 	unsigned slots;			/* buffer pool slots of partition_size */
+	uint64_t reduce_keys;		/* entries of worker tables merged */
+	double reduce_secs;		/* time the parent spent merging them */
 	unsigned workers;
 	uint64_t *partitions;		/* per worker, [workers] is the parent; owned */
 	const char *io;			/* backend used: "io_uring" or "sync" */

@@ -14,15 +14,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct table a, b;
 	struct wbuf w = { 0 };
 	const struct ngram *over;
+	uint64_t keys;
 	int r;
 
 	table_init(&a);
 	table_init(&b);
-	r = reduce_merge(&a, (const char *)data, size, &over);
+	r = reduce_merge(&a, (const char *)data, size, &over, &keys);
 	FUZZ_ASSERT(r == 0 || r == -EBADMSG || r == -EOVERFLOW);
 	if (r == 0) {
 		wire_put_table(&w, &a);
-		FUZZ_ASSERT(reduce_merge(&b, w.p, w.len, &over) == 0);
+		FUZZ_ASSERT(reduce_merge(&b, w.p, w.len, &over, &keys) == 0);
 		FUZZ_ASSERT(a.count == b.count);
 		const struct ngram **va = table_sorted(&a), **vb = table_sorted(&b);
 		for (size_t i = 0; i < a.count; i++)

@@ -12,6 +12,7 @@ static void round_trip(void)
 	struct table a, b;
 	struct wbuf w = { 0 };
 	const struct ngram *over;
+	uint64_t keys;
 	char key[64];
 	unsigned long long s = 1;
 
@@ -24,7 +25,7 @@ static void round_trip(void)
 	table_add(&a, "", 0, 1);
 	table_add(&a, "max", 3, UINT64_MAX);
 	wire_put_table(&w, &a);
-	CHECK(reduce_merge(&b, w.p, w.len, &over) == 0);
+	CHECK(reduce_merge(&b, w.p, w.len, &over, &keys) == 0);
 	CHECK(a.count == b.count);
 	const struct ngram **va = table_sorted(&a), **vb = table_sorted(&b);
 	int same = 1;
@@ -33,7 +34,7 @@ static void round_trip(void)
 			!memcmp(va[i]->key, vb[i]->key, va[i]->len);
 	CHECK(same);
 	/* Merging again doubles each total, and "max" overflows. */
-	CHECK(reduce_merge(&b, w.p, w.len, &over) == -EOVERFLOW);
+	CHECK(reduce_merge(&b, w.p, w.len, &over, &keys) == -EOVERFLOW);
 	CHECK(over && over->len == 3 && !memcmp(over->key, "max", 3));
 	free(va);
 	free(vb);
