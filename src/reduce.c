@@ -11,18 +11,23 @@ struct merge {
 	struct table *t;
 	const struct ngram *overflow;
 	uint64_t keys;
+	size_t n;				/* entries waiting in kv */
+	struct table_kv kv[NGC_TABLE_BATCH];
 };
+
+static int flush(struct merge *m)
+{
+	int err = table_add_batch(m->t, m->kv, m->n, &m->overflow);
+	m->keys += m->n;
+	m->n = 0;
+	return err;
+}
 
 static int add(void *ctx, const char *key, size_t len, uint64_t count)
 {
 	struct merge *m = ctx;
-	struct ngram *g = table_upsert(m->t, key, len);
-	m->keys++;
-	if (ngram_add(g, count)) {
-		m->overflow = g;
-		return -EOVERFLOW;
-	}
-	return 0;
+	m->kv[m->n++] = (struct table_kv){ key, len, count };
+	return m->n == NGC_TABLE_BATCH ? flush(m) : 0;
 }
 
 int reduce_merge(struct table *t, const char *payload, size_t len,
@@ -30,6 +35,8 @@ int reduce_merge(struct table *t, const char *payload, size_t len,
 {
 	struct merge m = { .t = t };
 	int err = wire_get_table(payload, len, add, &m);
+	if (!err)
+		err = flush(&m);
 	*overflow = m.overflow;
 	*keys = m.keys;
 	return err;

@@ -41,12 +41,11 @@ void table_fini(struct table *t)
 	t->count = 0;
 }
 
-struct ngram *table_upsert(struct table *t, const char *key, size_t len)
+static struct ngram *upsert_hashed(struct table *t, const char *key, size_t len,
+				   unsigned hash)
 {
 	struct table_entry *e;
-	unsigned hash;
 
-	HASH_VALUE(key, len, hash);
 	HASH_FIND_BYHASHVALUE(hh, t->head, key, len, hash, e);
 	if (e)
 		return &e->g;
@@ -57,6 +56,48 @@ struct ngram *table_upsert(struct table *t, const char *key, size_t len)
 	HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->head, e->g.key, len, hash, e);
 	t->count++;
 	return &e->g;
+}
+
+struct ngram *table_upsert(struct table *t, const char *key, size_t len)
+{
+	unsigned hash;
+	HASH_VALUE(key, len, hash);
+	return upsert_hashed(t, key, len, hash);
+}
+
+/*
+ * A lookup in a large table is two cache misses: the bucket, then the
+ * first entry of its chain. For a batch, hash every key and prefetch its
+ * bucket, then prefetch each chain head, then look up: the misses of the
+ * whole batch overlap instead of following one another.
+ */
+int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
+		    const struct ngram **overflow)
+{
+	unsigned hash[NGC_TABLE_BATCH];
+	UT_hash_bucket *bkt = t->head ? t->head->hh.tbl->buckets : NULL;
+	unsigned nb = t->head ? t->head->hh.tbl->num_buckets : 0, b;
+
+	for (size_t i = 0; i < n; i++) {
+		HASH_VALUE(kv[i].key, kv[i].len, hash[i]);
+		if (bkt) {
+			HASH_TO_BKT(hash[i], nb, b);
+			__builtin_prefetch(&bkt[b]);
+		}
+	}
+	for (size_t i = 0; bkt && i < n; i++) {
+		HASH_TO_BKT(hash[i], nb, b);
+		if (bkt[b].hh_head)
+			__builtin_prefetch(bkt[b].hh_head);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct ngram *g = upsert_hashed(t, kv[i].key, kv[i].len, hash[i]);
+		if (ngram_add(g, kv[i].count)) {
+			*overflow = g;
+			return -EOVERFLOW;
+		}
+	}
+	return 0;
 }
 
 int table_add(struct table *t, const char *key, size_t len, uint64_t n)

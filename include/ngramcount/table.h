@@ -36,6 +36,23 @@ void table_reset(struct table *t);
 /* The entry for key, added with count 0 if absent. Never NULL. */
 struct ngram *table_upsert(struct table *t, const char *key, size_t len);
 
+/* One key and count of a batch. */
+struct table_kv {
+	const char *key;
+	size_t len;
+	uint64_t count;
+};
+
+#define NGC_TABLE_BATCH 32
+
+/*
+ * Add up to NGC_TABLE_BATCH counts, overlapping the lookups' cache misses.
+ * Returns 0, or -EOVERFLOW with *overflow naming the key (the entries
+ * before it are added).
+ */
+int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
+		    const struct ngram **overflow);
+
 /*
  * Add n to the total of key. Returns 0, or -EOVERFLOW when the total would
  * pass 2^64-1 (the total is then left unchanged).
