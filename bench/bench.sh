@@ -24,6 +24,15 @@ if [ "$(cat "$data/.size" 2>/dev/null)" != "$size" ]; then
 	build/ngramgen --size "$size" --seed 1 --gzip --out "$data/gz" >/dev/null
 	echo "$size" >"$data/.size"
 fi
+# About 5 M distinct keys (the generator makes one per ~840 bytes of text),
+# for the table's bytes per key and the reduce's rate.
+keys_size=${NGC_BENCH_KEYS_SIZE:-4200M}
+if [ "$(cat "$data/.keys" 2>/dev/null)" != "$keys_size" ]; then
+	rm -rf "$data/keys"
+	echo "bench: generating $keys_size of v2 text for the many-keys set..." >&2
+	build/ngramgen --size "$keys_size" --seed 2 --out "$data/keys" >/dev/null
+	echo "$keys_size" >"$data/.keys"
+fi
 cat "$data"/plain/* "$data"/gz/* >/dev/null	# warm the page cache
 
 plain_mb=$(du -bc "$data"/plain/* | tail -1 | cut -f1)
@@ -91,6 +100,14 @@ if /usr/bin/python3 -c 'import aiofiles' 2>/dev/null; then
 	measure pyg "/usr/bin/python3 bench/python_mapreduce.py -j 2 $G >/dev/null"
 	runs=$keep
 fi
+# Memory: the same keys read ten times (4 GB), and the many-keys set.
+keep=$runs
+runs=1
+P10="$P $P $P $P $P $P $P $P $P $P"
+measure p10 "$NGC -j 2 $P10 >/dev/null"
+measure keys "$NGC -j 2 --stats $data/keys/* 2>$tmp/keys.stats >/dev/null"
+cp "$tmp/keys.stats" "$tmp/keys.keep"
+runs=$keep
 measure pipe "build/handoff pipe -j 2 -s 400"
 measure shm "build/handoff shm -j 2 -s 400"
 
@@ -144,6 +161,28 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	row g2sync "ngramcount -j 2 --io sync" "$plain_mb" mawkg $fl
 	row mawkg "zcat FILES, piped to the same mawk" "$plain_mb" mawkg inflate2
 	[ $py = 0 ] || row pyg "Python: asyncio+aiofiles, ProcessPoolExecutor(2), reduce (1 run)" "$plain_mb" mawkg inflate2
+	echo
+	echo "## Memory"
+	echo
+	echo "| run | input | wall s | peak RSS MiB |"
+	echo "|---|---|---|---|"
+	for m in p2 p10; do
+		read -r wall rss cpu <"$tmp/m.$m"
+		awk -v m="$m" -v w="$wall" -v r="$rss" -v b="$plain_mb" 'BEGIN {
+			printf "| ngramcount -j 2 | %s | %.2f | %.0f |\n",
+				m == "p2" ? sprintf("the plain set, %.1f GB", b / 1e9) : sprintf("the plain set named 10 times, %.1f GB", 10 * b / 1e9), w, r / 1024 }'
+	done
+	keys_mb=$(du -bc "$data"/keys/* | tail -1 | cut -f1)
+	read -r wall rss cpu <"$tmp/m.keys"
+	awk -v w="$wall" -v r="$rss" -v b="$keys_mb" 'BEGIN {
+		printf "| ngramcount -j 2 | many-keys set, %.1f GB | %.2f | %.0f |\n", b / 1e9, w, r / 1024 }'
+	echo
+	echo "Read buffers come from one pool (\`buffers\` in --stats), so ten times the input costs no"
+	echo "more memory; the table grows with distinct keys only. The many-keys run's --stats:"
+	echo
+	echo '```'
+	grep -E "distinct|table memory|reduce|wall|cpu|buffers" "$tmp/keys.keep"
+	echo '```'
 	echo
 	echo "## Handing partitions to workers: pipe copy vs shared slots"
 	echo
