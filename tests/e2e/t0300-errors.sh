@@ -116,7 +116,9 @@ overflow() {
 }
 test_case "a total past 2^64-1 is an error naming the ngram" overflow
 
-bad_gzip() {
+# ok.gz and broken copies of it: truncated, corrupt (deflate data and CRC),
+# trailing garbage; size is ok.gz's length.
+make_bad_gzips() {
 	seq 1 20000 | sed 's/^/k/; s/$/\t2000\t1\t1/' | gzip -c >ok.gz
 	size=$(wc -c <ok.gz)
 	head -c $((size - 10)) ok.gz >trunc.gz
@@ -126,6 +128,10 @@ bad_gzip() {
 	printf 'X' | dd of=badcrc.gz bs=1 seek=$((size - 6)) conv=notrunc 2>/dev/null
 	cp ok.gz trailing.gz
 	printf 'garbage' >>trailing.gz
+}
+
+bad_gzip() {
+	make_bad_gzips
 	for inf in $BACKENDS; do
 		for j in 0 2; do
 			expect_status 1 "$NGC" --no-progress --inflate $inf -j $j -o out.tsv trunc.gz 2>err
@@ -143,11 +149,7 @@ bad_gzip() {
 test_case "truncated, corrupt, bad-CRC, trailing-garbage gzip: file and offset named, each backend" bad_gzip
 
 keep_going() {
-	seq 1 20000 | sed 's/^/k/; s/$/\t2000\t1\t1/' | gzip -c >ok.gz
-	size=$(wc -c <ok.gz)
-	head -c $((size - 10)) ok.gz >trunc.gz
-	cp ok.gz corrupt.gz
-	printf 'XXXXXXXX' | dd of=corrupt.gz bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+	make_bad_gzips
 	printf 'a\t2000\t5\t1\nb\t2000\t1\t1\n' >plain
 	$ORACLE ok.gz plain >want
 	for inf in $BACKENDS; do

@@ -5,10 +5,11 @@
 
 "$GEN" --size 3M --seed 4 --out "$TMP/sigdata" >/dev/null
 
-# interrupt SIGNAL STATUS: start a run made slow by tiny partitions, wait
-# (bounded) until its progress bar shows it is mapping, then signal it.
-interrupt() {
-	"$NGC" --progress -j 2 --partition-size 16 -o out.tsv "$TMP/sigdata" 2>err &
+# start_run PARTITION_SIZE DATA: start a run to out.tsv in the background,
+# made slow by tiny partitions; set pid; wait (bounded, 20 s) until its
+# progress bar shows it has started.
+start_run() {
+	"$NGC" --progress -j 2 --partition-size "$1" -o out.tsv "$2" 2>err &
 	pid=$!
 	n=0
 	until grep -q '%' err 2>/dev/null; do
@@ -16,6 +17,11 @@ interrupt() {
 		[ $n -lt 400 ] || { kill -9 $pid; echo "never started"; return 1; }
 		sleep 0.05
 	done
+}
+
+# interrupt SIGNAL STATUS: signal a slow run as soon as it has started.
+interrupt() {
+	start_run 16 "$TMP/sigdata" || return 1
 	kill -$1 $pid
 	set +e
 	wait $pid
@@ -46,14 +52,7 @@ worker_killed() {
 	# long enough to be caught.
 	cp -r "$TMP/sigdata" "$TMP/killdata"
 	rm -f out.tsv
-	"$NGC" --progress -j 2 --partition-size 64 -o out.tsv "$TMP/killdata" 2>err &
-	pid=$!
-	n=0
-	until grep -q '%' err 2>/dev/null; do
-		n=$((n + 1))
-		[ $n -lt 400 ] || { kill -9 $pid; echo "never started"; return 1; }
-		sleep 0.05
-	done
+	start_run 64 "$TMP/killdata" || return 1
 	victim=$(pgrep -P $pid | head -1)
 	kill -9 "$victim"
 	wait $pid
@@ -103,14 +102,7 @@ task_timeout() {
 test_case "--task-timeout: a hung worker is killed and its task rerun" task_timeout
 
 parent_killed() {
-	"$NGC" --progress -j 2 --partition-size 16 -o out.tsv "$TMP/sigdata" 2>err &
-	pid=$!
-	n=0
-	until grep -q '%' err 2>/dev/null; do
-		n=$((n + 1))
-		[ $n -lt 400 ] || { kill -9 $pid; echo "never started"; return 1; }
-		sleep 0.05
-	done
+	start_run 16 "$TMP/sigdata" || return 1
 	kill -9 $pid
 	wait $pid || true
 	# PR_SET_PDEATHSIG: the kernel kills the workers; wait (bounded) for it.
