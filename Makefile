@@ -43,7 +43,7 @@ $(B)/ngramcount: $(B)/src/main.o $(B)/libngc.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/ngramgen: LDLIBS += -lm
-$(B)/ngramgen: $(B)/bench/ngramgen.o
+$(B)/ngramgen: $(B)/bench/ngramgen.o $(B)/libngc.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(B)/libngc.a

@@ -21,6 +21,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "ngramcount/util.h"
+
 #define NFILES		39
 #define OUTBUF		(1u << 20)
 #define FIRST_YEAR	1505
@@ -236,19 +238,6 @@ static void out_flush(struct out *w)
 	w->used = 0;
 }
 
-static size_t put_u64(char *p, uint64_t v)
-{
-	char tmp[20];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		p[i] = tmp[n - 1 - i];
-	return n;
-}
-
 static void write_key(struct out *w, const struct key *k, uint64_t *s)
 {
 	uint32_t ny = k->years, gap = (uint32_t)(rnd(s) % (ny / 4 + 1));
@@ -275,11 +264,11 @@ static void write_key(struct out *w, const struct key *k, uint64_t *s)
 		memcpy(p, k->s, k->len);
 		p += k->len;
 		*p++ = '\t';
-		p += put_u64(p, year[i]);
+		p += fmt_u64(p, year[i]);
 		*p++ = '\t';
-		p += put_u64(p, match);
+		p += fmt_u64(p, match);
 		*p++ = '\t';
-		p += put_u64(p, vol);
+		p += fmt_u64(p, vol);
 		*p++ = '\n';
 		w->used = (size_t)(p - w->buf);
 	}

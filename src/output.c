@@ -16,19 +16,6 @@
 
 #define NGC_OUT_BUF	(1u << 20)
 
-static size_t fmt_u64(char *p, uint64_t v)
-{
-	char tmp[20];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		p[i] = tmp[n - 1 - i];
-	return n;
-}
-
 static int write_sorted(int fd, const struct table *t)
 {
 	const struct ngram **v = table_sorted(t);

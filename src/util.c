@@ -97,6 +97,19 @@ int write_full(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+size_t fmt_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	return n;
+}
+
 char *fmt_bytes(char *buf, size_t size, double bytes)
 {
 	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };

@@ -51,6 +51,9 @@ int read_full(int fd, void *buf, size_t len);
 /* Write exactly len bytes, retrying on EINTR. Returns 0 or -errno. */
 int write_full(int fd, const void *buf, size_t len);
 
+/* v in decimal at p, no terminator (at most 20 bytes); returns the length. */
+size_t fmt_u64(char *p, uint64_t v);
+
 /* Human-readable byte count ("12.3 MiB") into buf; returns buf. */
 char *fmt_bytes(char *buf, size_t size, double bytes);
 
