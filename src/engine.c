@@ -97,6 +97,8 @@ struct wstate {
 	struct chunk *plain;		/* partition being mapped */
 	struct file *gz;		/* gzip stream being inflated */
 	double heard;			/* when it last got work or answered */
+	unsigned owed;			/* replies it owes: a worker owing none is
+					   only waiting for input, never late */
 	int timed_out;			/* killed for --task-timeout */
 };
 
@@ -519,6 +521,8 @@ static int deliver_gz(struct engine *e, struct file *f)
 			struct msg m = { .type = MSG_GZ_DATA, .buf = ch->slot,
 					 .task = (uint64_t)(f - e->files), .len = ch->req.got };
 			ch->at_worker = 1;
+			e->ws[f->worker].heard = now_sec();
+			e->ws[f->worker].owed++;
 			if ((err = pool_send(&e->workers, f->worker, &m)))
 				return worker_gone(e, f->worker, err);
 		}
@@ -528,6 +532,8 @@ static int deliver_gz(struct engine *e, struct file *f)
 		if (f->worker == e->nw)
 			return gz_inline(e, f, NULL);
 		struct msg m = { .type = MSG_GZ_END, .task = (uint64_t)(f - e->files) };
+		e->ws[f->worker].heard = now_sec();
+		e->ws[f->worker].owed++;
 		if ((err = pool_send(&e->workers, f->worker, &m)))
 			return worker_gone(e, f->worker, err);
 	}
@@ -702,6 +708,7 @@ static int send_plain(struct engine *e, unsigned w, struct chunk *ch)
 			 .off = ch->part_off, .len = ch->part_len };
 	int err;
 	e->ws[w].heard = now_sec();
+	e->ws[w].owed++;
 	if ((err = pool_send(&e->workers, w, &m)))
 		return worker_gone(e, w, err);
 	return 0;
@@ -821,6 +828,7 @@ static int worker_gone(struct engine *e, unsigned w, int err)
 		snprintf(why, sizeof(why), "did not answer for %u s (--task-timeout)",
 			 e->c->task_timeout);
 	ws->timed_out = 0;
+	ws->owed = 0;	/* the new worker owes what is sent to it from now on */
 	tries = ws->plain ? ++ws->plain->tries : ws->gz ? ++ws->gz->tries : 0;
 	const char *how = "failed twice; the last time";
 	if (ws->gz && ws->gz->stream) {
@@ -866,8 +874,7 @@ static void check_timeouts(struct engine *e)
 	double now = now_sec();
 	for (unsigned w = 0; w < e->nw; w++) {
 		struct wstate *ws = &e->ws[w];
-		if ((ws->plain || ws->gz) && !ws->timed_out &&
-		    now - ws->heard > e->c->task_timeout) {
+		if (ws->owed && !ws->timed_out && now - ws->heard > e->c->task_timeout) {
 			ws->timed_out = 1;
 			kill(e->workers.w[w].pid, SIGKILL);	/* its pipe then hangs up */
 		}
@@ -885,6 +892,7 @@ static int reply(struct engine *e, unsigned w)
 	if (err)
 		return worker_gone(e, w, err);
 	ws->heard = now_sec();
+	ws->owed--;
 	if (r.type == MSG_RELEASE) {
 		if (r.buf >= e->pool.nslots)
 			return fail(e, "worker %u: bad message", w);

@@ -98,6 +98,16 @@ task_timeout() {
 	NGRAMCOUNT_FAULT=hang:1 "$NGC" --no-progress -j 1 --task-timeout 1 small >/dev/null 2>err && return 1
 	grep -q "failed twice; the last time worker 0 (pid [0-9]*) did not answer for 1 s" err
 	expect_status 2 "$NGC" --task-timeout 0 small 2>/dev/null
+	# A worker waiting for a slow stream owes nothing and is not timed out:
+	# the writer pauses 2 s (a slow producer, not a wait for the test).
+	gzip -c small >small.gz
+	rm -f fifo
+	mkfifo fifo
+	{ head -c 5000 small.gz; sleep 2; tail -c +5001 small.gz; } >fifo &
+	"$NGC" --no-progress -j 1 --partition-size 4K --task-timeout 1 fifo >out 2>err
+	wait
+	cmp want out
+	test ! -s err
 }
 test_case "--task-timeout: a hung worker is killed and its task rerun" task_timeout
 
