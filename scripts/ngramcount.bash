@@ -11,6 +11,9 @@ _ngramcount()
 	--inflate)
 		COMPREPLY=($(compgen -W "auto zlib isal" -- "$cur"))
 		return ;;
+	--order)
+		COMPREPLY=($(compgen -W "completion submission" -- "$cur"))
+		return ;;
 	-j|--workers|--queue-depth|--partition-size|--buffer-memory|--task-timeout)
 		return ;;
 	-o|--output)
@@ -19,7 +22,7 @@ _ngramcount()
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-o --output -j --workers --io --queue-depth
-			--inflate --partition-size --buffer-memory --progress --no-progress --stats
+			--inflate --partition-size --buffer-memory --order --progress --no-progress --stats
 			--strict --keep-going --task-timeout -h --help -V --version" -- "$cur"))
 		return
 	fi

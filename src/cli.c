@@ -42,6 +42,8 @@ static const char usage[] =
 "                           (default 2M)\n"
 "      --buffer-memory SZ   read buffers for the whole run, shared by all\n"
 "                           processes (default 256M)\n"
+"      --order completion|submission  reduce results as they complete (default)\n"
+"                           or in the order tasks were handed out\n"
 "      --progress           show the progress bar even if stderr is no tty\n"
 "      --no-progress        never show the progress bar\n"
 "      --stats              print a summary on stderr at the end\n"
@@ -109,7 +111,7 @@ static int parse_size(const char *s, unsigned long long *v)
 
 enum cli_result cli_parse(int argc, char **argv, struct config *c)
 {
-	enum { OPT_IO = 256, OPT_QD, OPT_INFLATE, OPT_BUFMEM, OPT_PART, OPT_PROGRESS, OPT_NO_PROGRESS,
+	enum { OPT_IO = 256, OPT_QD, OPT_INFLATE, OPT_BUFMEM, OPT_ORDER, OPT_PART, OPT_PROGRESS, OPT_NO_PROGRESS,
 	       OPT_STATS, OPT_STRICT, OPT_TIMEOUT, OPT_KEEP_GOING };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -118,6 +120,7 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		{ "queue-depth", required_argument, NULL, OPT_QD },
 		{ "inflate", required_argument, NULL, OPT_INFLATE },
 		{ "buffer-memory", required_argument, NULL, OPT_BUFMEM },
+		{ "order", required_argument, NULL, OPT_ORDER },
 		{ "partition-size", required_argument, NULL, OPT_PART },
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
@@ -186,6 +189,14 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 			if (parse_size(optarg, &v) || v == 0 || v > SIZE_MAX / 2)
 				return bad("--buffer-memory wants a size such as 256M, not '%s'", optarg);
 			c->buffer_memory = (size_t)v;
+			break;
+		case OPT_ORDER:
+			if (!strcmp(optarg, "completion"))
+				c->order = ORDER_COMPLETION;
+			else if (!strcmp(optarg, "submission"))
+				c->order = ORDER_SUBMISSION;
+			else
+				return bad("--order wants 'completion' or 'submission', not '%s'", optarg);
 			break;
 		case OPT_PROGRESS:
 			c->progress = 1;

@@ -72,6 +72,7 @@ struct file {
 	uint64_t lines_cap;		/* entries in lines */
 	/* gzip files */
 	unsigned gen;			/* bumped when the stream restarts */
+	uint64_t seq;			/* task number, for --order submission */
 	unsigned tries;			/* workers that died on this stream */
 	unsigned worker;		/* assigned worker; nw means the parent */
 	uint64_t next_deliver;		/* next chunk the worker gets */
@@ -87,10 +88,19 @@ struct chunk {
 	uint64_t k;			/* chunk number in its file */
 	unsigned slot;
 	unsigned gen;			/* f->gen when the read started */
+	uint64_t seq;			/* task number, for --order submission */
 	unsigned tries;			/* workers that died on this partition */
 	int at_worker;			/* gzip: sent, not yet released */
 	size_t part_off, part_len;	/* its partition */
 	struct chunk *next;		/* ready queue or f->early */
+};
+
+/* A result held back by --order submission until its turn. */
+struct held {
+	struct held *next;
+	uint64_t seq;
+	size_t len;
+	char payload[];
 };
 
 struct wstate {
@@ -124,6 +134,9 @@ struct engine {
 	struct wstate *ws;		/* [nw + 1]: [nw] is the parent */
 	struct wbuf payload;
 	struct pollfd *pfd;		/* [nw + 1] */
+	uint64_t next_seq;		/* number of the next task handed out */
+	uint64_t merge_seq;		/* --order submission: next task to merge */
+	struct held *held;		/* results that came early, by seq; owned */
 
 	struct table *t;		/* the final table; not owned */
 	struct mapper pm;		/* the parent's: seams, -j 0 partitions */
@@ -732,6 +745,7 @@ static int assign_gz(struct engine *e, unsigned w)
 		return -1;
 	f->state = F_ACTIVE;
 	f->worker = w;
+	f->seq = e->next_seq++;
 	e->ws[w].gz = f;
 	if (w == e->nw) {
 		mapper_reset(&e->gm);
@@ -773,6 +787,7 @@ static int dispatch(struct engine *e)
 			if (assign_gz(e, w))
 				return -1;
 		} else if ((ch = pop_ready(e))) {
+			ch->seq = e->next_seq++;
 			e->ws[w].plain = ch;
 			if (send_plain(e, w, ch))
 				return -1;
@@ -881,12 +896,65 @@ static void check_timeouts(struct engine *e)
 	}
 }
 
+static int merge(struct engine *e, const char *payload, size_t len)
+{
+	const struct ngram *over;
+	double t0 = now_sec();
+	uint64_t keys;
+	int err = reduce_merge(e->t, payload, len, &over, &keys);
+
+	e->st->reduce_keys += keys;
+	e->st->reduce_secs += now_sec() - t0;
+	if (err == -EOVERFLOW)
+		return fail_overflow(e, over->key, over->len);
+	if (err)
+		return fail(e, "a worker sent a malformed result");
+	return 0;
+}
+
+/*
+ * Task seq's result (len 0 for a skipped task) is in. --order completion
+ * merges it now; --order submission holds it until every earlier task's
+ * result is merged, like asyncio.gather against asyncio.as_completed.
+ */
+static int complete(struct engine *e, uint64_t seq, const char *payload, size_t len)
+{
+	struct held *h, **pp;
+
+	if (e->c->order == ORDER_COMPLETION)
+		return merge(e, payload, len);
+	if (seq != e->merge_seq) {
+		h = xmalloc(sizeof(*h) + len);
+		h->seq = seq;
+		h->len = len;
+		if (len)
+			memcpy(h->payload, payload, len);
+		for (pp = &e->held; *pp && (*pp)->seq < seq; pp = &(*pp)->next)
+			;
+		h->next = *pp;
+		*pp = h;
+		return 0;
+	}
+	if (merge(e, payload, len))
+		return -1;
+	e->merge_seq++;
+	while ((h = e->held) && h->seq == e->merge_seq) {
+		int err = merge(e, h->payload, h->len);
+		e->held = h->next;
+		free(h);
+		if (err)
+			return -1;
+		e->merge_seq++;
+	}
+	return 0;
+}
+
 static int reply(struct engine *e, unsigned w)
 {
 	struct wstate *ws = &e->ws[w];
-	const struct ngram *over;
 	struct reply r;
 	struct file *f;
+	uint64_t seq;
 	int err = pool_recv(&e->workers, w, &r, &e->payload);
 
 	if (err)
@@ -902,22 +970,16 @@ static int reply(struct engine *e, unsigned w)
 	if (r.type != MSG_RESULT || (!ws->plain && !ws->gz))
 		return fail(e, "worker %u: unexpected message %u", w, r.type);
 	f = ws->plain ? ws->plain->f : ws->gz;
+	seq = ws->plain ? ws->plain->seq : ws->gz->seq;
 	if (r.err) {
 		if (task_error(e, f, r.err, r.err_off, e->payload.p, e->payload.len))
 			return -1;
 		f->state = F_DONE;	/* skipped: the stream was read to its end */
 		ws->gz = NULL;
-		return 0;
+		return complete(e, seq, NULL, 0);
 	}
-	double t0 = now_sec();
-	uint64_t keys;
-	err = reduce_merge(e->t, e->payload.p, e->payload.len, &over, &keys);
-	e->st->reduce_keys += keys;
-	e->st->reduce_secs += now_sec() - t0;
-	if (err == -EOVERFLOW)
-		return fail_overflow(e, over->key, over->len);
-	if (err)
-		return fail(e, "worker %u: malformed result", w);
+	if (complete(e, seq, e->payload.p, e->payload.len))
+		return -1;
 	e->st->lines += r.lines;
 	e->st->partitions[w]++;
 	if (ws->plain) {
@@ -1098,6 +1160,11 @@ int engine_run(const struct config *c, struct table *t, struct run_stats *st,
 	free(e.chunks);
 	free(e.ws);
 	free(e.pfd);
+	while (e.held) {
+		struct held *h = e.held;
+		e.held = h->next;
+		free(h);
+	}
 	free(e.payload.p);
 	mapper_fini(&e.pm);
 	mapper_fini(&e.gm);

@@ -49,6 +49,8 @@ static void print_stats(const struct config *c, const struct run_stats *st,
 		fprintf(stderr, " (%llu reads queued in %llu submits)",
 			(unsigned long long)st->sqes, (unsigned long long)st->submits);
 	fprintf(stderr, "\n  inflate          %s\n", gz_backend_name(c->inflate));
+	fprintf(stderr, "  order            %s\n",
+		c->order == ORDER_SUBMISSION ? "submission" : "completion");
 	fprintf(stderr, "  workers          %u\n", st->workers);
 	fprintf(stderr, "  partitions       ");
 	for (unsigned i = 0; i < st->workers; i++)

@@ -22,6 +22,7 @@ struct config {
 	enum gz_backend inflate;	/* --inflate */
 	int progress;			/* -1: only if stderr is a terminal */
 	int stats;			/* summary on stderr at the end */
+	enum { ORDER_COMPLETION, ORDER_SUBMISSION } order;	/* --order */
 	int strict;			/* a malformed line is an error */
 	int keep_going;			/* skip inputs that cannot be counted */
 	unsigned task_timeout;		/* seconds without an answer; 0: none */

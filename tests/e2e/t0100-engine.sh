@@ -68,6 +68,17 @@ gzip_equals_plain() {
 }
 test_case "gzip and plain copies of one data set count the same" gzip_equals_plain
 
+orders() {
+	for o in completion submission; do
+		expect_same -j 3 --order $o --partition-size 16K -- plain gz mixed
+		expect_same -j 2 --order $o --queue-depth 2 --partition-size 4K -- gz
+	done
+	"$NGC" --no-progress --stats --order submission -j 2 plain 2>stats >/dev/null
+	grep -q "order            submission" stats
+	expect_status 2 "$NGC" --order random plain 2>/dev/null
+}
+test_case "--order completion and submission: the same counts" orders
+
 buffer_memory() {
 	# 9 slots of 4 KiB: the least two workers can run with; gzip and plain.
 	expect_same -j 2 --buffer-memory 36K --partition-size 4K -- gz plain

@@ -164,6 +164,10 @@ keep_going() {
 			grep -q "skipped files    3" err
 		done
 	done
+	# A skipped task still takes its turn in submission order.
+	expect_status 3 "$NGC" --no-progress --keep-going --order submission -j 2 \
+		trunc.gz ok.gz corrupt.gz plain >out 2>/dev/null
+	cmp want out
 	# Nothing to skip: exit 0.
 	"$NGC" --no-progress --keep-going ok.gz plain | cmp want -
 	# A gzip stream that kills two workers is skipped too.
