@@ -34,7 +34,6 @@ static int write_sorted(int fd, const struct table *t)
 			/* A key larger than the buffer goes out directly. */
 			if (!err)
 				err = write_full(fd, g->key, g->len);
-			need = 22;
 		} else {
 			memcpy(buf + used, g->key, g->len);
 			used += g->len;
