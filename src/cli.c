@@ -72,6 +72,25 @@ static int bad(const char *fmt, ...)
 	return CLI_USAGE;
 }
 
+/*
+ * The index of arg in a NULL-terminated list of names, or -1. Each list is
+ * in the order of its enum's values.
+ */
+static int choice(const char *arg, const char *const *names)
+{
+	for (int i = 0; names[i]; i++)
+		if (!strcmp(arg, names[i]))
+			return i;
+	return -1;
+}
+
+static const char *const io_names[] = { "uring", "sync", NULL };		/* enum io_mode */
+static const char *const inflate_names[] = { "auto", "zlib", "isal", NULL };	/* enum gz_backend */
+static const char *const order_names[] = { "completion", "submission", NULL };
+_Static_assert(IO_URING == 0 && IO_SYNC == 1 && GZ_AUTO == 0 && GZ_ZLIB == 1 &&
+	       GZ_ISAL == 2 && ORDER_COMPLETION == 0 && ORDER_SUBMISSION == 1,
+	       "the name lists follow their enums");
+
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *v)
 {
 	char *end;
@@ -133,6 +152,7 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long long v;
+	int n;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int opt;
 
@@ -156,24 +176,16 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 			c->workers = (unsigned)v;
 			break;
 		case OPT_IO:
-			if (!strcmp(optarg, "uring"))
-				c->io = IO_URING;
-			else if (!strcmp(optarg, "sync"))
-				c->io = IO_SYNC;
-			else
+			if ((n = choice(optarg, io_names)) < 0)
 				return bad("--io wants 'uring' or 'sync', not '%s'", optarg);
+			c->io = (enum io_mode)n;
 			break;
 		case OPT_INFLATE:
-			if (!strcmp(optarg, "auto"))
-				c->inflate = GZ_AUTO;
-			else if (!strcmp(optarg, "zlib"))
-				c->inflate = GZ_ZLIB;
-			else if (!strcmp(optarg, "isal") && gz_have_isal())
-				c->inflate = GZ_ISAL;
-			else if (!strcmp(optarg, "isal"))
-				return bad("--inflate isal: this build has no ISA-L (install libisal-dev and rebuild)");
-			else
+			if ((n = choice(optarg, inflate_names)) < 0)
 				return bad("--inflate wants 'auto', 'zlib' or 'isal', not '%s'", optarg);
+			if (n == GZ_ISAL && !gz_have_isal())
+				return bad("--inflate isal: this build has no ISA-L (install libisal-dev and rebuild)");
+			c->inflate = (enum gz_backend)n;
 			break;
 		case OPT_QD:
 			if (parse_uint(optarg, NGC_MAX_QD, &v) || v == 0)
@@ -191,12 +203,9 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 			c->buffer_memory = (size_t)v;
 			break;
 		case OPT_ORDER:
-			if (!strcmp(optarg, "completion"))
-				c->order = ORDER_COMPLETION;
-			else if (!strcmp(optarg, "submission"))
-				c->order = ORDER_SUBMISSION;
-			else
+			if ((n = choice(optarg, order_names)) < 0)
 				return bad("--order wants 'completion' or 'submission', not '%s'", optarg);
+			c->order = n;
 			break;
 		case OPT_PROGRESS:
 			c->progress = 1;
