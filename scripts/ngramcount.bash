@@ -16,14 +16,14 @@ _ngramcount()
 		return ;;
 	-j|--workers|--queue-depth|--partition-size|--buffer-memory|--task-timeout)
 		return ;;
-	-o|--output)
+	-o|--output|--trace)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-o --output -j --workers --io --queue-depth
-			--inflate --partition-size --buffer-memory --order --progress --no-progress --stats
-			--strict --keep-going --task-timeout -h --help -V --version" -- "$cur"))
+			--inflate --partition-size --direct --buffer-memory --order --progress --no-progress --stats
+			--trace --strict --keep-going --task-timeout -h --help -V --version" -- "$cur"))
 		return
 	fi
 	COMPREPLY=($(compgen -f -- "$cur"))

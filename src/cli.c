@@ -40,6 +40,9 @@ static const char usage[] =
 "                           built in, else zlib)\n"
 "      --partition-size SZ  bytes per read and partition, K/M/G suffixes\n"
 "                           (default 2M)\n"
+"      --direct             read files with O_DIRECT, past the page cache (a\n"
+"                           cold-cache measurement); partition size a\n"
+"                           multiple of 4K\n"
 "      --buffer-memory SZ   read buffers for the whole run, shared by all\n"
 "                           processes (default 256M)\n"
 "      --order completion|submission  reduce results as they complete (default)\n"
@@ -47,6 +50,9 @@ static const char usage[] =
 "      --progress           show the progress bar even if stderr is no tty\n"
 "      --no-progress        never show the progress bar\n"
 "      --stats              print a summary on stderr at the end\n"
+"      --trace FILE         write a timeline of the reads, the workers' tasks,\n"
+"                           the merges and the output to FILE, in Chrome's\n"
+"                           Trace Event Format (open it in ui.perfetto.dev)\n"
 "      --strict             a malformed line is an error, not skipped\n"
 "      --keep-going         skip an input that is missing, unreadable or a\n"
 "                           corrupt gzip file, name it, and exit 3\n"
@@ -131,7 +137,7 @@ static int parse_size(const char *s, unsigned long long *v)
 enum cli_result cli_parse(int argc, char **argv, struct config *c)
 {
 	enum { OPT_IO = 256, OPT_QD, OPT_INFLATE, OPT_BUFMEM, OPT_ORDER, OPT_PART, OPT_PROGRESS, OPT_NO_PROGRESS,
-	       OPT_STATS, OPT_STRICT, OPT_TIMEOUT, OPT_KEEP_GOING };
+	       OPT_STATS, OPT_STRICT, OPT_TIMEOUT, OPT_KEEP_GOING, OPT_TRACE, OPT_DIRECT };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "workers", required_argument, NULL, 'j' },
@@ -147,6 +153,8 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "keep-going", no_argument, NULL, OPT_KEEP_GOING },
 		{ "task-timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "direct", no_argument, NULL, OPT_DIRECT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -227,6 +235,14 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 				return bad("--task-timeout wants seconds from 1 to 86400, not '%s'", optarg);
 			c->task_timeout = (unsigned)v;
 			break;
+		case OPT_TRACE:
+			if (!*optarg)
+				return bad("--trace wants a file name");
+			c->trace = optarg;
+			break;
+		case OPT_DIRECT:
+			c->direct = 1;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return CLI_DONE;
@@ -243,6 +259,8 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 	c->ninputs = argc - optind;
 	if (c->ninputs == 0)
 		return bad("no input files");
+	if (c->direct && c->partition_size % NGC_DIRECT_ALIGN)
+		return bad("--direct reads whole blocks: --partition-size must be a multiple of 4K");
 	if (c->progress < 0)
 		c->progress = isatty(STDERR_FILENO);
 	return CLI_RUN;

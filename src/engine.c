@@ -39,6 +39,7 @@
 #include "ngramcount/progress.h"
 #include "ngramcount/reader.h"
 #include "ngramcount/reduce.h"
+#include "ngramcount/trace.h"
 #include "ngramcount/util.h"
 #include "ngramcount/wire.h"
 #include "ngramcount/worker.h"
@@ -75,6 +76,7 @@ struct file {
 	uint64_t seq;			/* task number, for --order submission */
 	unsigned tries;			/* workers that died on this stream */
 	unsigned worker;		/* assigned worker; nw means the parent */
+	double started;			/* when it was assigned, for --trace */
 	uint64_t next_deliver;		/* next chunk the worker gets */
 	struct chunk *early;		/* read, waiting for earlier chunks */
 	/* the first malformed line: chunk bad_k, line bad_i of that chunk */
@@ -91,6 +93,7 @@ struct chunk {
 	uint64_t seq;			/* task number, for --order submission */
 	unsigned tries;			/* workers that died on this partition */
 	int at_worker;			/* gzip: sent, not yet released */
+	double t_read;			/* when its read was submitted, for --trace */
 	size_t part_off, part_len;	/* its partition */
 	struct chunk *next;		/* ready queue or f->early */
 };
@@ -139,6 +142,7 @@ struct engine {
 	struct held *held;		/* results that came early, by seq; owned */
 
 	struct table *t;		/* the final table; not owned */
+	struct trace *tr;		/* --trace, or NULL; not owned */
 	struct mapper pm;		/* the parent's: seams, -j 0 partitions */
 	struct mapper gm;		/* the parent's gzip stream (-j 0), */
 	struct table gt;		/* into its own table, merged when whole */
@@ -377,7 +381,9 @@ static int open_file(struct engine *e, struct file *f)
 		f->state = F_ACTIVE;
 		return 0;
 	}
-	f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	f->fd = open(f->path, O_RDONLY | O_CLOEXEC | (e->c->direct ? O_DIRECT : 0));
+	if (f->fd < 0 && e->c->direct && errno == EINVAL)
+		return fail(e, "%s: this file system cannot read with O_DIRECT (--direct)", f->path);
 	if (f->fd < 0)
 		return fail(e, "%s: %s", f->path, strerror(errno));
 	f->state = F_ACTIVE;
@@ -437,10 +443,15 @@ static int map_inline(struct engine *e, struct chunk *ch)
 {
 	struct mapper *m = &e->pm;
 	const char *p = bufpool_ptr(&e->pool, ch->slot) + ch->part_off;
+	double t0 = now_sec();
 
 	memset(&m->st, 0, sizeof(m->st));
 	if (map_lines(m, p, ch->part_len))
 		return fail_overflow(e, m->overflow->key, m->overflow->len);
+	trace_span(e->tr, TRACK_PARENT, "partition", ch->f->path, t0, now_sec(),
+		   "\"offset\":%llu,\"bytes\":%zu,\"lines\":%llu",
+		   (unsigned long long)(ch->req.off + ch->part_off), ch->part_len,
+		   (unsigned long long)m->st.lines);
 	ch->f->lines[ch->k] += m->st.lines;
 	e->st->lines += m->st.lines;
 	note_bad(ch->f, m->st.bad, ch->k, 1 + m->st.first_bad, m->st.first_bad_why);
@@ -487,9 +498,12 @@ static int gz_inline(struct engine *e, struct file *f, struct chunk *ch)
 	int err = e->gz_err, r = 0;
 
 	if (ch) {
+		double t0 = now_sec();
 		if (!err)
 			e->gz_err = gz_feed(&e->gz, bufpool_ptr(&e->pool, ch->slot),
 					    ch->req.got, feed_mapper, m);
+		trace_span(e->tr, TRACK_PARENT, "inflate+map", f->path, t0, now_sec(),
+			   "\"bytes\":%zu", ch->req.got);
 		release(e, ch);
 		return 0;
 	}
@@ -507,6 +521,9 @@ static int gz_inline(struct engine *e, struct file *f, struct chunk *ch)
 		e->st->bytes_inflated += e->gz.out_total;
 		note_bad(f, m->st.bad, 0, m->st.first_bad, m->st.first_bad_why);
 		e->st->partitions[e->nw]++;
+		trace_span(e->tr, TRACK_PARENT, "gzip file", f->path, f->started, now_sec(),
+			   "\"inflated\":%llu,\"lines\":%llu",
+			   (unsigned long long)e->gz.out_total, (unsigned long long)m->st.lines);
 	}
 	gz_fini(&e->gz);
 	table_reset(&e->gt);
@@ -594,6 +611,9 @@ static int read_done(struct engine *e, struct chunk *ch)
 		return fail(e, "%s: read error at byte %llu: %s", f->path,
 			    (unsigned long long)(ch->req.off + ch->req.got),
 			    strerror(-ch->req.res));
+	trace_async(e->tr, TRACK_READ, "read", ch->slot, f->path, ch->t_read, now_sec(),
+		    "\"offset\":%llu,\"bytes\":%zu", (unsigned long long)ch->req.off,
+		    ch->req.got);
 	if (f->stream) {
 		f->reading = 0;
 		e->st->bytes_total += ch->req.got;
@@ -695,6 +715,11 @@ static int start_reads(struct engine *e)
 									 : f->size - off,
 			.stream = f->stream,
 		};
+		ch->req.ask = ch->req.len;
+		if (e->c->direct && !f->stream)
+			ch->req.ask = (ch->req.len + NGC_DIRECT_ALIGN - 1) &
+				      ~(size_t)(NGC_DIRECT_ALIGN - 1);
+		ch->t_read = now_sec();
 		if (f->stream) {
 			f->reading = 1;
 			grow_lines(f, ch->k + 2);
@@ -746,6 +771,7 @@ static int assign_gz(struct engine *e, unsigned w)
 	f->state = F_ACTIVE;
 	f->worker = w;
 	f->seq = e->next_seq++;
+	f->started = now_sec();
 	e->ws[w].gz = f;
 	if (w == e->nw) {
 		mapper_reset(&e->gm);
@@ -896,15 +922,18 @@ static void check_timeouts(struct engine *e)
 	}
 }
 
-static int merge(struct engine *e, const char *payload, size_t len)
+static int merge(struct engine *e, uint64_t seq, const char *payload, size_t len)
 {
 	const struct ngram *over;
 	double t0 = now_sec();
 	uint64_t keys;
 	int err = reduce_merge(e->t, payload, len, &over, &keys);
+	double t1 = now_sec();
 
 	e->st->reduce_keys += keys;
-	e->st->reduce_secs += now_sec() - t0;
+	e->st->reduce_secs += t1 - t0;
+	trace_span(e->tr, TRACK_REDUCE, "merge", NULL, t0, t1, "\"task\":%llu,\"keys\":%llu",
+		   (unsigned long long)seq, (unsigned long long)keys);
 	if (err == -EOVERFLOW)
 		return fail_overflow(e, over->key, over->len);
 	if (err)
@@ -922,7 +951,7 @@ static int complete(struct engine *e, uint64_t seq, const char *payload, size_t 
 	struct held *h, **pp;
 
 	if (e->c->order == ORDER_COMPLETION)
-		return merge(e, payload, len);
+		return merge(e, seq, payload, len);
 	if (seq != e->merge_seq) {
 		h = xmalloc(sizeof(*h) + len);
 		h->seq = seq;
@@ -935,11 +964,11 @@ static int complete(struct engine *e, uint64_t seq, const char *payload, size_t 
 		*pp = h;
 		return 0;
 	}
-	if (merge(e, payload, len))
+	if (merge(e, seq, payload, len))
 		return -1;
 	e->merge_seq++;
 	while ((h = e->held) && h->seq == e->merge_seq) {
-		int err = merge(e, h->payload, h->len);
+		int err = merge(e, h->seq, h->payload, h->len);
 		e->held = h->next;
 		free(h);
 		if (err)
@@ -947,6 +976,26 @@ static int complete(struct engine *e, uint64_t seq, const char *payload, size_t 
 		e->merge_seq++;
 	}
 	return 0;
+}
+
+/* Worker w's task as a span on its track, from the worker's own clock. */
+static void trace_task(struct engine *e, unsigned w, const struct file *f,
+		       const struct reply *r)
+{
+	const struct chunk *ch = e->ws[w].plain;
+
+	if (r->err)
+		trace_span(e->tr, TRACK_WORKER0 + w, "failed task", f->path, r->t_start,
+			   r->t_end, "\"error\":%d", r->err);
+	else if (ch)
+		trace_span(e->tr, TRACK_WORKER0 + w, "partition", f->path, r->t_start, r->t_end,
+			   "\"offset\":%llu,\"bytes\":%zu,\"lines\":%llu",
+			   (unsigned long long)(ch->req.off + ch->part_off), ch->part_len,
+			   (unsigned long long)r->lines);
+	else
+		trace_span(e->tr, TRACK_WORKER0 + w, "gzip file", f->path, r->t_start, r->t_end,
+			   "\"inflated\":%llu,\"lines\":%llu", (unsigned long long)r->inflated,
+			   (unsigned long long)r->lines);
 }
 
 static int reply(struct engine *e, unsigned w)
@@ -964,6 +1013,8 @@ static int reply(struct engine *e, unsigned w)
 	if (r.type == MSG_RELEASE) {
 		if (r.buf >= e->pool.nslots)
 			return fail(e, "worker %u: bad message", w);
+		trace_span(e->tr, TRACK_WORKER0 + w, "inflate+map", e->chunks[r.buf].f->path,
+			   r.t_start, r.t_end, "\"bytes\":%zu", e->chunks[r.buf].req.got);
 		release(e, &e->chunks[r.buf]);
 		return 0;
 	}
@@ -971,6 +1022,7 @@ static int reply(struct engine *e, unsigned w)
 		return fail(e, "worker %u: unexpected message %u", w, r.type);
 	f = ws->plain ? ws->plain->f : ws->gz;
 	seq = ws->plain ? ws->plain->seq : ws->gz->seq;
+	trace_task(e, w, f, &r);
 	if (r.err) {
 		if (task_error(e, f, r.err, r.err_off, e->payload.p, e->payload.len))
 			return -1;
@@ -1083,6 +1135,18 @@ static int setup(struct engine *e)
 		return fail(e, "cannot start workers: %s", strerror(-err));
 	reader_new(&e->rd, c->io, c->queue_depth, &e->st->io_fallback);
 	e->st->io = e->rd->ops->name;
+	if (e->rd->event_fd >= 0)
+		trace_track(e->tr, TRACK_READ, "reads: io_uring, queue depth %u%s",
+			    c->queue_depth, c->direct ? ", O_DIRECT" : "");
+	else
+		trace_track(e->tr, TRACK_READ, "reads: pread%s", c->direct ? ", O_DIRECT" : "");
+	if (!e->nw)
+		trace_track(e->tr, TRACK_PARENT, "parent: map (-j 0)");
+	for (unsigned w = 0; w < e->nw; w++)
+		trace_track(e->tr, TRACK_WORKER0 + w, "worker %u", w);
+	trace_track(e->tr, TRACK_REDUCE, "reduce (%s order)",
+		    c->order == ORDER_SUBMISSION ? "submission" : "completion");
+	trace_track(e->tr, TRACK_OUTPUT, "output");
 	return 0;
 }
 
@@ -1094,11 +1158,11 @@ static double cpu_seconds(int who)
 	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-int engine_run(const struct config *c, struct table *t, struct run_stats *st,
-	       char *err, size_t errsize)
+int engine_run(const struct config *c, struct table *t, struct trace *tr,
+	       struct run_stats *st, char *err, size_t errsize)
 {
 	struct engine e = {
-		.c = c, .st = st, .t = t, .err = err, .errsize = errsize,
+		.c = c, .st = st, .t = t, .tr = tr, .err = err, .errsize = errsize,
 		.nw = c->workers,
 	};
 	double start = now_sec();

@@ -15,6 +15,7 @@
 #include "ngramcount/output.h"
 #include "ngramcount/parse.h"
 #include "ngramcount/table.h"
+#include "ngramcount/trace.h"
 #include "ngramcount/util.h"
 
 static void print_stats(const struct config *c, const struct run_stats *st,
@@ -87,8 +88,9 @@ int main(int argc, char **argv)
 	struct config c;
 	struct run_stats st;
 	struct table t;
+	struct trace *tr = NULL;
 	char err[1024];
-	int status = NGC_EXIT_OK;
+	int status = NGC_EXIT_OK, r;
 
 	switch (cli_parse(argc, argv, &c)) {
 	case CLI_DONE:
@@ -109,8 +111,14 @@ int main(int argc, char **argv)
 	/* A dead worker must not kill us on write: we report it instead. */
 	signal(SIGPIPE, SIG_IGN);
 	catch_signals();
+	if (c.trace) {
+		if ((r = trace_open(&tr, c.trace, now_sec()))) {
+			fprintf(stderr, "ngramcount: --trace %s: %s\n", c.trace, strerror(-r));
+			return NGC_EXIT_FAIL;
+		}
+	}
 	table_init(&t);
-	if (engine_run(&c, &t, &st, err, sizeof(err))) {
+	if (engine_run(&c, &t, tr, &st, err, sizeof(err))) {
 		if (!ngc_stop)
 			fprintf(stderr, "ngramcount: %s\n", err);
 		status = NGC_EXIT_FAIL;
@@ -142,14 +150,20 @@ int main(int argc, char **argv)
 	/* Output: a closed stdout (| head) ends us quietly, like any filter. */
 	ngc_doing = "parent sorting and writing the output";
 	signal(SIGPIPE, SIG_DFL);
-	int e = output_write(&t, c.output);
-	if (e && !ngc_stop) {
-		fprintf(stderr, "ngramcount: %s: %s\n", c.output ? c.output : "stdout", strerror(-e));
+	r = output_write(&t, c.output, tr);
+	if (r && !ngc_stop) {
+		fprintf(stderr, "ngramcount: %s: %s\n", c.output ? c.output : "stdout", strerror(-r));
 		status = NGC_EXIT_FAIL;
 	} else if (st.nskipped) {
 		status = NGC_EXIT_PARTIAL;
 	}
 out:
+	/* The trace is kept when the output was written. */
+	r = trace_close(tr, !ngc_stop && (status == NGC_EXIT_OK || status == NGC_EXIT_PARTIAL));
+	if (r && !ngc_stop) {
+		fprintf(stderr, "ngramcount: --trace %s: %s\n", c.trace, strerror(-r));
+		status = NGC_EXIT_FAIL;
+	}
 	if (ngc_stop)
 		status = 128 + ngc_stop;
 	if (c.stats)

@@ -20,8 +20,8 @@ static int sync_submit(struct reader *r, struct read_req *q)
 	struct sync_reader *s = (struct sync_reader *)r;
 	q->res = 0;
 	while (q->got < q->len) {
-		ssize_t n = q->stream ? read(q->fd, q->buf + q->got, q->len - q->got)
-				      : pread(q->fd, q->buf + q->got, q->len - q->got,
+		ssize_t n = q->stream ? read(q->fd, q->buf + q->got, q->ask - q->got)
+				      : pread(q->fd, q->buf + q->got, q->ask - q->got,
 					      (off_t)(q->off + q->got));
 		if (n < 0) {
 			if (errno == EINTR)
@@ -33,6 +33,8 @@ static int sync_submit(struct reader *r, struct read_req *q)
 			break;
 		q->got += (size_t)n;
 	}
+	if (q->got > q->len)
+		q->got = q->len;	/* the file grew: keep what was stat()ed */
 	q->next = NULL;
 	*s->tail = q;
 	s->tail = &q->next;

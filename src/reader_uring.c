@@ -47,7 +47,7 @@ static int uring_queue(struct uring_reader *u, struct read_req *q)
 		if (!sqe)
 			return -EBUSY;
 	}
-	io_uring_prep_read(sqe, q->fd, q->buf + q->got, (unsigned)(q->len - q->got),
+	io_uring_prep_read(sqe, q->fd, q->buf + q->got, (unsigned)(q->ask - q->got),
 			   q->stream ? (uint64_t)-1 : q->off + q->got);
 	io_uring_sqe_set_data(sqe, q);
 	u->queued++;
@@ -84,6 +84,8 @@ static unsigned uring_reap(struct reader *r, struct read_req **out, unsigned max
 		}
 		if (res < 0)
 			q->res = res;
+		if (q->got > q->len)
+			q->got = q->len;	/* the file grew: keep what was stat()ed */
 		out[n++] = q;
 	}
 	return n;

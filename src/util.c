@@ -3,9 +3,12 @@
  * Nothing here keeps state.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -110,6 +113,65 @@ size_t fmt_u64(char *p, uint64_t v)
 	return n;
 }
 
+/* The length of the valid UTF-8 sequence at p (n bytes left), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	/* No overlong forms, no surrogates, nothing past U+10FFFF. */
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+char *json_quote(char *dst, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+	*dst++ = '"';
+	while (p < end) {
+		size_t len = utf8_len(p, (size_t)(end - p));
+		if (len == 0) {
+			memcpy(dst, "\\ufffd", 6);
+			dst += 6;
+			p++;
+		} else if (*p == '"' || *p == '\\') {
+			*dst++ = '\\';
+			*dst++ = (char)*p++;
+		} else if (*p < 0x20) {
+			dst += sprintf(dst, "\\u%04x", *p++);
+		} else {
+			memcpy(dst, p, len);
+			dst += len;
+			p += len;
+		}
+	}
+	*dst++ = '"';
+	return dst;
+}
+
 char *fmt_bytes(char *buf, size_t size, double bytes)
 {
 	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
@@ -120,4 +182,45 @@ char *fmt_bytes(char *buf, size_t size, double bytes)
 	}
 	snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", bytes, unit[u]);
 	return buf;
+}
+
+int afile_open(const char *path, char **tmp)
+{
+	char *dcopy = xstrdup(path), *bcopy = xstrdup(path);
+	/* dirname + basename is at most the path's length + 1 (for "."). */
+	size_t size = strlen(path) + 32;
+	int fd;
+
+	*tmp = xmalloc(size);
+	snprintf(*tmp, size, "%s/.%s.ngramcount-XXXXXX", dirname(dcopy), basename(bcopy));
+	free(dcopy);
+	free(bcopy);
+	fd = mkostemp(*tmp, O_CLOEXEC);
+	if (fd < 0) {
+		int err = -errno;
+		free(*tmp);
+		*tmp = NULL;
+		return err;
+	}
+	/* mkstemp makes 0600; give the file the usual umask-derived mode. */
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	return fd;
+}
+
+int afile_close(int fd, char *tmp, const char *path, int err)
+{
+	if (!err && fsync(fd) < 0)
+		err = -errno;
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	if (!err && ngc_stop)
+		err = -EINTR;
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	free(tmp);
+	return err;
 }

@@ -26,12 +26,14 @@ struct worker {
 	struct gz gz;
 	int in_gz;		/* a gzip task is open */
 	int gz_err;		/* its first error, then chunks are only released */
+	double start;		/* when the task began */
 	struct wbuf payload;
 };
 
 static int send_reply(struct worker *w, struct reply *r, const void *p, size_t n)
 {
 	int err;
+	r->t_end = now_sec();
 	r->payload_len = n;
 	err = write_full(w->out, r, sizeof(*r));
 	if (!err && n)
@@ -52,6 +54,7 @@ static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_of
 		.first_bad = w->m.st.first_bad,
 		.inflated = inflated,
 		.err_off = err_off,
+		.t_start = w->start,
 	};
 	w->payload.len = 0;
 	if (err == -EOVERFLOW) {
@@ -103,6 +106,7 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 	switch (msg->type) {
 	case MSG_PLAIN:
 		ngc_doing = "worker mapping a partition";
+		w->start = now_sec();
 		if (++w->tasks == w->fault_at)
 			fault(w);
 		table_reset(&w->table);
@@ -111,6 +115,7 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 		return send_result(w, msg->task, err, 0, 0);
 	case MSG_GZ_BEGIN:
 		ngc_doing = "worker inflating and mapping a gzip file";
+		w->start = now_sec();
 		w->fault_armed = ++w->tasks == w->fault_at;
 		table_reset(&w->table);
 		mapper_reset(&w->m);
@@ -120,7 +125,8 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 		w->gz_err = 0;
 		return 0;
 	case MSG_GZ_DATA: {
-		struct reply rel = { .type = MSG_RELEASE, .buf = msg->buf, .task = msg->task };
+		struct reply rel = { .type = MSG_RELEASE, .buf = msg->buf, .task = msg->task,
+				     .t_start = now_sec() };
 		if (!w->in_gz)
 			return -EPROTO;
 		if (w->fault_armed)

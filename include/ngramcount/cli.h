@@ -26,6 +26,8 @@ struct config {
 	int strict;			/* a malformed line is an error */
 	int keep_going;			/* skip inputs that cannot be counted */
 	unsigned task_timeout;		/* seconds without an answer; 0: none */
+	const char *trace;		/* --trace FILE: Chrome trace JSON; NULL: none */
+	int direct;			/* O_DIRECT reads: past the page cache */
 };
 
 enum cli_result {

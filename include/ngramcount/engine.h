@@ -15,6 +15,7 @@
 
 #include "ngramcount/cli.h"
 #include "ngramcount/table.h"
+#include "ngramcount/trace.h"
 
 struct run_stats {
 	unsigned files;
@@ -54,11 +55,12 @@ struct run_stats {
 long engine_pool_slots(const struct config *c, unsigned *least);
 
 /*
- * Count c's inputs into t (initialised by the caller, which owns it).
+ * Count c's inputs into t (initialised by the caller, which owns it),
+ * recording the reads, tasks and merges in tr (NULL: no --trace).
  * Returns 0, or -1 with a message in err (t then holds a partial count).
  */
-int engine_run(const struct config *c, struct table *t, struct run_stats *st,
-	       char *err, size_t errsize);
+int engine_run(const struct config *c, struct table *t, struct trace *tr,
+	       struct run_stats *st, char *err, size_t errsize);
 
 void run_stats_fini(struct run_stats *st);
 

@@ -10,11 +10,13 @@
 #define NGRAMCOUNT_OUTPUT_H
 
 #include "ngramcount/table.h"
+#include "ngramcount/trace.h"
 
 /*
- * Write t sorted to path, or to stdout when path is NULL. Returns 0 or
+ * Write t sorted to path, or to stdout when path is NULL; the sort and the
+ * write are spans on tr's output track (tr may be NULL). Returns 0 or
  * -errno (nothing left behind at path on error).
  */
-int output_write(const struct table *t, const char *path);
+int output_write(const struct table *t, const char *path, struct trace *tr);
 
 #endif

@@ -37,11 +37,19 @@ static inline char *bufpool_ptr(const struct bufpool *p, unsigned slot)
 	return p->base + (size_t)slot * p->size;
 }
 
+/*
+ * O_DIRECT (--direct) reads whole blocks into aligned memory: offsets and
+ * lengths are multiples of this, and the pool's slots are page-aligned.
+ */
+#define NGC_DIRECT_ALIGN	4096
+
 struct read_req {
 	int fd;
 	char *buf;
 	uint64_t off;		/* file offset of buf[0] */
 	size_t len;		/* bytes wanted */
+	size_t ask;		/* bytes asked for: len, rounded up to a block
+				   for O_DIRECT (the read ends short at EOF) */
 	size_t got;		/* bytes read so far; final when complete */
 	int stream;		/* a pipe: read at the file position, not off */
 	int res;		/* once complete: 0 or -errno */

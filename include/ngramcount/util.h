@@ -51,8 +51,27 @@ int read_full(int fd, void *buf, size_t len);
 /* Write exactly len bytes, retrying on EINTR. Returns 0 or -errno. */
 int write_full(int fd, const void *buf, size_t len);
 
+/*
+ * A file that appears whole or not at all: afile_open makes a temporary
+ * file beside path (mode from the umask) and returns its descriptor, or
+ * -errno; *tmp is its name, owned by the caller until afile_close.
+ * afile_close(fd, tmp, path, err): with err 0, fsync, close and rename
+ * over path; otherwise (or if any of that fails) close and unlink. Frees
+ * tmp. Returns err, or the first -errno of its own.
+ */
+int afile_open(const char *path, char **tmp);
+int afile_close(int fd, char *tmp, const char *path, int err);
+
 /* v in decimal at p, no terminator (at most 20 bytes); returns the length. */
 size_t fmt_u64(char *p, uint64_t v);
+
+/*
+ * s[0..n) as a JSON string, quotes included, at dst (room for 6 n + 2
+ * bytes). Valid UTF-8 passes through; control characters, '"' and '\\'
+ * are escaped, and each byte of invalid UTF-8 becomes \ufffd, so the
+ * result is always valid JSON. Returns the end of what was written.
+ */
+char *json_quote(char *dst, const char *s, size_t n);
 
 /* Human-readable byte count ("12.3 MiB") into buf; returns buf. */
 char *fmt_bytes(char *buf, size_t size, double bytes);

@@ -43,6 +43,8 @@ struct reply {
 	uint64_t lines, bad, first_bad;	/* as struct map_stats */
 	uint64_t inflated;	/* gzip: bytes after inflate */
 	uint64_t err_off;	/* gzip error: offset in the compressed stream */
+	double t_start, t_end;	/* when the worker began and finished the task
+				   (MSG_RELEASE: the chunk), on now_sec()'s clock */
 	uint64_t payload_len;	/* bytes that follow */
 };
 
