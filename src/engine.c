@@ -611,7 +611,7 @@ static int read_done(struct engine *e, struct chunk *ch)
 		return fail(e, "%s: read error at byte %llu: %s", f->path,
 			    (unsigned long long)(ch->req.off + ch->req.got),
 			    strerror(-ch->req.res));
-	trace_async(e->tr, TRACK_READ, "read", ch->slot, f->path, ch->t_read, now_sec(),
+	trace_async(e->tr, TRACK_READ, "read", ch->slot, f->path, ch->t_read, ch->req.done,
 		    "\"offset\":%llu,\"bytes\":%zu", (unsigned long long)ch->req.off,
 		    ch->req.got);
 	if (f->stream) {
@@ -730,7 +730,13 @@ static int start_reads(struct engine *e)
 		int err = reader_submit(e->rd, &ch->req);
 		if (err)
 			return fail(e, "%s: cannot start read: %s", f->path, strerror(-err));
+		/*
+		 * pread(2) blocks: read one chunk a turn, so the chunk just read
+		 * is handed to a worker before the next read, not after 32 more.
+		 */
 		started++;
+		if (e->rd->event_fd < 0)
+			break;
 	}
 	int err = reader_flush(e->rd);
 	if (err)

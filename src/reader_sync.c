@@ -35,6 +35,7 @@ static int sync_submit(struct reader *r, struct read_req *q)
 	}
 	if (q->got > q->len)
 		q->got = q->len;	/* the file grew: keep what was stat()ed */
+	q->done = now_sec();
 	q->next = NULL;
 	*s->tail = q;
 	s->tail = &q->next;

@@ -86,6 +86,7 @@ static unsigned uring_reap(struct reader *r, struct read_req **out, unsigned max
 			q->res = res;
 		if (q->got > q->len)
 			q->got = q->len;	/* the file grew: keep what was stat()ed */
+		q->done = now_sec();
 		out[n++] = q;
 	}
 	return n;

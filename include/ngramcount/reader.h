@@ -53,6 +53,7 @@ struct read_req {
 	size_t got;		/* bytes read so far; final when complete */
 	int stream;		/* a pipe: read at the file position, not off */
 	int res;		/* once complete: 0 or -errno */
+	double done;		/* when it completed (now_sec()), for --trace */
 	struct read_req *next;	/* backend's completion list */
 };
 
