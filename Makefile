@@ -24,7 +24,7 @@ LIBOBJ  := $(LIBSRC:%.c=$(B)/%.o)
 UNITS   := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all deps test check demo bench fuzz units install uninstall clean help
+.PHONY: all deps test check demo bench compare fuzz units install uninstall clean help
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -97,6 +97,10 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/bench.sh
 
+compare: deps
+	@$(MAKE) --no-print-directory all
+	@bench/compare.sh
+
 install: $(B)/ngramcount
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
 	install -m 755 $(B)/ngramcount $(DESTDIR)$(BINDIR)/ngramcount
@@ -116,6 +120,8 @@ help:
 	@echo "make test     unit + end-to-end tests, sanitizer build, valgrind"
 	@echo "make demo     generate a small data set and count it"
 	@echo "make bench    benchmark; writes bench/RESULTS.md"
+	@echo "make compare  sequential / async I/O / processes / queue depths, warm and"
+	@echo "              cold cache; writes bench/COMPARE.md and its charts"
 	@echo "make fuzz     libFuzzer on each tests/fuzz target, FUZZ_SECONDS each (60)"
 	@echo "make install  binary, man page, bash completion (PREFIX, DESTDIR)"
 

@@ -16,48 +16,17 @@ out=${NGC_BENCH_OUT:-bench/RESULTS.md}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ngc-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-if [ "$(cat "$data/.size" 2>/dev/null)" != "$size" ]; then
-	rm -rf "$data"
-	mkdir -p "$data"
-	echo "bench: generating $size of v2 text, plain and gzip (-6)..." >&2
-	build/ngramgen --size "$size" --seed 1 --out "$data/plain" >/dev/null
-	build/ngramgen --size "$size" --seed 1 --gzip --out "$data/gz" >/dev/null
-	echo "$size" >"$data/.size"
-fi
+. bench/lib.sh
+gen_set "$data/plain" "$size" 1
+gen_set "$data/gz" "$size" 1 --gzip
 # About 5 M distinct keys (the generator makes one per ~840 bytes of text),
 # for the table's bytes per key and the reduce's rate.
-keys_size=${NGC_BENCH_KEYS_SIZE:-4200M}
-if [ "$(cat "$data/.keys" 2>/dev/null)" != "$keys_size" ]; then
-	rm -rf "$data/keys"
-	echo "bench: generating $keys_size of v2 text for the many-keys set..." >&2
-	build/ngramgen --size "$keys_size" --seed 2 --out "$data/keys" >/dev/null
-	echo "$keys_size" >"$data/.keys"
-fi
+gen_set "$data/keys" "${NGC_BENCH_KEYS_SIZE:-4200M}" 2
 cat "$data"/plain/* "$data"/gz/* >/dev/null	# warm the page cache
 
 plain_mb=$(du -bc "$data"/plain/* | tail -1 | cut -f1)
 gz_mb=$(du -bc "$data"/gz/* | tail -1 | cut -f1)
 awk_prog='{ a[$1] += $3 } END { for (k in a) print k "\t" a[k] }'
-
-# measure NAME CMD: median wall seconds, max RSS KiB, user+sys seconds.
-measure() {
-	name=$1
-	shift
-	: >"$tmp/times"
-	i=0
-	while [ $i -lt "$runs" ]; do
-		/usr/bin/time -f "%e %M %U %S" -o "$tmp/t" sh -c "$*" >"$tmp/stdout" 2>"$tmp/stderr" || {
-			echo "bench: '$name' failed:" >&2
-			cat "$tmp/stderr" >&2
-			exit 1
-		}
-		cat "$tmp/t" >>"$tmp/times"
-		i=$((i + 1))
-	done
-	sort -n "$tmp/times" | awk -v n="$runs" 'NR == int((n + 1) / 2) { wall = $1 }
-		{ if ($2 > rss) rss = $2; cpu += $3 + $4 }
-		END { printf "%s %d %.2f\n", wall, rss, cpu / n }' >"$tmp/m.$name"
-}
 
 row() {	# row NAME LABEL BYTES BASELINE FLOOR
 	set -- "$1" "$2" "$3" "$(cut -d' ' -f1 "$tmp/m.$4")" "$(cut -d' ' -f1 "$tmp/m.$5")"
@@ -65,6 +34,11 @@ row() {	# row NAME LABEL BYTES BASELINE FLOOR
 	awk -v l="$2" -v w="$wall" -v r="$rss" -v c="$cpu" -v b="$3" -v base="$4" -v fl="$5" 'BEGIN {
 		printf "| %s | %.2f | %.0f | %.2f | %.0f | %.1fx | %.2fx |\n",
 			l, w, b / 1e6 / w, c, r / 1024, base / w, w / fl }'
+}
+
+trace_cost() {	# trace_cost BASE TRACED: the traced run's extra time, in percent
+	awk -v a="$(cut -d' ' -f1 "$tmp/m.$1")" -v b="$(cut -d' ' -f1 "$tmp/m.$2")" \
+		'BEGIN { printf "%+.1f %%", (b / a - 1) * 100 }'
 }
 
 P="$data/plain/*"
@@ -75,6 +49,7 @@ measure p0 "$NGC -j 0 $P >/dev/null"
 measure p1 "$NGC -j 1 $P >/dev/null"
 measure p2 "$NGC -j 2 $P >/dev/null"
 measure p2sync "$NGC -j 2 --io sync $P >/dev/null"
+measure p2trace "$NGC -j 2 --trace $tmp/trace.json $P >/dev/null"
 measure mawkp "mawk -F'\t' '$awk_prog' $P >/dev/null"
 measure inflate1 "build/floor inflate -j 1 $G"
 measure inflate2 "build/floor inflate -j 2 $G"
@@ -89,6 +64,7 @@ measure g0 "$NGC -j 0 $G >/dev/null"
 measure g1 "$NGC -j 1 $G >/dev/null"
 measure g2 "$NGC -j 2 $G >/dev/null"
 measure g2sync "$NGC -j 2 --io sync $G >/dev/null"
+measure g2trace "$NGC -j 2 --trace $tmp/trace.json $G >/dev/null"
 measure mawkg "zcat $G | mawk -F'\t' '$awk_prog' >/dev/null"
 # The Python design (one run: it is slow). Debian's python3 has aiofiles.
 py=0
@@ -119,8 +95,7 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	echo "# Benchmark results"
 	echo
 	echo "Made by \`make bench\` (bench/bench.sh) on $(date -u +%Y-%m-%d)."
-	echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
-	echo "$(free -g | awk '/Mem:/ { print $2 }') GiB RAM, Linux $(uname -r), $(cc --version | head -1)."
+	machine
 	echo
 	echo "Data: \`ngramgen --size $size --seed 1\`: 39 files, $(awk -v b="$plain_mb" 'BEGIN { printf "%.0f", b / 1e6 }') MB of"
 	echo "v2 text, $lines lines, $keys distinct ngrams; gzip -6: $(awk -v b="$gz_mb" 'BEGIN { printf "%.0f", b / 1e6 }') MB."
@@ -136,6 +111,7 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	row p1 "ngramcount -j 1" "$plain_mb" mawkp scan2
 	row p2 "ngramcount -j 2" "$plain_mb" mawkp scan2
 	row p2sync "ngramcount -j 2 --io sync" "$plain_mb" mawkp scan2
+	row p2trace "ngramcount -j 2 --trace FILE" "$plain_mb" mawkp scan2
 	row mawkp "mawk: {a[\$1]+=\$3} over the files" "$plain_mb" mawkp scan2
 	[ $py = 0 ] || row pyp "Python: asyncio+aiofiles, ProcessPoolExecutor(2), reduce (1 run)" "$plain_mb" mawkp scan2
 	echo
@@ -159,8 +135,11 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	row g1 "ngramcount -j 1" "$plain_mb" mawkg $fl
 	row g2 "ngramcount -j 2" "$plain_mb" mawkg $fl
 	row g2sync "ngramcount -j 2 --io sync" "$plain_mb" mawkg $fl
+	row g2trace "ngramcount -j 2 --trace FILE" "$plain_mb" mawkg $fl
 	row mawkg "zcat FILES, piped to the same mawk" "$plain_mb" mawkg inflate2
 	[ $py = 0 ] || row pyg "Python: asyncio+aiofiles, ProcessPoolExecutor(2), reduce (1 run)" "$plain_mb" mawkg inflate2
+	echo
+	echo "--trace costs (wall time, -j 2 --trace against -j 2, this run): plain $(trace_cost p2 p2trace), gzip $(trace_cost g2 g2trace)."
 	echo
 	echo "## Memory"
 	echo

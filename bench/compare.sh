@@ -1,0 +1,145 @@
+#!/bin/sh
+# compare.sh - `make compare`: what async I/O and process parallelism each
+# buy, measured on one data set in one run, the way the articles compare a
+# for-loop, asyncio.gather, as_completed and a semaphore-limited gather.
+#
+# Data: bench/data/plain (the benchmark's 39 files of v2 text, NGC_BENCH_SIZE,
+# default 400M). Each mode runs on a warm page cache and on a cold one:
+# --direct (O_DIRECT: every read goes to the disk) always, and, when root
+# may write /proc/sys/vm/drop_caches, also with the caches dropped before
+# each run; the cache column says which. Time = median of NGC_COMPARE_RUNS
+# runs (default 3); speed-up is against the sequential row of the same
+# cache. Writes bench/COMPARE.md (the table), bench/compare.png (the chart)
+# and bench/trace-sync.png, bench/trace-uring.png (two traces drawn).
+set -eu
+cd "$(dirname "$0")/.."
+runs=${NGC_COMPARE_RUNS:-3}
+data=bench/data
+out=bench/COMPARE.md
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ngc-compare.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+. bench/lib.sh
+
+gen_set "$data/plain" "${NGC_BENCH_SIZE:-400M}" 1
+P="$data/plain/*"
+bytes=$(du -bc $P | tail -1 | cut -f1)
+nfiles=$(ls $P | wc -l)
+NGC="build/ngramcount --no-progress"
+
+# The modes: key, method, io, workers, queue depth, order, chart label.
+cat >"$tmp/modes" <<'MODES'
+seq|sequential: one read, then its map (for-loop)|sync|0|-|completion|for-loop
+cio|concurrent I/O only: reads in flight, map in the parent (asyncio.gather of reads)|uring|0|32|completion|async I/O
+par|parallel only: worker processes, blocking reads (process pool)|sync|2|-|completion|processes
+both|concurrent I/O + parallel map (as_completed)|uring|2|32|completion|both
+qd1|semaphore: at most 1 read in flight|uring|2|1|completion|QD 1
+qd2|semaphore: at most 2 reads in flight|uring|2|2|completion|QD 2
+qd8|semaphore: at most 8 reads in flight|uring|2|8|completion|QD 8
+sub|submission order (asyncio.gather: results merged in task order)|uring|2|32|submission|gather order
+MODES
+
+caches="warm direct"
+if [ "$(id -u)" -eq 0 ] && (sync && echo 3 >/proc/sys/vm/drop_caches) 2>/dev/null; then
+	caches="$caches dropped"
+fi
+
+args() {	# args IO WORKERS QD ORDER CACHE: ngramcount's options for a mode
+	a="--io $1 -j $2 --order $4"
+	[ "$3" = - ] || a="$a --queue-depth $3"
+	[ "$5" != direct ] || a="$a --direct"
+	echo "$a"
+}
+
+for cache in $caches; do
+	pre=
+	case $cache in
+	warm) cat $P >/dev/null ;;
+	dropped) pre="sync; echo 3 >/proc/sys/vm/drop_caches" ;;
+	esac
+	while IFS='|' read -r key method io j qd order label; do
+		echo "compare: $key, $cache cache" >&2
+		measure "$key.$cache" "$NGC $(args "$io" "$j" "$qd" "$order" "$cache") $P >/dev/null"
+	done <"$tmp/modes"
+done
+pre=
+
+cache_name() {
+	case $1 in
+	warm) echo "warm" ;;
+	direct) echo "cold (O_DIRECT)" ;;
+	dropped) echo "cold (caches dropped)" ;;
+	esac
+}
+
+# Two traces of -j 2 on a cold cache (O_DIRECT): pread against io_uring.
+for io in sync uring; do
+	$NGC -j 2 --direct --io $io --trace "$tmp/trace-$io.json" $P >/dev/null
+	python3 bench/trace_plot.py "$tmp/trace-$io.json" "bench/trace-$io.png" \
+		"-j 2 --direct --io $io over $nfiles files ($(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB)"
+done
+
+{
+	echo "# Concurrent vs parallel: the comparison"
+	echo
+	echo "Made by \`make compare\` (bench/compare.sh) on $(date -u +%Y-%m-%d)."
+	machine
+	echo
+	echo "Data: bench/data/plain, $nfiles files, $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB of v2 text"
+	echo "(\`ngramgen --size ${NGC_BENCH_SIZE:-400M} --seed 1\`). Time = median of $runs runs. Speed-up is"
+	echo "against the sequential row on the same cache. What each mode means: docs/concurrency.md."
+	echo
+	echo "| Method | I/O | workers | QD | order | cache | time s | MB/s | speed-up vs sequential |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	for cache in $caches; do
+		base=$(cut -d' ' -f1 "$tmp/m.seq.$cache")
+		while IFS='|' read -r key method io j qd order label; do
+			t=$(cut -d' ' -f1 "$tmp/m.$key.$cache")
+			[ "$io" = uring ] && ioname=io_uring || ioname=pread
+			awk -v m="$method" -v io="$ioname" -v j="$j" -v qd="$qd" -v o="$order" \
+				-v c="$(cache_name "$cache")" -v t="$t" -v b="$bytes" -v base="$base" 'BEGIN {
+				printf "| %s | %s | %s | %s | %s | %s | %.2f | %.0f | %.2fx |\n",
+					m, io, j == 0 ? "0 (parent)" : j, qd, o, c, t, b / 1e6 / t, base / t }'
+		done <"$tmp/modes"
+	done
+	echo
+	echo "![time per mode, warm and cold](compare.png)"
+	echo
+	echo "Traces of the two -j 2 runs on a cold cache (O_DIRECT), drawn from their --trace files:"
+	echo
+	echo "![pread: one read at a time](trace-sync.png)"
+	echo "![io_uring: up to 32 reads in flight](trace-uring.png)"
+} >"$tmp/results"
+
+# The chart: one group of bars per mode, one bar per cache.
+{
+	while IFS='|' read -r key method io j qd order label; do
+		printf '"%s"' "$label"
+		for cache in $caches; do
+			printf ' %s' "$(cut -d' ' -f1 "$tmp/m.$key.$cache")"
+		done
+		echo
+	done <"$tmp/modes"
+} >"$tmp/chart.tsv"
+plots="'$tmp/chart.tsv' using 2:xtic(1) title 'warm'"
+i=3
+for cache in $caches; do
+	[ "$cache" = warm ] && continue
+	plots="$plots, '' using $i title '$(cache_name "$cache")'"
+	i=$((i + 1))
+done
+gnuplot <<GP
+set terminal pngcairo size 1000,520 font ",10"
+set output "bench/compare.png"
+set title "ngramcount on $nfiles files, $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB: wall time per mode (lower is better)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set ylabel "seconds"
+set yrange [0:*]
+set grid ytics
+set key top right
+set xtics rotate by -25 scale 0
+plot $plots
+GP
+cp "$tmp/results" "$out"
+cat "$out"
