@@ -129,6 +129,7 @@ for cache in $caches; do
 done
 gnuplot <<GP
 set terminal pngcairo size 1000,520 font ",10"
+set termoption noenhanced
 set output "bench/compare.png"
 set title "ngramcount on $nfiles files, $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB: wall time per mode (lower is better)"
 set style data histograms

@@ -67,7 +67,7 @@ def main():
     legend = [n for n in ("read", "partition", "gzip file", "merge", "sort", "write")
               if any(e.get("name") == n for e in ev if e["ph"] in "Xb")]
     script = "\n".join([
-        "set terminal pngcairo size 1100,%d font ',9'" % (140 + 36 * y),
+        "set terminal pngcairo size 1200,%d font ',9'" % (140 + 36 * y),
         "set output '%s'" % out,
         "set termoption noenhanced",
         "set title \"%s\"" % title.replace('"', "'"),
@@ -77,7 +77,7 @@ def main():
         "set ytics (%s) scale 0" % ", ".join('"%s" %.2f' % r for r in rows),
         "set grid xtics",
         "set key outside bottom center horizontal",
-        "set lmargin 28",
+        "set lmargin 44",
     ] + objs + [
         "plot " + ", ".join("NaN with boxes fs solid lc rgb '%s' title '%s'" % (COLORS[n], n)
                             for n in legend),
