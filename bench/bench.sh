@@ -36,9 +36,23 @@ row() {	# row NAME LABEL BYTES BASELINE FLOOR
 			l, w, b / 1e6 / w, c, r / 1024, base / w, w / fl }'
 }
 
-trace_cost() {	# trace_cost BASE TRACED: the traced run's extra time, in percent
-	awk -v a="$(cut -d' ' -f1 "$tmp/m.$1")" -v b="$(cut -d' ' -f1 "$tmp/m.$2")" \
-		'BEGIN { printf "%+.1f %%", (b / a - 1) * 100 }'
+# trace_cost INPUTS: "A s -> B s (+x %)", the median wall time of -j 2 and
+# of -j 2 --trace, 11 runs each, alternated so both see the same machine.
+trace_cost() {
+	: >"$tmp/tc.off"
+	: >"$tmp/tc.on"
+	for i in 1 2 3 4 5 6 7 8 9 10 11; do
+		for mode in off on; do
+			opt=
+			[ $mode = off ] || opt="--trace $tmp/trace.json"
+			s=$(date +%s%N)
+			sh -c "$NGC -j 2 $opt $1 >/dev/null"
+			echo $(( $(date +%s%N) - s )) >>"$tmp/tc.$mode"
+		done
+	done
+	a=$(sort -n "$tmp/tc.off" | sed -n 6p)
+	b=$(sort -n "$tmp/tc.on" | sed -n 6p)
+	awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f s -> %.3f s (%+.1f %%)", a / 1e9, b / 1e9, (b / a - 1) * 100 }'
 }
 
 P="$data/plain/*"
@@ -49,7 +63,6 @@ measure p0 "$NGC -j 0 $P >/dev/null"
 measure p1 "$NGC -j 1 $P >/dev/null"
 measure p2 "$NGC -j 2 $P >/dev/null"
 measure p2sync "$NGC -j 2 --io sync $P >/dev/null"
-measure p2trace "$NGC -j 2 --trace $tmp/trace.json $P >/dev/null"
 measure mawkp "mawk -F'\t' '$awk_prog' $P >/dev/null"
 measure inflate1 "build/floor inflate -j 1 $G"
 measure inflate2 "build/floor inflate -j 2 $G"
@@ -64,7 +77,6 @@ measure g0 "$NGC -j 0 $G >/dev/null"
 measure g1 "$NGC -j 1 $G >/dev/null"
 measure g2 "$NGC -j 2 $G >/dev/null"
 measure g2sync "$NGC -j 2 --io sync $G >/dev/null"
-measure g2trace "$NGC -j 2 --trace $tmp/trace.json $G >/dev/null"
 measure mawkg "zcat $G | mawk -F'\t' '$awk_prog' >/dev/null"
 # The Python design (one run: it is slow). Debian's python3 has aiofiles.
 py=0
@@ -84,6 +96,8 @@ measure p10 "$NGC -j 2 $P10 >/dev/null"
 measure keys "$NGC -j 2 --stats $data/keys/* 2>$tmp/keys.stats >/dev/null"
 cp "$tmp/keys.stats" "$tmp/keys.keep"
 runs=$keep
+trace_cost "$P" >"$tmp/trace.p"
+trace_cost "$G" >"$tmp/trace.g"
 measure pipe "build/handoff pipe -j 2 -s 400"
 measure shm "build/handoff shm -j 2 -s 400"
 
@@ -111,7 +125,6 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	row p1 "ngramcount -j 1" "$plain_mb" mawkp scan2
 	row p2 "ngramcount -j 2" "$plain_mb" mawkp scan2
 	row p2sync "ngramcount -j 2 --io sync" "$plain_mb" mawkp scan2
-	row p2trace "ngramcount -j 2 --trace FILE" "$plain_mb" mawkp scan2
 	row mawkp "mawk: {a[\$1]+=\$3} over the files" "$plain_mb" mawkp scan2
 	[ $py = 0 ] || row pyp "Python: asyncio+aiofiles, ProcessPoolExecutor(2), reduce (1 run)" "$plain_mb" mawkp scan2
 	echo
@@ -135,11 +148,11 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	row g1 "ngramcount -j 1" "$plain_mb" mawkg $fl
 	row g2 "ngramcount -j 2" "$plain_mb" mawkg $fl
 	row g2sync "ngramcount -j 2 --io sync" "$plain_mb" mawkg $fl
-	row g2trace "ngramcount -j 2 --trace FILE" "$plain_mb" mawkg $fl
 	row mawkg "zcat FILES, piped to the same mawk" "$plain_mb" mawkg inflate2
 	[ $py = 0 ] || row pyg "Python: asyncio+aiofiles, ProcessPoolExecutor(2), reduce (1 run)" "$plain_mb" mawkg inflate2
 	echo
-	echo "--trace costs (wall time, -j 2 --trace against -j 2, this run): plain $(trace_cost p2 p2trace), gzip $(trace_cost g2 g2trace)."
+	echo "--trace costs (-j 2 with and without it, 11 runs each, alternated; median wall):"
+	echo "plain $(cat "$tmp/trace.p"), gzip $(cat "$tmp/trace.g")."
 	echo
 	echo "## Memory"
 	echo
