@@ -27,10 +27,23 @@ int parse_u64(const char *s, size_t len, uint64_t *v)
 	return PARSE_OK;
 }
 
-int parse_v2(const char *line, size_t len, struct record *r)
+static int parse_year(const char *s, size_t len, uint64_t *year)
 {
-	const char *end = line + len, *f[4];
-	uint64_t year = 0, volume;
+	if (parse_u64(s, len, year) == PARSE_COUNT)
+		return PARSE_YEAR;
+	if (len > 4 || *year < NGC_YEAR_MIN || *year > NGC_YEAR_MAX)
+		return PARSE_YEAR_RANGE;
+	return PARSE_OK;
+}
+
+/*
+ * ngram TAB year TAB n numbers (n = 3: v2, match volume; n = 4: v1, match
+ * page volume), fields split at TABs, a final CR ignored.
+ */
+static int parse_tsv(const char *line, size_t len, int nf, struct record *r)
+{
+	const char *end = line + len, *f[5];
+	uint64_t *num[3] = { &r->count, nf == 5 ? &r->page : &r->volume, &r->volume };
 	int err;
 
 	if (memchr(line, '\0', len))
@@ -38,28 +51,139 @@ int parse_v2(const char *line, size_t len, struct record *r)
 	if (len && end[-1] == '\r')
 		end--;
 	f[0] = line;
-	for (int i = 1; i < 4; i++) {
+	for (int i = 1; i < nf; i++) {
 		const char *tab = memchr(f[i - 1], '\t', (size_t)(end - f[i - 1]));
 		if (!tab)
-			return PARSE_FIELDS;
+			return nf == 5 ? PARSE_FIELDS5 : PARSE_FIELDS;
 		f[i] = tab + 1;
 	}
-	if (memchr(f[3], '\t', (size_t)(end - f[3])))
-		return PARSE_FIELDS;
+	if (memchr(f[nf - 1], '\t', (size_t)(end - f[nf - 1])))
+		return nf == 5 ? PARSE_FIELDS5 : PARSE_FIELDS;
 	if (f[1] - 1 == f[0])
 		return PARSE_EMPTY_KEY;
-	if (parse_u64(f[1], (size_t)(f[2] - 1 - f[1]), &year) == PARSE_COUNT)
-		return PARSE_YEAR;
-	if (f[2] - 1 - f[1] > 4 || year < NGC_YEAR_MIN || year > NGC_YEAR_MAX)
-		return PARSE_YEAR_RANGE;
-	err = parse_u64(f[2], (size_t)(f[3] - 1 - f[2]), &r->count);
-	if (err == PARSE_OK)
-		err = parse_u64(f[3], (size_t)(end - f[3]), &volume);
-	if (err != PARSE_OK)
+	if ((err = parse_year(f[1], (size_t)(f[2] - 1 - f[1]), &r->year)))
 		return err;
+	r->page = 0;
+	for (int i = 2; i < nf; i++) {
+		const char *fe = i + 1 < nf ? f[i + 1] - 1 : end;
+		if ((err = parse_u64(f[i], (size_t)(fe - f[i]), num[i - 2])))
+			return err;
+	}
 	r->key = line;
 	r->keylen = (size_t)(f[1] - 1 - line);
 	return PARSE_OK;
+}
+
+int parse_v2(const char *line, size_t len, struct record *r)
+{
+	return parse_tsv(line, len, 4, r);
+}
+
+int parse_v1(const char *line, size_t len, struct record *r)
+{
+	return parse_tsv(line, len, 5, r);
+}
+
+/*
+ * The sep-separated numbers of [p, end) into v[0..n): exactly n, the
+ * first a year. Returns a parse_error (PARSE_FIELDS for a wrong count).
+ */
+static int parse_numbers(const char *p, const char *end, char sep, uint64_t *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const char *c = i + 1 < n ? memchr(p, sep, (size_t)(end - p)) : end;
+		int err;
+		if (!c || (i + 1 == n && memchr(p, sep, (size_t)(end - p))))
+			return PARSE_FIELDS;
+		err = i ? parse_u64(p, (size_t)(c - p), &v[i]) : parse_year(p, (size_t)(c - p), &v[i]);
+		if (err)
+			return err;
+		p = c + 1;
+	}
+	return PARSE_OK;
+}
+
+/*
+ * Walk the TAB-separated comma records of [p, end): check them all (fn
+ * NULL), or hand each to fn. n is 3 (v3: year,match,volume) or 4
+ * (totalcounts: year,match,page,volume). An empty field (the TAB that ends
+ * a totalcounts line) is passed over.
+ */
+static int walk_records(const char *p, const char *end, int n, struct record *r,
+			parse_fn fn, void *ctx)
+{
+	uint64_t v[4];
+	while (p < end) {
+		const char *tab = memchr(p, '\t', (size_t)(end - p));
+		const char *fe = tab ? tab : end;
+		int err;
+		if (fe > p) {
+			if ((err = parse_numbers(p, fe, ',', v, n)))
+				return n == 3 ? (err == PARSE_FIELDS ? PARSE_V3 : err)
+					      : (err == PARSE_FIELDS ? PARSE_TOTALS : err);
+			if (fn) {
+				r->year = v[0];
+				r->count = v[1];
+				r->page = n == 4 ? v[2] : 0;
+				r->volume = v[n - 1];
+				if ((err = fn(ctx, r)))
+					return err;
+			}
+		}
+		p = fe + 1;
+	}
+	return PARSE_OK;
+}
+
+int parse_v3(const char *line, size_t len, parse_fn fn, void *ctx)
+{
+	const char *end = line + len, *tab;
+	struct record r;
+	int err;
+
+	if (memchr(line, '\0', len))
+		return PARSE_NUL;
+	if (len && end[-1] == '\r')
+		end--;
+	if (!(tab = memchr(line, '\t', (size_t)(end - line))) || tab + 1 >= end)
+		return PARSE_V3;
+	if (tab == line)
+		return PARSE_EMPTY_KEY;
+	r.key = line;
+	r.keylen = (size_t)(tab - line);
+	if ((err = walk_records(tab + 1, end, 3, &r, NULL, NULL)))
+		return err;
+	return walk_records(tab + 1, end, 3, &r, fn, ctx);
+}
+
+int parse_totals(const char *line, size_t len, parse_fn fn, void *ctx)
+{
+	const char *p = line, *end = line + len;
+	struct record r = { .key = line, .keylen = 0 };
+	int err;
+
+	if (memchr(line, '\0', len))
+		return PARSE_NUL;
+	if (len && end[-1] == '\r')
+		end--;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == end)
+		return PARSE_TOTALS;
+	if (!memchr(p, ',', (size_t)(end - p))) {
+		/* v1: year TAB match TAB page TAB volume */
+		uint64_t v[4];
+		if ((err = parse_numbers(p, end, '\t', v, 4)))
+			return err == PARSE_FIELDS ? PARSE_TOTALS : err;
+		r.year = v[0];
+		r.count = v[1];
+		r.page = v[2];
+		r.volume = v[3];
+		return fn(ctx, &r);
+	}
+	if ((err = walk_records(p, end, 4, &r, NULL, NULL)))
+		return err;
+	return walk_records(p, end, 4, &r, fn, ctx);
 }
 
 /* Skip decimal digits; a run longer than 19 may not fit in 64 bits. */
@@ -142,6 +266,9 @@ const char *parse_strerror(int err)
 		[PARSE_RANGE] = "count does not fit in 64 bits",
 		[PARSE_YEAR_RANGE] = "year out of range 1-9999",
 		[PARSE_NUL] = "NUL byte in line",
+		[PARSE_FIELDS5] = "not five TAB-separated fields",
+		[PARSE_V3] = "not ngram TAB year,match,volume ...",
+		[PARSE_TOTALS] = "not a year,match,page,volume record",
 	};
 	return err >= 0 && err < PARSE_NERRORS ? msg[err] : "unknown error";
 }

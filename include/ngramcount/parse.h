@@ -1,8 +1,12 @@
 /*
- * parse.h - one input line -> one record. Pure: no allocation, no state.
+ * parse.h - one input line -> its records. Pure: no allocation, no state.
  *
- * v2 (2012) lines: ngram TAB year TAB match_count TAB volume_count.
- * The record's key points into the line.
+ * v2 (2012) lines: ngram TAB year TAB match_count TAB volume_count; v1
+ * (2009) has page_count before volume_count; a v3 (2020) line is an ngram
+ * and TAB-separated year,match,volume triples; a totalcounts line holds
+ * year records (format.h). A record's key points into the line. A line is
+ * checked whole before any of its records is given out, so a malformed
+ * line is never half-counted.
  */
 #ifndef NGRAMCOUNT_PARSE_H
 #define NGRAMCOUNT_PARSE_H
@@ -19,6 +23,9 @@ enum parse_error {
 	PARSE_RANGE,		/* a count does not fit in 64 bits */
 	PARSE_YEAR_RANGE,	/* year is 0 or has more than four digits */
 	PARSE_NUL,		/* a NUL byte: not a text line */
+	PARSE_FIELDS5,		/* v1: not exactly five fields */
+	PARSE_V3,		/* v3: a field is not year,match,volume */
+	PARSE_TOTALS,		/* totalcounts: not year,match,page,volume */
 	PARSE_NERRORS
 };
 
@@ -26,7 +33,13 @@ struct record {
 	const char *key;	/* points into the parsed line */
 	size_t keylen;
 	uint64_t count;		/* match_count */
+	uint64_t year;		/* not set by the v2 fast path (parse_v2_next) */
+	uint64_t volume;	/* volume_count; idem */
+	uint64_t page;		/* page_count: v1 and totalcounts only */
 };
+
+/* Called for each record of a line; a non-zero return stops and is returned. */
+typedef int (*parse_fn)(void *ctx, const struct record *r);
 
 /*
  * Parse one line of len bytes, without its LF; a final CR is ignored.
@@ -47,6 +60,24 @@ const char *parse_v2_next(const char *p, const char *end, struct record *r, int 
  */
 const char *parse_v2_next_key(const char *line, size_t keylen, const char *end,
 			      struct record *r, int *err);
+
+/* A v1 line: ngram TAB year TAB match TAB page TAB volume. As parse_v2. */
+int parse_v1(const char *line, size_t len, struct record *r);
+
+/*
+ * A v3 line: check it whole, then call fn for each year,match,volume
+ * triple (key set in each). Returns PARSE_OK, a parse_error (fn was not
+ * called), or the first non-zero return of fn, which must be negative.
+ */
+int parse_v3(const char *line, size_t len, parse_fn fn, void *ctx);
+
+/*
+ * A totalcounts line: TAB-separated year,match,page,volume records after
+ * leading blanks (v2, v3), or one year TAB match TAB page TAB volume
+ * record (v1). Checked whole, then fn gets each record (key empty).
+ * Returns as parse_v3.
+ */
+int parse_totals(const char *line, size_t len, parse_fn fn, void *ctx);
 
 /* "too few or too many fields", ... for a parse_error. */
 const char *parse_strerror(int err);

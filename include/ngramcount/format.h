@@ -1,0 +1,56 @@
+/*
+ * format.h - the input formats, and telling them apart from a file's first
+ * bytes. Pure: no I/O, no allocation.
+ *
+ *  v1 (2009)   ngram TAB year TAB match TAB page TAB volume
+ *  v2 (2012)   ngram TAB year TAB match TAB volume
+ *  v3 (2020)   ngram TAB year,match,volume TAB year,match,volume ...
+ *  totalcounts v2/v3: one line, spaces and a TAB, then TAB-separated
+ *              year,match,page,volume records (often no final newline);
+ *              v1: a '#' header, then year TAB match TAB page TAB volume
+ *              lines; also seen converted to one year,match,page,volume
+ *              record a line
+ *  text        anything else: whitespace-separated words
+ */
+#ifndef NGRAMCOUNT_FORMAT_H
+#define NGRAMCOUNT_FORMAT_H
+
+#include <stddef.h>
+
+enum ngc_format {
+	FMT_AUTO,	/* sniff each file */
+	FMT_V1,
+	FMT_V2,
+	FMT_V3,
+	FMT_TEXT,
+	FMT_TOTALS,	/* a totalcounts file */
+	FMT_COUNT
+};
+
+/* Bytes of a file's start that format_sniff looks at. */
+#define NGC_SNIFF_BYTES	65536
+
+/* "auto", "v1", "v2", "v3", "text", "totalcounts". */
+const char *format_name(enum ngc_format f);
+
+/*
+ * The format of a file whose first n bytes are buf (n may cut a line;
+ * at most NGC_SNIFF_BYTES are looked at). '#' lines that are not data
+ * are passed over; an empty start is v2. Never FMT_AUTO.
+ */
+enum ngc_format format_sniff(const char *buf, size_t n);
+
+/*
+ * Whether an ngram holds a part-of-speech tag (2012 and later data): a
+ * token like run_VERB or A112_. (word, '_', one of NOUN VERB ADJ ADV PRON
+ * DET ADP NUM CONJ PRT X .), or a bare tag token like _NOUN_ or _START_.
+ */
+int format_pos_tagged(const char *key, size_t len);
+
+/*
+ * The length of the tag suffix ("_VERB") at the end of the token
+ * [tok, tok+len), or 0 when it has none. A bare tag token is all tag.
+ */
+size_t format_pos_suffix(const char *tok, size_t len);
+
+#endif

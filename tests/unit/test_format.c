@@ -1,0 +1,183 @@
+/*
+ * test_format - format_sniff on the real samples (tests/data) and on
+ * made-up starts; part-of-speech tags; the v1, v3 and totalcounts parsers.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ngramcount/format.h"
+#include "ngramcount/parse.h"
+#include "t.h"
+
+static char buf[NGC_SNIFF_BYTES + 1];
+
+/* The sniffed format of every file in tests/data/dir is want. */
+static int sniff_dir(const char *dir, enum ngc_format want)
+{
+	char path[512];
+	struct dirent *d;
+	DIR *dp = opendir(dir);
+	int ok = 1, n = 0;
+
+	if (!dp)
+		return 0;
+	while ((d = readdir(dp))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		FILE *f = fopen(path, "rb");
+		size_t len = f ? fread(buf, 1, NGC_SNIFF_BYTES, f) : 0;
+		if (f)
+			fclose(f);
+		enum ngc_format got = format_sniff(buf, len);
+		if (got != want) {
+			fprintf(stderr, "%s: sniffed %s, want %s\n", path, format_name(got),
+				format_name(want));
+			ok = 0;
+		}
+		n++;
+	}
+	closedir(dp);
+	return ok && n > 0;
+}
+
+static enum ngc_format sniff(const char *s)
+{
+	return format_sniff(s, strlen(s));
+}
+
+static void sniff_real_samples(void)
+{
+	CHECK(sniff_dir("tests/data/v1", FMT_V1));
+	CHECK(sniff_dir("tests/data/v2", FMT_V2));
+	CHECK(sniff_dir("tests/data/v3", FMT_V3));
+	CHECK(sniff_dir("tests/data/totalcounts", FMT_TOTALS));
+}
+
+static void sniff_made_up(void)
+{
+	CHECK(sniff("") == FMT_V2);
+	CHECK(sniff("the quick brown fox\njumps\n") == FMT_TEXT);
+	CHECK(sniff("one\ttwo\tthree\n") == FMT_TEXT);
+	/* Numbers as ngrams (Google's "0" file): the ngram repeats. */
+	CHECK(sniff("1\t1800\t5\t3\n1\t1801\t6\t2\n") == FMT_V2);
+	CHECK(sniff("10\t1999\t5\t3\n9\t2000\t6\t2\n") == FMT_V2);
+	/* A v1 totalcounts body without its header: the years rise. */
+	CHECK(sniff("1520\t51191\t112\t1\n1527\t4384\t18\t1\n") == FMT_TOTALS);
+	/* '#' as data (the punctuation file) is not a comment. */
+	CHECK(sniff("#\t1800\t5\t3\n") == FMT_V2);
+	CHECK(sniff("# a comment\n# another\nfoo\t1800\t5\t4\t3\n") == FMT_V1);
+	CHECK(sniff("\t1505,32059,231,1\t1507,49586,477,1\t") == FMT_TOTALS);
+	CHECK(sniff("  \t1470,1019,10,1") == FMT_TOTALS);
+	CHECK(sniff("1505,32059,231,1\n1507,49586,477,1") == FMT_TOTALS);
+	CHECK(sniff("for ever\t1478,1,1\t1480,2,1\n") == FMT_V3);
+	/* A first line cut by the sniff window still tells v3. */
+	CHECK(format_sniff("forever\t1500,1,1\t1501,6,3\t15", 30) == FMT_V3);
+	CHECK(sniff("run_VERB\t2000\t3\t2\r\n") == FMT_V2);
+}
+
+static void pos_tags(void)
+{
+	static const char *const tagged[] = {
+		"run_VERB", "A112_.", "_NOUN_", "_START_", "_END_", "a_X", "I'Antiquité_NOUN",
+		"the_DET cat", "_START_ the", "climate change_NOUN",
+	};
+	static const char *const plain[] = {
+		"run", "XQuery_", "AHAB_", "foo_bar", "_", "__", "_FOO_", "run_verb", "a b",
+		"VERB", "_VERB",
+	};
+	for (size_t i = 0; i < sizeof(tagged) / sizeof(*tagged); i++)
+		CHECK(format_pos_tagged(tagged[i], strlen(tagged[i])));
+	for (size_t i = 0; i < sizeof(plain) / sizeof(*plain); i++)
+		if (format_pos_tagged(plain[i], strlen(plain[i])))
+			CHECK(!plain[i]);
+	CHECK(format_pos_suffix("run_VERB", 8) == 5);
+	CHECK(format_pos_suffix("_NOUN_", 6) == 6);
+	CHECK(format_pos_suffix("run", 3) == 0);
+}
+
+struct sum {
+	unsigned n;
+	uint64_t match, page, volume, first_year, last_year;
+	size_t keylen;
+};
+
+static int add(void *ctx, const struct record *r)
+{
+	struct sum *s = ctx;
+	if (!s->n++)
+		s->first_year = r->year;
+	s->last_year = r->year;
+	s->match += r->count;
+	s->page += r->page;
+	s->volume += r->volume;
+	s->keylen = r->keylen;
+	return 0;
+}
+
+/* parse_v1 over a C string. */
+static int v1(const char *s, struct record *r)
+{
+	return parse_v1(s, strlen(s), r);
+}
+
+static void v1_lines(void)
+{
+	struct record r;
+	CHECK(v1("doctor\t2008\t668666\t446034\t72694", &r) == PARSE_OK);
+	CHECK(r.keylen == 6 && r.year == 2008 && r.count == 668666 && r.page == 446034 &&
+	      r.volume == 72694);
+	CHECK(v1("acid rain\t1990\t5\t4\t3\r", &r) == PARSE_OK && r.keylen == 9);
+	CHECK(v1("doctor\t2008\t668666\t72694", &r) == PARSE_FIELDS5);
+	CHECK(v1("doctor\t2008\t1\t2\t3\t4", &r) == PARSE_FIELDS5);
+	CHECK(v1("doctor\t2008\t1\tx\t3", &r) == PARSE_COUNT);
+}
+
+static void v3_lines(void)
+{
+	static const char ok[] = "for ever\t1478,1,1\t1480,20000000000,3\t2019,5,2";
+	struct sum s = { 0 };
+	CHECK(parse_v3(ok, strlen(ok), add, &s) == PARSE_OK);
+	CHECK(s.n == 3 && s.match == 20000000006ull && s.volume == 6 && s.first_year == 1478 &&
+	      s.last_year == 2019 && s.keylen == 8);
+	/* A bad triple anywhere: nothing is given out. */
+	static const char *const bad[] = {
+		"x\t1478,1,1\t1480,2", "x\t1478,1,1\t1480,2,3,4", "x\t1478,1,1\t0,2,3",
+		"x\t1478,1,1\t1480,a,3", "x\t", "x", "\t1478,1,1", "x\t1478,1,1\t\t1480,2,2x",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		memset(&s, 0, sizeof(s));
+		CHECK(parse_v3(bad[i], strlen(bad[i]), add, &s) != PARSE_OK);
+		CHECK(s.n == 0);
+	}
+}
+
+static void totals_lines(void)
+{
+	struct sum s = { 0 };
+	FILE *f = fopen("tests/data/totalcounts/msr-ds3-googlebooks-eng-all-totalcounts-20120701.txt", "rb");
+	size_t n = f ? fread(buf, 1, sizeof(buf), f) : 0;
+	if (f)
+		fclose(f);
+	CHECK(parse_totals(buf, n, add, &s) == PARSE_OK);
+	CHECK(s.n == 425 && s.first_year == 1505 && s.last_year == 2008);
+	memset(&s, 0, sizeof(s));
+	CHECK(parse_totals("2008\t13598879452\t1\t2", 20, add, &s) == PARSE_OK);
+	CHECK(s.n == 1 && s.match == 13598879452ull && s.page == 1 && s.volume == 2);
+	memset(&s, 0, sizeof(s));
+	CHECK(parse_totals("1505,32059,231,1", 16, add, &s) == PARSE_OK && s.page == 231);
+	CHECK(parse_totals(" \t1505,32059,231\t", 17, add, &s) == PARSE_TOTALS);
+	CHECK(parse_totals("2008\t1\t2", 8, add, &s) == PARSE_TOTALS);
+}
+
+int main(void)
+{
+	T_RUN(sniff_real_samples);
+	T_RUN(sniff_made_up);
+	T_RUN(pos_tags);
+	T_RUN(v1_lines);
+	T_RUN(v3_lines);
+	T_RUN(totals_lines);
+	T_DONE();
+}
