@@ -14,14 +14,31 @@ _ngramcount()
 	--order)
 		COMPREPLY=($(compgen -W "completion submission" -- "$cur"))
 		return ;;
-	-j|--workers|--queue-depth|--partition-size|--buffer-memory|--task-timeout)
+	--format)
+		COMPREPLY=($(compgen -W "auto v1 v2 v3 text" -- "$cur"))
 		return ;;
-	-o|--output|--trace)
+	--field)
+		COMPREPLY=($(compgen -W "match volume page" -- "$cur"))
+		return ;;
+	--pos)
+		COMPREPLY=($(compgen -W "keep drop only" -- "$cur"))
+		return ;;
+	--sort)
+		COMPREPLY=($(compgen -W "count key none" -- "$cur"))
+		return ;;
+	--output-format)
+		COMPREPLY=($(compgen -W "tsv csv json ndjson" -- "$cur"))
+		return ;;
+	-j|--workers|--queue-depth|--partition-size|--buffer-memory|--task-timeout|-n|--ngram|--years|--word|--min-count|--top)
+		return ;;
+	-o|--output|--trace|--words)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "-o --output -j --workers --io --queue-depth
+		COMPREPLY=($(compgen -W "--format -n --ngram --field --years --pos --ignore-case
+			--word --words --per-year --totals --min-count --top --sort --output-format
+			-o --output -j --workers --io --queue-depth
 			--inflate --partition-size --direct --buffer-memory --order --progress --no-progress --stats
 			--trace --strict --keep-going --task-timeout -h --help -V --version" -- "$cur"))
 		return

@@ -26,11 +26,34 @@
 static const char usage[] =
 "usage: ngramcount [options] FILE|DIR...\n"
 "\n"
-"Count ngram totals across Google Books Ngram files (v2, 2012: ngram TAB\n"
-"year TAB match_count TAB volume_count), plain or gzip (detected by content).\n"
-"Prints 'ngram TAB total', most frequent first, ties in byte order.\n"
-"A directory stands for its regular files, sorted by name; - is stdin.\n"
+"Count ngram totals across Google Books Ngram files (v1 2009, v2 2012, v3\n"
+"2020) or raw text, plain or gzip (detected by content). Prints 'ngram TAB\n"
+"total', most frequent first, ties in byte order. A directory stands for\n"
+"its regular files, sorted by name; - is stdin.\n"
 "\n"
+"What is read and counted:\n"
+"      --format auto|v1|v2|v3|text  input format (default auto: each file's\n"
+"                           own, from its first lines)\n"
+"  -n, --ngram N            text: count runs of N words, 1 to 5 (default 1)\n"
+"      --field match|volume|page  the count summed (default match; page: v1)\n"
+"      --years FROM-TO      only these years (either end may be left out)\n"
+"      --pos keep|drop|only  part-of-speech tagged ngrams (run_VERB, _NOUN_):\n"
+"                           keep (default), drop, or count only them\n"
+"      --ignore-case        fold case (Unicode, utf8proc); tags kept\n"
+"      --word W             count only ngram W (repeatable)\n"
+"      --words FILE         count only the ngrams in FILE, one a line\n"
+"      --per-year           print 'ngram TAB year TAB total', by ngram, year\n"
+"      --totals             sum totalcounts files per year ('year TAB total');\n"
+"                           without it they are passed over\n"
+"\n"
+"What is printed:\n"
+"      --min-count N        leave out ngrams whose total is below N\n"
+"      --top K              only the K most frequent\n"
+"      --sort count|key|none  most frequent first (default; key with\n"
+"                           --per-year, --totals), byte order, or as reduced\n"
+"      --output-format tsv|csv|json|ndjson  (default tsv)\n"
+"\n"
+"How:\n"
 "  -o, --output FILE        write to FILE (atomically: temp file + rename)\n"
 "  -j, --workers N          map in N worker processes (default: online CPUs);\n"
 "                           0 maps in the parent (the sequential baseline)\n"
@@ -93,8 +116,15 @@ static int choice(const char *arg, const char *const *names)
 static const char *const io_names[] = { "uring", "sync", NULL };		/* enum io_mode */
 static const char *const inflate_names[] = { "auto", "zlib", "isal", NULL };	/* enum gz_backend */
 static const char *const order_names[] = { "completion", "submission", NULL };
+static const char *const format_names[] = { "auto", "v1", "v2", "v3", "text", NULL };	/* enum ngc_format */
+static const char *const field_names[] = { "match", "volume", "page", NULL };	/* enum map_field */
+static const char *const pos_names[] = { "keep", "drop", "only", NULL };	/* enum map_pos */
+static const char *const sort_names[] = { "count", "key", "none", NULL };	/* enum out_sort */
+static const char *const ofmt_names[] = { "tsv", "csv", "json", "ndjson", NULL };	/* enum out_format */
 _Static_assert(IO_URING == 0 && IO_SYNC == 1 && GZ_AUTO == 0 && GZ_ZLIB == 1 &&
-	       GZ_ISAL == 2 && ORDER_COMPLETION == 0 && ORDER_SUBMISSION == 1,
+	       GZ_ISAL == 2 && ORDER_COMPLETION == 0 && ORDER_SUBMISSION == 1 &&
+	       FMT_AUTO == 0 && FMT_TEXT == 4 && FIELD_PAGE == 2 && POS_ONLY == 2 &&
+	       SORT_NONE == 2 && OUT_NDJSON == 3,
 	       "the name lists follow their enums");
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *v)
@@ -134,10 +164,43 @@ static int parse_size(const char *s, unsigned long long *v)
 	return 0;
 }
 
+/* --years FROM-TO, FROM-, -TO or YEAR, each 0 to 9999. */
+static int parse_years(const char *s, unsigned *from, unsigned *to)
+{
+	const char *dash = strchr(s, '-');
+	unsigned long long v;
+	char part[8];
+
+	*from = 0;
+	*to = 9999;
+	if (!dash)
+		dash = s + strlen(s);
+	if (dash > s) {
+		if ((size_t)(dash - s) >= sizeof(part))
+			return -1;
+		memcpy(part, s, (size_t)(dash - s));
+		part[dash - s] = '\0';
+		if (parse_uint(part, 9999, &v))
+			return -1;
+		*from = (unsigned)v;
+		if (!*dash)
+			*to = *from;
+	}
+	if (*dash && dash[1]) {
+		if (parse_uint(dash + 1, 9999, &v))
+			return -1;
+		*to = (unsigned)v;
+	}
+	return *dash && !dash[1] && dash == s ? -1 : (*from <= *to ? 0 : -1);
+}
+
 enum cli_result cli_parse(int argc, char **argv, struct config *c)
 {
 	enum { OPT_IO = 256, OPT_QD, OPT_INFLATE, OPT_BUFMEM, OPT_ORDER, OPT_PART, OPT_PROGRESS, OPT_NO_PROGRESS,
-	       OPT_STATS, OPT_STRICT, OPT_TIMEOUT, OPT_KEEP_GOING, OPT_TRACE, OPT_DIRECT };
+	       OPT_STATS, OPT_STRICT, OPT_TIMEOUT, OPT_KEEP_GOING, OPT_TRACE, OPT_DIRECT,
+	       OPT_FORMAT, OPT_FIELD, OPT_YEARS, OPT_POS, OPT_ICASE, OPT_WORD, OPT_WORDS, OPT_PER_YEAR,
+	       OPT_TOTALS, OPT_MIN_COUNT, OPT_TOP, OPT_SORT, OPT_OFMT };
+	int sort = -1;
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "workers", required_argument, NULL, 'j' },
@@ -155,6 +218,20 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		{ "task-timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "direct", no_argument, NULL, OPT_DIRECT },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "ngram", required_argument, NULL, 'n' },
+		{ "field", required_argument, NULL, OPT_FIELD },
+		{ "years", required_argument, NULL, OPT_YEARS },
+		{ "pos", required_argument, NULL, OPT_POS },
+		{ "ignore-case", no_argument, NULL, OPT_ICASE },
+		{ "word", required_argument, NULL, OPT_WORD },
+		{ "words", required_argument, NULL, OPT_WORDS },
+		{ "per-year", no_argument, NULL, OPT_PER_YEAR },
+		{ "totals", no_argument, NULL, OPT_TOTALS },
+		{ "min-count", required_argument, NULL, OPT_MIN_COUNT },
+		{ "top", required_argument, NULL, OPT_TOP },
+		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "output-format", required_argument, NULL, OPT_OFMT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -172,11 +249,74 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		.io = IO_URING,
 		.progress = -1,
 	};
+	map_opts_init(&c->map);
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":o:j:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:j:n:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
-			c->output = optarg;
+			c->out.path = optarg;
+			break;
+		case 'n':
+			if (parse_uint(optarg, 5, &v) || v == 0)
+				return bad("-n wants a number of words from 1 to 5, not '%s'", optarg);
+			c->map.words = (unsigned)v;
+			break;
+		case OPT_FORMAT:
+			if ((n = choice(optarg, format_names)) < 0)
+				return bad("--format wants auto, v1, v2, v3 or text, not '%s'", optarg);
+			c->map.format = (enum ngc_format)n;
+			break;
+		case OPT_FIELD:
+			if ((n = choice(optarg, field_names)) < 0)
+				return bad("--field wants match, volume or page, not '%s'", optarg);
+			c->map.field = (enum map_field)n;
+			break;
+		case OPT_YEARS:
+			if (parse_years(optarg, &c->map.year_from, &c->map.year_to))
+				return bad("--years wants FROM-TO, FROM-, -TO or YEAR (0 to 9999, "
+					   "FROM <= TO), not '%s'", optarg);
+			break;
+		case OPT_POS:
+			if ((n = choice(optarg, pos_names)) < 0)
+				return bad("--pos wants keep, drop or only, not '%s'", optarg);
+			c->map.pos = (enum map_pos)n;
+			break;
+		case OPT_ICASE:
+			c->map.ignore_case = 1;
+			break;
+		case OPT_WORD:
+			c->words = realloc(c->words, (c->nwords + 1) * sizeof(*c->words));
+			if (!c->words)
+				return bad("out of memory");
+			c->words[c->nwords++] = optarg;
+			break;
+		case OPT_WORDS:
+			c->words_file = optarg;
+			break;
+		case OPT_PER_YEAR:
+			c->map.per_year = 1;
+			break;
+		case OPT_TOTALS:
+			c->map.totals = 1;
+			break;
+		case OPT_MIN_COUNT:
+			if (parse_uint(optarg, UINT64_MAX, &v))
+				return bad("--min-count wants a whole number, not '%s'", optarg);
+			c->out.min_count = v;
+			break;
+		case OPT_TOP:
+			if (parse_uint(optarg, UINT64_MAX, &v) || v == 0)
+				return bad("--top wants a number of ngrams from 1, not '%s'", optarg);
+			c->out.top = v;
+			break;
+		case OPT_SORT:
+			if ((sort = choice(optarg, sort_names)) < 0)
+				return bad("--sort wants count, key or none, not '%s'", optarg);
+			break;
+		case OPT_OFMT:
+			if ((n = choice(optarg, ofmt_names)) < 0)
+				return bad("--output-format wants tsv, csv, json or ndjson, not '%s'", optarg);
+			c->out.format = (enum out_format)n;
 			break;
 		case 'j':
 			if (parse_uint(optarg, NGC_MAX_WORKERS, &v))
@@ -261,7 +401,23 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		return bad("no input files");
 	if (c->direct && c->partition_size % NGC_DIRECT_ALIGN)
 		return bad("--direct reads whole blocks: --partition-size must be a multiple of 4K");
+	if (c->map.per_year && c->map.totals)
+		return bad("--totals already counts by year: leave out --per-year");
+	if (c->map.format != FMT_AUTO && map_conflict(&c->map, c->map.format))
+		return bad("--format %s: %s", format_names[c->map.format],
+			   map_conflict(&c->map, c->map.format));
+	c->out.keys = c->map.totals ? KEYS_YEAR : c->map.per_year ? KEYS_NGRAM_YEAR : KEYS_NGRAM;
+	/* Rows keyed by year read best in key order, unless asked otherwise. */
+	c->out.sort = sort >= 0 ? (enum out_sort)sort
+				: c->out.keys == KEYS_NGRAM ? SORT_COUNT : SORT_KEY;
 	if (c->progress < 0)
 		c->progress = isatty(STDERR_FILENO);
 	return CLI_RUN;
+}
+
+void cli_fini(struct config *c)
+{
+	free(c->words);
+	c->words = NULL;
+	c->nwords = 0;
 }

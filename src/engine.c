@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "ngramcount/engine.h"
+#include "ngramcount/format.h"
 #include "ngramcount/gz.h"
 #include "ngramcount/map.h"
 #include "ngramcount/parse.h"
@@ -64,6 +65,7 @@ struct file {
 	int gzip;
 	int stream;			/* stdin or a FIFO: read in order, size unknown */
 	int typed;			/* gzip or not is known (streams: after chunk 0) */
+	enum ngc_format fmt;		/* FMT_AUTO until known (gzip: the worker's reply) */
 	int reading;			/* stream: a read is in flight */
 	enum file_state state;
 	unsigned held;			/* pool slots holding this file's bytes */
@@ -148,6 +150,7 @@ struct engine {
 	struct table gt;		/* into its own table, merged when whole */
 	struct gz gz;
 	int gz_err;			/* its first error; then chunks are dropped */
+	char *sniff;			/* NGC_SNIFF_BYTES: a plain file's start */
 
 	uint64_t done_bytes;
 	struct progress prog;
@@ -185,6 +188,17 @@ static int fail_overflow(struct engine *e, const char *key, size_t len)
 static int skip_or_fail(struct engine *e, const char *path, int whole, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* Count f's format; note it if this run does not count it (map_skips). */
+static int count_format(struct engine *e, struct file *f)
+{
+	e->st->formats[f->fmt]++;
+	if (!map_skips(&e->c->map, f->fmt))
+		return 0;
+	if (!e->st->passed_over++)
+		e->st->passed_over_path = xstrdup(f->path);
+	return 1;
+}
+
 static int skip_or_fail(struct engine *e, const char *path, int whole, const char *fmt, ...)
 {
 	char why[512];
@@ -202,6 +216,24 @@ static int skip_or_fail(struct engine *e, const char *path, int whole, const cha
 }
 
 /* Inputs */
+
+/*
+ * A plain file's format is known (from its first bytes, or --format):
+ * check the options fit it, and pass over a file they do not count
+ * (totalcounts, or with --totals anything else).
+ */
+static int typed(struct engine *e, struct file *f, const char *buf, size_t n)
+{
+	const struct map_opts *o = &e->c->map;
+	const char *why;
+
+	f->fmt = o->format != FMT_AUTO ? o->format : format_sniff(buf, n);
+	if ((why = map_conflict(o, f->fmt)))
+		return fail(e, "%s: %s", f->path, why);
+	if (count_format(e, f) && !f->stream)
+		f->nchunks = 0;		/* passed over: not even read */
+	return 0;
+}
 
 static struct file *new_file(struct engine *e, const char *path, const struct stat *sb)
 {
@@ -237,7 +269,6 @@ static int add_stream(struct engine *e, const char *path, int fd)
 
 static int add_file(struct engine *e, const char *path)
 {
-	unsigned char magic[2];
 	struct stat sb;
 	struct file *f;
 	ssize_t n;
@@ -250,7 +281,7 @@ static int add_file(struct engine *e, const char *path)
 	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return skip_or_fail(e, path, 1, "%s", strerror(errno));
-	if (fstat(fd, &sb) < 0 || (n = pread(fd, magic, 2, 0)) < 0) {
+	if (fstat(fd, &sb) < 0 || (n = pread(fd, e->sniff, NGC_SNIFF_BYTES, 0)) < 0) {
 		int err = errno;
 		close(fd);
 		return skip_or_fail(e, path, 1, "%s", strerror(err));
@@ -261,10 +292,10 @@ static int add_file(struct engine *e, const char *path)
 	f = new_file(e, path, &sb);
 	f->size = (uint64_t)sb.st_size;
 	f->nchunks = (f->size + e->c->partition_size - 1) / e->c->partition_size;
-	f->gzip = gz_magic(magic, (size_t)n);
+	f->gzip = gz_magic(e->sniff, (size_t)n);
 	f->typed = 1;
 	e->st->bytes_total += f->size;
-	return 0;
+	return f->gzip ? 0 : typed(e, f, e->sniff, (size_t)n);
 }
 
 static int add_dir(struct engine *e, const char *dir)
@@ -416,6 +447,7 @@ static int seam_line(void *ctx, uint64_t k, const char *line, size_t len)
 	struct mapper *m = &e->pm;
 
 	memset(&m->st, 0, sizeof(m->st));
+	mapper_set_format(m, f->fmt);
 	if (map_line(m, line, len))
 		return fail_overflow(e, m->overflow->key, m->overflow->len);
 	f->lines[k]++;
@@ -446,6 +478,7 @@ static int map_inline(struct engine *e, struct chunk *ch)
 	double t0 = now_sec();
 
 	memset(&m->st, 0, sizeof(m->st));
+	mapper_set_format(m, ch->f->fmt);
 	if (map_lines(m, p, ch->part_len))
 		return fail_overflow(e, m->overflow->key, m->overflow->len);
 	trace_span(e->tr, TRACK_PARENT, "partition", ch->f->path, t0, now_sec(),
@@ -485,6 +518,8 @@ static int task_error(struct engine *e, struct file *f, int err, uint64_t off,
 				    (unsigned long long)off);
 	case -EOVERFLOW:
 		return fail_overflow(e, detail, len);
+	case MAP_ECONFLICT:
+		return fail(e, "%s: %s", f->path, map_conflict(&e->c->map, f->fmt));
 	default:
 		return fail(e, "%s: %s", f->path, strerror(-err));
 	}
@@ -509,6 +544,7 @@ static int gz_inline(struct engine *e, struct file *f, struct chunk *ch)
 	}
 	if (!err && !(err = gz_finish(&e->gz)))
 		err = map_flush(m);
+	f->fmt = m->fmt;
 	if (err == -EOVERFLOW)
 		over = m->overflow;
 	else if (!err)
@@ -521,6 +557,7 @@ static int gz_inline(struct engine *e, struct file *f, struct chunk *ch)
 		e->st->bytes_inflated += e->gz.out_total;
 		note_bad(f, m->st.bad, 0, m->st.first_bad, m->st.first_bad_why);
 		e->st->partitions[e->nw]++;
+		count_format(e, f);
 		trace_span(e->tr, TRACK_PARENT, "gzip file", f->path, f->started, now_sec(),
 			   "\"inflated\":%llu,\"lines\":%llu",
 			   (unsigned long long)e->gz.out_total, (unsigned long long)m->st.lines);
@@ -625,8 +662,11 @@ static int read_done(struct engine *e, struct chunk *ch)
 		if (gz_magic(ch->req.buf, ch->req.got)) {
 			/* A gzip stream: it waits, like any gzip file, for a worker. */
 			f->gzip = 1;
+			f->fmt = e->c->map.format;
 			e->plain_held--;
 			e->gz_order[e->ngz++] = (unsigned)(f - e->files);
+		} else if (typed(e, f, ch->req.buf, ch->req.got)) {
+			return -1;
 		}
 	}
 	e->st->bytes_read += ch->req.got;
@@ -749,7 +789,7 @@ static int start_reads(struct engine *e)
 static int send_plain(struct engine *e, unsigned w, struct chunk *ch)
 {
 	struct msg m = { .type = MSG_PLAIN, .buf = ch->slot, .task = ch->slot,
-			 .off = ch->part_off, .len = ch->part_len };
+			 .off = ch->part_off, .len = ch->part_len, .fmt = ch->f->fmt };
 	int err;
 	e->ws[w].heard = now_sec();
 	e->ws[w].owed++;
@@ -760,7 +800,7 @@ static int send_plain(struct engine *e, unsigned w, struct chunk *ch)
 
 static int send_gz_begin(struct engine *e, unsigned w, struct file *f)
 {
-	struct msg m = { .type = MSG_GZ_BEGIN, .task = (uint64_t)(f - e->files) };
+	struct msg m = { .type = MSG_GZ_BEGIN, .task = (uint64_t)(f - e->files), .fmt = f->fmt };
 	int err;
 	e->ws[w].heard = now_sec();
 	if ((err = pool_send(&e->workers, w, &m)))
@@ -781,7 +821,7 @@ static int assign_gz(struct engine *e, unsigned w)
 	e->ws[w].gz = f;
 	if (w == e->nw) {
 		mapper_reset(&e->gm);
-		e->gz_err = 0;
+		e->gz_err = mapper_set_format(&e->gm, f->fmt);
 		if (gz_init(&e->gz, e->c->inflate))
 			return fail(e, "%s: cannot start zlib", f->path);
 	} else if (send_gz_begin(e, w, f)) {
@@ -1028,6 +1068,8 @@ static int reply(struct engine *e, unsigned w)
 		return fail(e, "worker %u: unexpected message %u", w, r.type);
 	f = ws->plain ? ws->plain->f : ws->gz;
 	seq = ws->plain ? ws->plain->seq : ws->gz->seq;
+	if (ws->gz && (unsigned)r.fmt < FMT_COUNT)
+		f->fmt = (enum ngc_format)r.fmt;	/* the worker sniffed it */
 	trace_task(e, w, f, &r);
 	if (r.err) {
 		if (task_error(e, f, r.err, r.err_off, e->payload.p, e->payload.len))
@@ -1049,6 +1091,7 @@ static int reply(struct engine *e, unsigned w)
 	} else {
 		e->st->bytes_inflated += r.inflated;
 		note_bad(f, r.bad, 0, r.first_bad, r.first_bad_why);
+		count_format(e, f);
 		f->state = F_DONE;
 		ws->gz = NULL;
 	}
@@ -1136,7 +1179,7 @@ static int setup(struct engine *e)
 	for (unsigned i = 0; i < nslots; i++)
 		e->chunks[i].slot = i;
 	/* Fork before the ring and the input files exist: workers hold neither. */
-	e->env = (struct worker_env){ .pool = &e->pool, .inflate = c->inflate };
+	e->env = (struct worker_env){ .pool = &e->pool, .inflate = c->inflate, .map = &c->map };
 	if (e->nw && (err = pool_start(&e->workers, e->nw, worker_main, &e->env)))
 		return fail(e, "cannot start workers: %s", strerror(-err));
 	reader_new(&e->rd, c->io, c->queue_depth, &e->st->io_fallback);
@@ -1181,8 +1224,11 @@ int engine_run(const struct config *c, struct table *t, struct trace *tr,
 	st->workers = e.nw;
 	st->partitions = xcalloc(e.nw + 1, sizeof(*st->partitions));
 	mapper_init(&e.pm, t);
+	mapper_set_opts(&e.pm, &c->map);
 	table_init(&e.gt);
 	mapper_init(&e.gm, &e.gt);
+	mapper_set_opts(&e.gm, &c->map);
+	e.sniff = xmalloc(NGC_SNIFF_BYTES);
 	progress_init(&e.prog, c->progress ? stderr : NULL);
 
 	ngc_doing = "parent listing the inputs";
@@ -1225,6 +1271,7 @@ int engine_run(const struct config *c, struct table *t, struct trace *tr,
 		free(f->path);
 	}
 	free(e.files);
+	free(e.sniff);
 	free(e.gz_order);
 	free(e.plain_order);
 	free(e.chunks);
@@ -1254,6 +1301,8 @@ void run_stats_fini(struct run_stats *st)
 	st->nskipped = 0;
 	free(st->duplicate_path);
 	st->duplicate_path = NULL;
+	free(st->passed_over_path);
+	st->passed_over_path = NULL;
 	free(st->bad_path);
 	free(st->partitions);
 	st->bad_path = NULL;

@@ -1,10 +1,11 @@
 /*
  * format.c - which format a file is in, and part-of-speech tags. Pure.
  *
- * Sniffing reads whole lines from the start of the file: the first data
- * line decides, and only four all-numeric fields need more lines (a v1
- * totalcounts file, or a v2 file of numbers such as the "0" file, where
- * the ngram repeats from line to line and a totalcounts year never does).
+ * Sniffing reads up to eight data lines from the start of the file and
+ * takes the ngram layout most of them have, so a malformed line at the top
+ * does not turn a file into text. Four all-numeric fields are a v1
+ * totalcounts file when the first field (the year) rises from line to line,
+ * and a v2 file of numbers (Google's "0" file) when the ngram repeats.
  */
 #include <string.h>
 
@@ -48,6 +49,7 @@ enum line_kind {
 	L_NUM4,		/* four numbers, TAB-separated: v1 totalcounts or v2 */
 	L_V3,		/* word TAB year,match,volume ... */
 	L_CSV4,		/* year,match,page,volume: a converted totalcounts line */
+	L_TABNUM,	/* word TAB number...: ngram data, malformed */
 	L_OTHER,
 };
 
@@ -75,14 +77,15 @@ static enum line_kind classify(const char *p, const char *end, const char **f0en
 	if (nf == 4 && all_digits(f[1], f[2] - 1) && all_digits(f[2], f[3] - 1) &&
 	    all_digits(f[3], end))
 		return all_digits(p, f[1] - 1) ? L_NUM4 : L_V2;
-	return L_OTHER;
+	return f[1] < end && (unsigned)((unsigned char)*f[1] - '0') <= 9 ? L_TABNUM : L_OTHER;
 }
 
 enum ngc_format format_sniff(const char *buf, size_t n)
 {
 	const char *p = buf, *end, *prev = NULL;
 	size_t prevlen = 0;
-	int num4 = 0, header = 0, lines = 0;
+	unsigned seen[L_OTHER + 1] = { 0 };
+	int header = 0, rising = 1, lines = 0;
 
 	if (n > NGC_SNIFF_BYTES)
 		n = NGC_SNIFF_BYTES;
@@ -92,8 +95,7 @@ enum ngc_format format_sniff(const char *buf, size_t n)
 		p++;
 	if (p < end && *p == '\t')
 		return FMT_TOTALS;
-	p = buf;
-	while (p < end && lines < NGC_SNIFF_LINES) {
+	for (p = buf; p < end && lines < NGC_SNIFF_LINES;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p)), *f0end;
 		const char *eol = nl ? nl : end;
 		if (!nl && lines)
@@ -104,33 +106,37 @@ enum ngc_format format_sniff(const char *buf, size_t n)
 			p = eol + (nl != NULL);
 			continue;	/* a comment, not data */
 		}
-		lines++;
-		switch (k) {
-		case L_V1:
-			return FMT_V1;
-		case L_V2:
-			return FMT_V2;
-		case L_V3:
-			return FMT_V3;
-		case L_CSV4:
-			return FMT_TOTALS;
-		case L_OTHER:
-			return num4 ? FMT_V2 : FMT_TEXT;
-		case L_NUM4:
+		if (k == L_NUM4) {
 			/* A totalcounts year rises from line to line. */
-			if (prev && ((size_t)(f0end - p) < prevlen ||
-				     ((size_t)(f0end - p) == prevlen && memcmp(p, prev, prevlen) <= 0)))
-				return FMT_V2;
+			size_t len = (size_t)(f0end - p);
+			if (prev && (len < prevlen || (len == prevlen && memcmp(p, prev, len) <= 0)))
+				rising = 0;
 			prev = p;
-			prevlen = (size_t)(f0end - p);
-			num4++;
-			break;
+			prevlen = len;
 		}
+		seen[k]++;
+		lines++;
 		p = eol + (nl != NULL);
 	}
 	if (!lines)
 		return header ? FMT_TOTALS : FMT_V2;
-	return header || num4 >= 2 ? FMT_TOTALS : FMT_V2;
+	if (seen[L_NUM4] && !seen[L_V2] && (header || (rising && seen[L_NUM4] >= 2)))
+		return FMT_TOTALS;
+	seen[L_V2] += seen[L_NUM4];
+	/*
+	 * The ngram layout most of these lines have; a malformed line or two
+	 * at the top does not make a file text. Text only when no line parses.
+	 */
+	if (seen[L_V3] && seen[L_V3] >= seen[L_V2] && seen[L_V3] >= seen[L_V1])
+		return FMT_V3;
+	if (seen[L_V1] && seen[L_V1] >= seen[L_V2])
+		return FMT_V1;
+	if (seen[L_V2])
+		return FMT_V2;
+	if (seen[L_CSV4])
+		return FMT_TOTALS;
+	/* Lines shaped like ngram data are malformed v2 (reported), not prose. */
+	return seen[L_TABNUM] ? FMT_V2 : FMT_TEXT;
 }
 
 static int is_tag(const char *t, size_t n)

@@ -5,8 +5,10 @@
  * status: parse the command line, run the engine, report warnings, write
  * the output, print --stats.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ngramcount/cli.h"
@@ -27,6 +29,15 @@ static void print_stats(const struct config *c, const struct run_stats *st,
 
 	fprintf(stderr, "ngramcount: stats\n");
 	fprintf(stderr, "  files            %u\n", st->files);
+	fprintf(stderr, "  formats         ");
+	for (int f = FMT_V1; f < FMT_COUNT; f++)
+		if (st->formats[f])
+			fprintf(stderr, " %s=%u", format_name((enum ngc_format)f), st->formats[f]);
+	fprintf(stderr, "\n");
+	if (st->passed_over)
+		fprintf(stderr, "  passed over      %u %s (first: %s)\n", st->passed_over,
+			c->map.totals ? "ngram files: --totals counts totalcounts files only"
+				      : "totalcounts files: --totals counts them", st->passed_over_path);
 	fprintf(stderr, "  skipped files    %u\n", st->nskipped);
 	for (unsigned i = 0; i < st->nskipped; i++)
 		fprintf(stderr, "    %s\n", st->skipped[i]);
@@ -64,6 +75,38 @@ static void print_stats(const struct config *c, const struct run_stats *st,
 		(double)st->bytes_read / 1e6 / wall, text / 1e6 / wall);
 }
 
+/* The --word and --words set into only. Returns 0, or -1 after a message. */
+static int read_words(const struct config *c, struct table *only)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+
+	for (unsigned i = 0; i < c->nwords; i++)
+		map_add_word(only, &c->map, c->words[i], strlen(c->words[i]));
+	if (!c->words_file)
+		return 0;
+	if (!(f = fopen(c->words_file, "r"))) {
+		fprintf(stderr, "ngramcount: --words %s: %s\n", c->words_file, strerror(errno));
+		return -1;
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		if (n)
+			map_add_word(only, &c->map, line, (size_t)n);
+	}
+	free(line);
+	if (ferror(f)) {
+		fprintf(stderr, "ngramcount: --words %s: %s\n", c->words_file, strerror(EIO));
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
 static void on_signal(int sig)
 {
 	ngc_stop = sig;
@@ -87,18 +130,28 @@ int main(int argc, char **argv)
 {
 	struct config c;
 	struct run_stats st;
-	struct table t;
+	struct table t, only;
 	struct trace *tr = NULL;
 	char err[1024];
 	int status = NGC_EXIT_OK, r;
 
 	switch (cli_parse(argc, argv, &c)) {
 	case CLI_DONE:
+		cli_fini(&c);
 		return NGC_EXIT_OK;
 	case CLI_USAGE:
+		cli_fini(&c);
 		return NGC_EXIT_USAGE;
 	case CLI_RUN:
 		break;
+	}
+	table_init(&only);
+	if (c.nwords || c.words_file) {
+		if (read_words(&c, &only)) {
+			status = NGC_EXIT_FAIL;
+			goto done;
+		}
+		c.map.only = &only;
 	}
 	unsigned least;
 	if (engine_pool_slots(&c, &least) < 0) {
@@ -106,7 +159,8 @@ int main(int argc, char **argv)
 			"partitions of %zu bytes that %u worker%s need (raise --buffer-memory "
 			"or lower --partition-size)\n", c.buffer_memory, least,
 			c.partition_size, c.workers, c.workers == 1 ? "" : "s");
-		return NGC_EXIT_USAGE;
+		status = NGC_EXIT_USAGE;
+		goto done;
 	}
 	/* A dead worker must not kill us on write: we report it instead. */
 	signal(SIGPIPE, SIG_IGN);
@@ -114,7 +168,8 @@ int main(int argc, char **argv)
 	if (c.trace) {
 		if ((r = trace_open(&tr, c.trace, now_sec()))) {
 			fprintf(stderr, "ngramcount: --trace %s: %s\n", c.trace, strerror(-r));
-			return NGC_EXIT_FAIL;
+			status = NGC_EXIT_FAIL;
+			goto done;
 		}
 	}
 	table_init(&t);
@@ -150,9 +205,9 @@ int main(int argc, char **argv)
 	/* Output: a closed stdout (| head) ends us quietly, like any filter. */
 	ngc_doing = "parent sorting and writing the output";
 	signal(SIGPIPE, SIG_DFL);
-	r = output_write(&t, c.output, tr);
+	r = output_write(&t, &c.out, tr);
 	if (r && !ngc_stop) {
-		fprintf(stderr, "ngramcount: %s: %s\n", c.output ? c.output : "stdout", strerror(-r));
+		fprintf(stderr, "ngramcount: %s: %s\n", c.out.path ? c.out.path : "stdout", strerror(-r));
 		status = NGC_EXIT_FAIL;
 	} else if (st.nskipped) {
 		status = NGC_EXIT_PARTIAL;
@@ -170,5 +225,8 @@ out:
 		print_stats(&c, &st, &t);
 	run_stats_fini(&st);
 	table_fini(&t);
+done:
+	table_fini(&only);
+	cli_fini(&c);
 	return status;
 }

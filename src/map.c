@@ -1,49 +1,123 @@
 /*
  * map.c - parse lines and sum them into a table.
  *
- * The hot loop is memchr for the LF, parse_v2, and one table lookup, which
- * is skipped when the key equals the previous line's: v2 files are sorted
- * by ngram then year, so most lines repeat the key of the line before.
+ * The hot path (v2, default options) is one pass over each line and one
+ * table lookup, skipped when the key equals the previous line's: v2 files
+ * are sorted by ngram then year, so most lines repeat the key before them.
+ * The general path parses any format, then for each record applies
+ * --years and --field, and for each new ngram (the previous one's outcome
+ * is reused) --pos, --ignore-case and --word, then adds to its key (the
+ * ngram, or the ngram and the year with --per-year).
  */
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "ngramcount/map.h"
 #include "ngramcount/parse.h"
 #include "ngramcount/util.h"
 
+#define NGC_YEAR_KEY	5	/* NUL and four digits after the ngram */
+
+static const struct map_opts defaults = {
+	.format = FMT_AUTO,
+	.field = FIELD_MATCH,
+	.year_from = 0,
+	.year_to = 9999,
+	.pos = POS_KEEP,
+	.words = 1,
+};
+
+void map_opts_init(struct map_opts *o)
+{
+	*o = defaults;
+}
+
+const char *map_conflict(const struct map_opts *o, enum ngc_format f)
+{
+	if (f == FMT_TEXT && (o->year_from > 0 || o->year_to < 9999))
+		return "text has no years (--years)";
+	if (f == FMT_TEXT && o->per_year)
+		return "text has no years (--per-year)";
+	if (f == FMT_TEXT && o->field != FIELD_MATCH)
+		return "text has occurrences only, no volume or page counts (--field)";
+	if (o->field == FIELD_PAGE && (f == FMT_V2 || f == FMT_V3))
+		return "only v1 (2009) files and totalcounts have page counts (--field page)";
+	return NULL;
+}
+
+int map_skips(const struct map_opts *o, enum ngc_format f)
+{
+	return o->totals ? f != FMT_TOTALS : f == FMT_TOTALS;
+}
+
+static int plain_opts(const struct map_opts *o)
+{
+	return o->field == FIELD_MATCH && o->year_from == 0 && o->year_to == 9999 &&
+	       o->pos == POS_KEEP && !o->per_year && !o->totals && !o->ignore_case && !o->only;
+}
+
 void mapper_init(struct mapper *m, struct table *t)
 {
 	memset(m, 0, sizeof(*m));
 	m->t = t;
+	m->o = &defaults;
+	m->fmt = FMT_V2;
+	m->fast = 1;
 }
 
 void mapper_fini(struct mapper *m)
 {
 	free(m->carry);
-	m->carry = NULL;
-	m->carry_len = m->carry_cap = 0;
+	free(m->raw);
+	free(m->key);
+	free(m->join);
+	m->carry = m->raw = m->key = m->join = NULL;
+	m->carry_len = m->carry_cap = m->raw_cap = m->key_cap = m->join_cap = 0;
+}
+
+void mapper_set_opts(struct mapper *m, const struct map_opts *o)
+{
+	m->o = o;
+	mapper_set_format(m, m->fmt);
+}
+
+int mapper_set_format(struct mapper *m, enum ngc_format f)
+{
+	m->fmt = f;
+	m->fast = f == FMT_V2 && plain_opts(m->o);
+	m->skip = f != FMT_AUTO && map_skips(m->o, f);
+	m->last = NULL;
+	m->raw_valid = 0;
+	return f != FMT_AUTO && map_conflict(m->o, f) ? MAP_ECONFLICT : 0;
 }
 
 void mapper_reset(struct mapper *m)
 {
 	m->last = NULL;
+	m->raw_valid = 0;
 	m->overflow = NULL;
 	m->carry_len = 0;
 	memset(&m->st, 0, sizeof(m->st));
 }
 
-/* Sum one parsed line, or count it as malformed. */
-static inline int map_record(struct mapper *m, const struct record *r, int err)
+static void bad(struct mapper *m, int why)
+{
+	if (!m->st.bad++) {
+		m->st.first_bad = m->st.lines;
+		m->st.first_bad_why = why;
+	}
+}
+
+/* The hot path: sum one parsed v2 line, or count it as malformed. */
+static inline int map_record(struct mapper *m, const struct record *r, int err, int comment)
 {
 	struct ngram *g = m->last;
 
 	m->st.lines++;
 	if (err != PARSE_OK) {
-		if (!m->st.bad++) {
-			m->st.first_bad = m->st.lines;
-			m->st.first_bad_why = err;
-		}
+		if (!comment)
+			bad(m, err);
 		return 0;
 	}
 	if (!g || g->len != r->keylen || memcmp(g->key, r->key, r->keylen))
@@ -55,26 +129,272 @@ static inline int map_record(struct mapper *m, const struct record *r, int err)
 	return 0;
 }
 
+/* The general path */
+
+static void reserve(char **p, size_t *cap, size_t n)
+{
+	if (n > *cap) {
+		*cap = n > 2 * *cap ? n : 2 * *cap;
+		*p = xrealloc(*p, *cap);
+	}
+}
+
+/* Append the case fold of the word [w, w+n) to m->key. */
+static void fold_word(struct mapper *m, const char *w, size_t n)
+{
+	utf8proc_uint8_t *out = NULL;
+	utf8proc_ssize_t len;
+	size_t i;
+
+	for (i = 0; i < n && !(w[i] & 0x80); i++)
+		;
+	if (i < n && (len = utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)n, &out,
+					 UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE |
+					 UTF8PROC_STABLE)) >= 0) {
+		reserve(&m->key, &m->key_cap, m->key_len + (size_t)len + NGC_YEAR_KEY);
+		memcpy(m->key + m->key_len, out, (size_t)len);
+		m->key_len += (size_t)len;
+		free(out);
+		return;
+	}
+	free(out);
+	/* ASCII, or not UTF-8 at all (kept as bytes): fold A-Z only. */
+	reserve(&m->key, &m->key_cap, m->key_len + n + NGC_YEAR_KEY);
+	for (i = 0; i < n; i++) {
+		char c = w[i];
+		m->key[m->key_len++] = c >= 'A' && c <= 'Z' ? (char)(c + 'a' - 'A') : c;
+	}
+}
+
+/* m->key = k folded token by token; a part-of-speech tag stays as it is. */
+static void fold_key(struct mapper *m, const char *k, size_t n)
+{
+	const char *p = k, *end = k + n;
+
+	m->key_len = 0;
+	while (p <= end) {
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+		const char *e = sp ? sp : end;
+		size_t tag = format_pos_suffix(p, (size_t)(e - p));
+		fold_word(m, p, (size_t)(e - p) - tag);
+		reserve(&m->key, &m->key_cap, m->key_len + tag + 1 + NGC_YEAR_KEY);
+		memcpy(m->key + m->key_len, e - tag, tag);
+		m->key_len += tag;
+		if (!sp)
+			break;
+		m->key[m->key_len++] = ' ';
+		p = sp + 1;
+	}
+}
+
+/*
+ * What the ngram k becomes: whether it is counted (m->raw_keep) and its
+ * key (m->key). Worked out once for a run of lines with the same ngram.
+ */
+static void take_key(struct mapper *m, const char *k, size_t n)
+{
+	const struct map_opts *o = m->o;
+
+	if (m->raw_valid && m->raw_len == n && !memcmp(m->raw, k, n))
+		return;
+	reserve(&m->raw, &m->raw_cap, n);
+	memcpy(m->raw, k, n);
+	m->raw_len = n;
+	m->raw_valid = 1;
+	m->last = NULL;
+	m->raw_keep = 1;
+	if (o->pos != POS_KEEP) {
+		int tagged = format_pos_tagged(k, n);
+		m->raw_keep = o->pos == POS_ONLY ? tagged : !tagged;
+	}
+	if (o->ignore_case) {
+		fold_key(m, k, n);
+	} else {
+		reserve(&m->key, &m->key_cap, n + NGC_YEAR_KEY);
+		memcpy(m->key, k, n);
+		m->key_len = n;
+	}
+	if (m->raw_keep && o->only)
+		m->raw_keep = table_find(o->only, m->key, m->key_len) != NULL;
+}
+
+void map_add_word(struct table *only, const struct map_opts *o, const char *w, size_t n)
+{
+	struct map_opts fold = { .ignore_case = o->ignore_case };
+	struct mapper m;
+
+	mapper_init(&m, only);
+	mapper_set_opts(&m, &fold);
+	take_key(&m, w, n);
+	table_upsert(only, m.key, m.key_len);
+	mapper_fini(&m);
+}
+
+/* Add v to m->key's total (its year's, with --per-year). */
+static int add_value(struct mapper *m, uint64_t year, uint64_t v)
+{
+	struct ngram *g = m->last;
+
+	if (m->o->per_year) {
+		char *y = m->key + m->key_len;
+		y[0] = '\0';
+		for (int i = 4; i > 0; i--, year /= 10)
+			y[i] = (char)('0' + year % 10);
+		g = table_upsert(m->t, m->key, m->key_len + NGC_YEAR_KEY);
+	} else if (!g) {
+		g = m->last = table_upsert(m->t, m->key, m->key_len);
+	}
+	if (ngram_add(g, v)) {
+		m->overflow = g;
+		return -EOVERFLOW;
+	}
+	return 0;
+}
+
+static uint64_t field(const struct map_opts *o, const struct record *r)
+{
+	return o->field == FIELD_MATCH ? r->count : o->field == FIELD_VOLUME ? r->volume : r->page;
+}
+
+/* parse_fn for v1, v2 and v3 records. */
+static int add_record(void *ctx, const struct record *r)
+{
+	struct mapper *m = ctx;
+
+	if (r->year < m->o->year_from || r->year > m->o->year_to)
+		return 0;
+	take_key(m, r->key, r->keylen);
+	return m->raw_keep ? add_value(m, r->year, field(m->o, r)) : 0;
+}
+
+/* parse_fn for totalcounts records: the key is the year, four digits. */
+static int add_total(void *ctx, const struct record *r)
+{
+	struct mapper *m = ctx;
+	char y[4];
+	uint64_t year = r->year;
+
+	if (year < m->o->year_from || year > m->o->year_to)
+		return 0;
+	for (int i = 3; i >= 0; i--, year /= 10)
+		y[i] = (char)('0' + year % 10);
+	take_key(m, y, 4);
+	return add_value(m, 0, field(m->o, r));
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Text: every run of -n words (whitespace-separated) counts 1. */
+static int map_text(struct mapper *m, const char *line, size_t len)
+{
+	const char *p = line, *end = line + len, *tok[5];
+	size_t tlen[5];
+	unsigned n = m->o->words, seen = 0;
+	int err;
+
+	if (memchr(line, '\0', len)) {
+		bad(m, PARSE_NUL);
+		return 0;
+	}
+	for (;;) {
+		while (p < end && is_blank(*p))
+			p++;
+		if (p == end)
+			return 0;
+		tok[seen % n] = p;
+		while (p < end && !is_blank(*p))
+			p++;
+		tlen[seen % n] = (size_t)(p - tok[seen % n]);
+		if (++seen < n)
+			continue;
+		if (n == 1) {
+			take_key(m, tok[0], tlen[0]);
+		} else {
+			size_t jl = 0;
+			reserve(&m->join, &m->join_cap, (size_t)(end - line) + n);
+			for (unsigned i = seen - n; i < seen; i++) {
+				memcpy(m->join + jl, tok[i % n], tlen[i % n]);
+				jl += tlen[i % n];
+				m->join[jl++] = ' ';
+			}
+			take_key(m, m->join, jl - 1);
+		}
+		if (m->raw_keep && (err = add_value(m, 0, 1)))
+			return err;
+	}
+}
+
+/* One line of any format, by the general path. */
+static int map_general(struct mapper *m, const char *line, size_t len)
+{
+	struct record r;
+	int err;
+
+	m->st.lines++;
+	if (m->skip)
+		return 0;
+	switch (m->fmt) {
+	case FMT_TEXT:
+		return map_text(m, line, len);
+	case FMT_TOTALS:
+		err = parse_totals(line, len, add_total, m);
+		break;
+	case FMT_V3:
+		err = parse_v3(line, len, add_record, m);
+		break;
+	case FMT_V1:
+		if (!(err = parse_v1(line, len, &r)))
+			err = add_record(m, &r);
+		break;
+	default:
+		if (!(err = parse_v2(line, len, &r)))
+			err = add_record(m, &r);
+		break;
+	}
+	if (err > 0 && !(len && line[0] == '#'))
+		bad(m, err);	/* '#' lines that are not data: an extract's comments */
+	return err < 0 ? err : 0;
+}
+
 int map_line(struct mapper *m, const char *line, size_t len)
 {
 	struct record r;
-	return map_record(m, &r, parse_v2(line, len, &r));
+
+	if (!m->fast)
+		return map_general(m, line, len);
+	return map_record(m, &r, parse_v2(line, len, &r), len && line[0] == '#');
 }
 
 int map_lines(struct mapper *m, const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
+	int err;
+
+	if (!m->fast) {
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			const char *e = nl ? nl : end;
+			if ((err = map_general(m, p, (size_t)(e - p))))
+				return err;
+			p = e + 1;
+		}
+		return 0;
+	}
 	while (p < end) {
 		const struct ngram *g = m->last;
+		const char *line = p;
 		struct record r;
-		int err, perr;
+		int perr;
 		/* Sorted input: most lines start with the previous line's key. */
 		if (g && (size_t)(end - p) > g->len && p[g->len] == '\t' &&
 		    !memcmp(p, g->key, g->len))
 			p = parse_v2_next_key(p, g->len, end, &r, &perr);
 		else
 			p = parse_v2_next(p, end, &r, &perr);
-		if ((err = map_record(m, &r, perr)))
+		if ((err = map_record(m, &r, perr, *line == '#')))
 			return err;
 	}
 	return 0;
@@ -84,12 +404,24 @@ static void carry_append(struct mapper *m, const char *p, size_t n)
 {
 	if (!n)
 		return;
-	if (m->carry_len + n > m->carry_cap) {
-		m->carry_cap = (m->carry_len + n) * 2;
-		m->carry = xrealloc(m->carry, m->carry_cap);
-	}
+	reserve(&m->carry, &m->carry_cap, m->carry_len + n);
 	memcpy(m->carry + m->carry_len, p, n);
 	m->carry_len += n;
+}
+
+/* A stream of FMT_AUTO: sniff what it held back, then map that. */
+static int sniff_carry(struct mapper *m)
+{
+	char *data = m->carry;
+	size_t n = m->carry_len;
+	int err = mapper_set_format(m, format_sniff(data, n));
+
+	m->carry = NULL;
+	m->carry_len = m->carry_cap = 0;
+	if (!err)
+		err = map_feed(m, data, n);
+	free(data);
+	return err;
 }
 
 int map_feed(struct mapper *m, const char *buf, size_t len)
@@ -97,6 +429,10 @@ int map_feed(struct mapper *m, const char *buf, size_t len)
 	const char *end = buf + len, *first, *last;
 	int err;
 
+	if (m->fmt == FMT_AUTO) {
+		carry_append(m, buf, len);
+		return m->carry_len < NGC_SNIFF_BYTES ? 0 : sniff_carry(m);
+	}
 	first = memchr(buf, '\n', len);
 	if (!first) {
 		carry_append(m, buf, len);
@@ -123,6 +459,8 @@ int map_feed(struct mapper *m, const char *buf, size_t len)
 int map_flush(struct mapper *m)
 {
 	int err = 0;
+	if (m->fmt == FMT_AUTO && (err = sniff_carry(m)))
+		return err;
 	if (m->carry_len)
 		err = map_line(m, m->carry, m->carry_len);
 	m->carry_len = 0;

@@ -107,12 +107,13 @@ static int parse_numbers(const char *p, const char *end, char sep, uint64_t *v, 
  * Walk the TAB-separated comma records of [p, end): check them all (fn
  * NULL), or hand each to fn. n is 3 (v3: year,match,volume) or 4
  * (totalcounts: year,match,page,volume). An empty field (the TAB that ends
- * a totalcounts line) is passed over.
+ * a totalcounts line) is passed over; there must be one record at least.
  */
 static int walk_records(const char *p, const char *end, int n, struct record *r,
 			parse_fn fn, void *ctx)
 {
 	uint64_t v[4];
+	int records = 0;
 	while (p < end) {
 		const char *tab = memchr(p, '\t', (size_t)(end - p));
 		const char *fe = tab ? tab : end;
@@ -121,6 +122,7 @@ static int walk_records(const char *p, const char *end, int n, struct record *r,
 			if ((err = parse_numbers(p, fe, ',', v, n)))
 				return n == 3 ? (err == PARSE_FIELDS ? PARSE_V3 : err)
 					      : (err == PARSE_FIELDS ? PARSE_TOTALS : err);
+			records++;
 			if (fn) {
 				r->year = v[0];
 				r->count = v[1];
@@ -132,7 +134,7 @@ static int walk_records(const char *p, const char *end, int n, struct record *r,
 		}
 		p = fe + 1;
 	}
-	return PARSE_OK;
+	return records ? PARSE_OK : n == 3 ? PARSE_V3 : PARSE_TOTALS;
 }
 
 int parse_v3(const char *line, size_t len, parse_fn fn, void *ctx)
@@ -145,7 +147,7 @@ int parse_v3(const char *line, size_t len, parse_fn fn, void *ctx)
 		return PARSE_NUL;
 	if (len && end[-1] == '\r')
 		end--;
-	if (!(tab = memchr(line, '\t', (size_t)(end - line))) || tab + 1 >= end)
+	if (!(tab = memchr(line, '\t', (size_t)(end - line))))
 		return PARSE_V3;
 	if (tab == line)
 		return PARSE_EMPTY_KEY;

@@ -65,6 +65,13 @@ struct ngram *table_upsert(struct table *t, const char *key, size_t len)
 	return upsert_hashed(t, key, len, hash);
 }
 
+const struct ngram *table_find(const struct table *t, const char *key, size_t len)
+{
+	struct table_entry *e;
+	HASH_FIND(hh, t->head, key, len, e);
+	return e ? &e->g : NULL;
+}
+
 /*
  * A lookup in a large table is two cache misses: the bucket, then the
  * first entry of its chain. For a batch, hash every key and prefetch its
@@ -147,6 +154,22 @@ int table_merge(struct table *dst, const struct table *src, const struct ngram *
 	return 0;
 }
 
+int ngram_cmp_key(const struct ngram *a, const struct ngram *b)
+{
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->key, b->key, n);
+	if (c)
+		return c;
+	return (a->len > b->len) - (a->len < b->len);
+}
+
+int ngram_cmp_count(const struct ngram *a, const struct ngram *b)
+{
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return ngram_cmp_key(a, b);
+}
+
 static int by_count_then_key(const void *pa, const void *pb)
 {
 	const struct sort_rec *a = pa, *b = pb;
@@ -154,11 +177,7 @@ static int by_count_then_key(const void *pa, const void *pb)
 		return a->count > b->count ? -1 : 1;
 	if (a->prefix != b->prefix)
 		return a->prefix < b->prefix ? -1 : 1;
-	size_t n = a->g->len < b->g->len ? a->g->len : b->g->len;
-	int c = memcmp(a->g->key, b->g->key, n);
-	if (c)
-		return c;
-	return (a->g->len > b->g->len) - (a->g->len < b->g->len);
+	return ngram_cmp_key(a->g, b->g);
 }
 
 /* Byte d of the sort key (~count, prefix), least significant first. */

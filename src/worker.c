@@ -49,6 +49,7 @@ static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_of
 		.task = task,
 		.err = err,
 		.first_bad_why = w->m.st.first_bad_why,
+		.fmt = (int32_t)w->m.fmt,
 		.lines = w->m.st.lines,
 		.bad = w->m.st.bad,
 		.first_bad = w->m.st.first_bad,
@@ -111,7 +112,8 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 			fault(w);
 		table_reset(&w->table);
 		mapper_reset(&w->m);
-		err = map_lines(&w->m, data, msg->len);
+		if (!(err = mapper_set_format(&w->m, (enum ngc_format)msg->fmt)))
+			err = map_lines(&w->m, data, msg->len);
 		return send_result(w, msg->task, err, 0, 0);
 	case MSG_GZ_BEGIN:
 		ngc_doing = "worker inflating and mapping a gzip file";
@@ -122,7 +124,7 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 		if ((err = gz_init(&w->gz, env->inflate)))
 			return err;
 		w->in_gz = 1;
-		w->gz_err = 0;
+		w->gz_err = mapper_set_format(&w->m, (enum ngc_format)msg->fmt);
 		return 0;
 	case MSG_GZ_DATA: {
 		struct reply rel = { .type = MSG_RELEASE, .buf = msg->buf, .task = msg->task,
@@ -159,6 +161,7 @@ int worker_main(int in_fd, int out_fd, void *ctx)
 
 	table_init(&w.table);
 	mapper_init(&w.m, &w.table);
+	mapper_set_opts(&w.m, env->map);
 	fault_init(&w);
 	while (!(err = read_full(in_fd, &msg, sizeof(msg))) && msg.type != MSG_QUIT)
 		if ((err = serve(&w, &msg, env)))

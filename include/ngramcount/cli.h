@@ -8,12 +8,13 @@
 #include <stddef.h>
 
 #include "ngramcount/gz.h"
+#include "ngramcount/map.h"
+#include "ngramcount/output.h"
 #include "ngramcount/reader.h"
 
 struct config {
 	char **inputs;			/* files and directories; argv's */
 	int ninputs;
-	const char *output;		/* -o FILE; NULL: stdout */
 	unsigned workers;		/* -j; 0 maps in the parent */
 	unsigned queue_depth;		/* reads in flight */
 	size_t partition_size;		/* bytes per read and per partition */
@@ -27,6 +28,11 @@ struct config {
 	int keep_going;			/* skip inputs that cannot be counted */
 	unsigned task_timeout;		/* seconds without an answer; 0: none */
 	const char *trace;		/* --trace FILE: Chrome trace JSON; NULL: none */
+	struct map_opts map;		/* formats and what is counted */
+	struct output_opts out;		/* -o, and what is printed, how */
+	char **words;			/* --word arguments (argv's); owned array */
+	unsigned nwords;
+	const char *words_file;		/* --words FILE */
 	int direct;			/* O_DIRECT reads: past the page cache */
 };
 
@@ -37,5 +43,6 @@ enum cli_result {
 };
 
 enum cli_result cli_parse(int argc, char **argv, struct config *c);
+void cli_fini(struct config *c);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "ngramcount/cli.h"
+#include "ngramcount/format.h"
 #include "ngramcount/table.h"
 #include "ngramcount/trace.h"
 
@@ -21,6 +22,9 @@ struct run_stats {
 	unsigned files;
 	unsigned duplicates;		/* inputs that repeat an earlier file */
 	char *duplicate_path;		/* the first such; owned */
+	unsigned formats[FMT_COUNT];	/* files read as each format */
+	unsigned passed_over;		/* files of a format not counted (map_skips) */
+	char *passed_over_path;		/* the first such; owned */
 	uint64_t bytes_total;		/* input bytes, as stat() saw them */
 	uint64_t bytes_read;
 	uint64_t bytes_gzip;		/* of bytes_read, those of gzip files */

@@ -1,11 +1,18 @@
 /*
  * map.h - the map stage: lines -> totals in a table.
  *
- * A mapper sums the count of every well-formed line into its table and
- * counts the lines it skipped as malformed. It can take whole lines
+ * A mapper sums the records of every well-formed line into its table and
+ * counts the lines it skipped as malformed ('#' lines that are not data,
+ * the comments of extracts, are passed over). It can take whole lines
  * (map_lines, for a line-aligned partition) or a byte stream cut anywhere
  * (map_feed/map_flush, for inflated gzip), carrying a partial line over.
- * The mapper does not own its table; it owns its carry buffer.
+ *
+ * What is counted follows struct map_opts, the same in every process; the
+ * format is set per task. v2 with the default options takes the hot path
+ * (parse.h's one-pass parser, the previous line's entry reused); anything
+ * else goes line by line through the general path. A mapper whose format
+ * is FMT_AUTO holds the first NGC_SNIFF_BYTES of its stream and sniffs.
+ * The mapper does not own its table or its options; it owns its buffers.
  */
 #ifndef NGRAMCOUNT_MAP_H
 #define NGRAMCOUNT_MAP_H
@@ -13,7 +20,44 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ngramcount/format.h"
 #include "ngramcount/table.h"
+
+enum map_field { FIELD_MATCH, FIELD_VOLUME, FIELD_PAGE };
+enum map_pos { POS_KEEP, POS_DROP, POS_ONLY };
+
+struct map_opts {
+	enum ngc_format format;		/* --format; FMT_AUTO: each file's own */
+	enum map_field field;		/* --field: the count summed */
+	unsigned year_from, year_to;	/* --years, inclusive (0 and 9999: all) */
+	enum map_pos pos;		/* --pos: tagged ngrams kept, dropped, only */
+	unsigned words;			/* text: -n, words per ngram (1-5) */
+	int per_year;			/* keys are ngram NUL year (4 digits) */
+	int totals;			/* --totals: count totalcounts files by year */
+	int ignore_case;		/* fold keys (utf8proc), tags kept as they are */
+	const struct table *only;	/* --word/--words: these keys only; NULL: all */
+};
+
+/* The options of a plain run: v2 sniffed, match counts, every year. */
+void map_opts_init(struct map_opts *o);
+
+/*
+ * Why o cannot be applied to a file of format f ("text has no years
+ * (--years)"), or NULL when it can.
+ */
+const char *map_conflict(const struct map_opts *o, enum ngc_format f);
+
+/* Whether a whole file of format f is passed over (totalcounts or not). */
+int map_skips(const struct map_opts *o, enum ngc_format f);
+
+/*
+ * Add the ngram w to a --word set as o would count it (case-folded with
+ * --ignore-case), so that o->only can be that set.
+ */
+void map_add_word(struct table *only, const struct map_opts *o, const char *w, size_t n);
+
+/* A mapper's error beside -EOVERFLOW: its sniffed format conflicts with o. */
+#define MAP_ECONFLICT	(-1100)
 
 struct map_stats {
 	uint64_t lines;		/* lines seen, good and bad */
@@ -24,15 +68,36 @@ struct map_stats {
 
 struct mapper {
 	struct table *t;		/* where totals go; not owned */
+	const struct map_opts *o;	/* not owned */
+	enum ngc_format fmt;		/* this task's; FMT_AUTO until sniffed */
+	int fast;			/* v2 and default options: the hot path */
+	int skip;			/* the format is passed over (map_skips) */
 	struct ngram *last;		/* previous line's entry: sorted input repeats keys */
 	struct map_stats st;
 	const struct ngram *overflow;	/* the key whose total would wrap, after -EOVERFLOW */
 	char *carry;			/* partial line of a stream; owned */
 	size_t carry_len, carry_cap;
+	/* the general path: the previous ngram as read, and what became of it */
+	char *raw;			/* owned */
+	size_t raw_len, raw_cap;
+	int raw_valid;			/* raw holds the previous line's ngram */
+	int raw_keep;			/* it passed the --pos and --word filters */
+	char *key;			/* its key as counted (folded); owned */
+	size_t key_len, key_cap;
+	char *join;			/* text: the words of an n-gram; owned */
+	size_t join_cap;
 };
 
+/* A mapper for v2 with map_opts_init()'s options. */
 void mapper_init(struct mapper *m, struct table *t);
 void mapper_fini(struct mapper *m);
+/* Use o (which outlives the mapper) from now on. */
+void mapper_set_opts(struct mapper *m, const struct map_opts *o);
+/*
+ * The format of the next task's lines (FMT_AUTO: sniff the stream).
+ * Returns 0, or MAP_ECONFLICT when the options cannot apply to it.
+ */
+int mapper_set_format(struct mapper *m, enum ngc_format f);
 /*
  * Forget the stats, the carry and the remembered entry, for the next task.
  * Call it after table_reset() of the mapper's table: the entry dies there.
@@ -48,7 +113,10 @@ int map_line(struct mapper *m, const char *line, size_t len);
 /* Map every line of buf; the last one may lack its LF. Returns as map_line. */
 int map_lines(struct mapper *m, const char *buf, size_t len);
 
-/* Stream interface: bytes cut anywhere; map_flush maps the unterminated tail. */
+/*
+ * Stream interface: bytes cut anywhere; map_flush maps the unterminated
+ * tail. Both also return MAP_ECONFLICT when a sniffed format conflicts.
+ */
 int map_feed(struct mapper *m, const char *buf, size_t len);
 int map_flush(struct mapper *m);
 

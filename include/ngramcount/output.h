@@ -1,22 +1,44 @@
 /*
- * output.h - the output stage: the final table as sorted TSV.
+ * output.h - the output stage: the final table, filtered, selected and
+ * sorted, as TSV, CSV, JSON or ndjson.
  *
- * One line per ngram, "ngram TAB total", most frequent first, ties in byte
- * order of the ngram. To a path, the lines go to a temporary file in the
- * same folder that is renamed over the path only once complete, so a
- * failed run never leaves a partial file and an existing file survives.
+ * One row per key: "ngram TAB total" (TSV), or with --per-year "ngram TAB
+ * year TAB total", or with --totals "year TAB total". To a path, the rows
+ * go to a temporary file in the same folder that is renamed over the path
+ * only once complete, so a failed run never leaves a partial file and an
+ * existing file survives.
  */
 #ifndef NGRAMCOUNT_OUTPUT_H
 #define NGRAMCOUNT_OUTPUT_H
 
+#include <stdint.h>
+
 #include "ngramcount/table.h"
 #include "ngramcount/trace.h"
 
+enum out_sort { SORT_COUNT, SORT_KEY, SORT_NONE };
+enum out_format { OUT_TSV, OUT_CSV, OUT_JSON, OUT_NDJSON };
+enum out_keys {
+	KEYS_NGRAM,		/* the key is the ngram */
+	KEYS_NGRAM_YEAR,	/* ngram, NUL, four-digit year (map.h --per-year) */
+	KEYS_YEAR,		/* four-digit year (--totals) */
+};
+
+struct output_opts {
+	const char *path;	/* -o FILE; NULL: stdout */
+	enum out_sort sort;	/* count: most frequent first, ties by key;
+				   key: byte order; none: as reduced */
+	enum out_format format;
+	enum out_keys keys;
+	uint64_t min_count;	/* rows below this total are left out */
+	uint64_t top;		/* only the top most frequent; 0: all */
+};
+
 /*
- * Write t sorted to path, or to stdout when path is NULL; the sort and the
- * write are spans on tr's output track (tr may be NULL). Returns 0 or
- * -errno (nothing left behind at path on error).
+ * Write t as o says; the sort and the write are spans on tr's output track
+ * (tr may be NULL). Returns 0 or -errno (nothing left behind at the path
+ * on error).
  */
-int output_write(const struct table *t, const char *path, struct trace *tr);
+int output_write(const struct table *t, const struct output_opts *o, struct trace *tr);
 
 #endif

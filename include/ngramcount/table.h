@@ -36,6 +36,9 @@ void table_reset(struct table *t);
 /* The entry for key, added with count 0 if absent. Never NULL. */
 struct ngram *table_upsert(struct table *t, const char *key, size_t len);
 
+/* The entry for key, or NULL. */
+const struct ngram *table_find(const struct table *t, const char *key, size_t len);
+
 /* One key and count of a batch. */
 struct table_kv {
 	const char *key;
@@ -84,6 +87,11 @@ int table_foreach(const struct table *t,
  * order of the key. The caller frees the array (not the entries).
  */
 const struct ngram **table_sorted(const struct table *t);
+
+/* Most frequent first, ties in byte order of the key; qsort-style result. */
+int ngram_cmp_count(const struct ngram *a, const struct ngram *b);
+/* Byte order of the key (a shorter key before a longer one it begins). */
+int ngram_cmp_key(const struct ngram *a, const struct ngram *b);
 
 /* Bytes the table holds (arena and buckets), for --stats. */
 size_t table_bytes(const struct table *t);

@@ -32,6 +32,8 @@ struct msg {
 	uint32_t buf;		/* buffer slot */
 	uint64_t task;		/* parent's task id */
 	uint64_t off, len;	/* byte range in the slot */
+	uint32_t fmt;		/* MSG_PLAIN, MSG_GZ_BEGIN: enum ngc_format of the
+				   lines (FMT_AUTO: the worker sniffs the stream) */
 };
 
 struct reply {
@@ -40,6 +42,7 @@ struct reply {
 	uint64_t task;
 	int32_t err;		/* 0, or -errno / a wire_error */
 	int32_t first_bad_why;	/* parse_error of the first bad line */
+	int32_t fmt;		/* MSG_RESULT: the format the lines were read as */
 	uint64_t lines, bad, first_bad;	/* as struct map_stats */
 	uint64_t inflated;	/* gzip: bytes after inflate */
 	uint64_t err_off;	/* gzip error: offset in the compressed stream */

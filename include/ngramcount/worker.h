@@ -12,11 +12,13 @@
 #define NGRAMCOUNT_WORKER_H
 
 #include "ngramcount/gz.h"
+#include "ngramcount/map.h"
 #include "ngramcount/reader.h"
 
 struct worker_env {
 	const struct bufpool *pool;	/* the shared slots, mapped before fork */
 	enum gz_backend inflate;	/* gzip backend */
+	const struct map_opts *map;	/* what to count, set before fork */
 };
 
 /* pool.h's worker_fn: ctx is a struct worker_env. */

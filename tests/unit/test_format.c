@@ -75,6 +75,12 @@ static void sniff_made_up(void)
 	/* A first line cut by the sniff window still tells v3. */
 	CHECK(format_sniff("forever\t1500,1,1\t1501,6,3\t15", 30) == FMT_V3);
 	CHECK(sniff("run_VERB\t2000\t3\t2\r\n") == FMT_V2);
+	/* A malformed first line does not make a v2 file text. */
+	CHECK(sniff("garbage here\na\t2000\t1\t1\nb\t2000\t2\t1\n") == FMT_V2);
+	CHECK(sniff("too\tfew\t1\ngood\t2000\t10\t1\n") == FMT_V2);
+	/* Only malformed ngram lines: still v2, so they are reported. */
+	CHECK(sniff("x\t2000\t1\n") == FMT_V2);
+	CHECK(sniff("indented\ttext here\n") == FMT_TEXT);
 }
 
 static void pos_tags(void)
@@ -144,7 +150,7 @@ static void v3_lines(void)
 	/* A bad triple anywhere: nothing is given out. */
 	static const char *const bad[] = {
 		"x\t1478,1,1\t1480,2", "x\t1478,1,1\t1480,2,3,4", "x\t1478,1,1\t0,2,3",
-		"x\t1478,1,1\t1480,a,3", "x\t", "x", "\t1478,1,1", "x\t1478,1,1\t\t1480,2,2x",
+		"x\t1478,1,1\t1480,a,3", "x\t", "x", "\t1478,1,1", "x\t1478,1,1\t\t1480,2,2x", "x\t\t",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		memset(&s, 0, sizeof(s));
