@@ -1,5 +1,8 @@
 /*
- * ngramgen - make realistic Google Books Ngram v2 (2012) 1-gram files.
+ * ngramgen - make realistic Google Books Ngram 1-gram files: v2 (2012) by
+ * default, or v1 (2009: a page count too), v3 (2020: every year of an ngram
+ * on one line, in shards named 1-000NN-of-00039), or raw text (words drawn
+ * with the same Zipf weights, 5 to 20 a line).
  *
  * The shape follows the real dump: Zipf-distributed totals (the top
  * ngram's yearly counts pass 2^32, the rarest total about 40), frequent
@@ -29,6 +32,8 @@
 #define LAST_YEAR	2008
 #define MAX_YEARS	400
 #define BYTES_PER_KEY	840.0	/* measured: this generator's bytes per key */
+#define TOP_TOTAL	4e11	/* the most frequent ngram's total */
+#define LAST_TOTAL	40.0	/* the rarest's, as in the real dump */
 
 static const char *const file_names[NFILES] = {
 	"0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
@@ -69,11 +74,15 @@ struct key {
 	uint32_t years;
 };
 
+enum gen_format { GEN_V1, GEN_V2, GEN_V3, GEN_TEXT };
+
 struct opts {
 	double size;
 	uint64_t seed;
 	int gzip, level, jobs;
+	enum gen_format format;
 	const char *dir, *prefix;
+	const double *cdf;		/* text: cumulative weight of each key */
 };
 
 /* splitmix64: small, fast, and good enough for test data. */
@@ -157,6 +166,12 @@ static char *make_token(uint64_t *s, char *buf)
 	return buf;
 }
 
+/* Total of rank r is TOP_TOTAL / r^e: e such that rank n totals LAST_TOTAL. */
+static double zipf_exponent(size_t n)
+{
+	return n > 1 ? log(TOP_TOTAL / LAST_TOTAL) / log((double)n) : 1;
+}
+
 static int by_key(const void *a, const void *b)
 {
 	const struct key *x = a, *y = b;
@@ -210,12 +225,11 @@ static struct key *vocabulary(const struct opts *o, size_t *nkeys)
 		rank[i] = rank[j];
 		rank[j] = t;
 	}
-	const double top = 4e11;
-	double e = n > 1 ? log(top / 40) / log((double)n) : 1;
+	double e = zipf_exponent(n);
 	for (size_t i = 0; i < n; i++) {
 		double r = rank[i], frac = 1 - (r - 1) / (double)n;
 		double jitter = 0.6 + 0.4 * unif(&s);
-		k[i].total = (uint64_t)(top / pow(r, e)) + 1;
+		k[i].total = (uint64_t)(TOP_TOTAL / pow(r, e)) + 1;
 		k[i].years = 1 + (uint32_t)((MAX_YEARS - 1) * pow(frac, 6) * jitter);
 	}
 	free(rank);
@@ -238,7 +252,7 @@ static void out_flush(struct out *w)
 	w->used = 0;
 }
 
-static void write_key(struct out *w, const struct key *k, uint64_t *s)
+static void write_key(struct out *w, const struct key *k, uint64_t *s, enum gen_format fmt)
 {
 	uint32_t ny = k->years, gap = (uint32_t)(rnd(s) % (ny / 4 + 1));
 	uint32_t y0 = LAST_YEAR + 1 - ny - gap;
@@ -258,19 +272,57 @@ static void write_key(struct out *w, const struct key *k, uint64_t *s)
 	for (uint32_t i = 0; i < m; i++) {
 		uint64_t match = (uint64_t)((double)k->total * weight[i] / wsum) + 1;
 		uint64_t vol = match / (1 + rnd(s) % 4) + 1;
-		if (w->used + k->len + 64 > OUTBUF)
+		uint64_t page = vol + rnd(s) % (match > vol ? match - vol + 1 : 1);
+		char sep = fmt == GEN_V3 ? ',' : '\t';
+		if (w->used + k->len + 96 > OUTBUF)
 			out_flush(w);
 		char *p = w->buf + w->used;
-		memcpy(p, k->s, k->len);
-		p += k->len;
+		if (fmt != GEN_V3 || i == 0) {
+			memcpy(p, k->s, k->len);
+			p += k->len;
+		}
 		*p++ = '\t';
 		p += fmt_u64(p, year[i]);
-		*p++ = '\t';
+		*p++ = sep;
 		p += fmt_u64(p, match);
-		*p++ = '\t';
+		*p++ = sep;
+		if (fmt == GEN_V1) {
+			p += fmt_u64(p, page);
+			*p++ = '\t';
+		}
 		p += fmt_u64(p, vol);
-		*p++ = '\n';
+		if (fmt != GEN_V3 || i + 1 == m)
+			*p++ = '\n';
 		w->used = (size_t)(p - w->buf);
+	}
+}
+
+/* Text: lines of 5 to 20 words drawn by weight, about bytes in all. */
+static void write_text(struct out *w, const struct opts *o, const struct key *k, size_t n,
+		       double bytes, uint64_t *s)
+{
+	const double *cdf = o->cdf;
+	double done = 0;
+
+	while (done < bytes) {
+		unsigned words = 5 + (unsigned)(rnd(s) % 16);
+		for (unsigned i = 0; i < words; i++) {
+			double x = unif(s) * cdf[n - 1];
+			size_t lo = 0, hi = n - 1;
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+				if (cdf[mid] < x)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (w->used + k[lo].len + 2 > OUTBUF)
+				out_flush(w);
+			memcpy(w->buf + w->used, k[lo].s, k[lo].len);
+			w->used += k[lo].len;
+			w->buf[w->used++] = i + 1 < words ? ' ' : '\n';
+			done += k[lo].len + 1;
+		}
 	}
 }
 
@@ -282,8 +334,12 @@ static void write_file(const struct opts *o, unsigned f, const struct key *k, si
 
 	if (!w.buf)
 		die("out of memory");
-	snprintf(path, sizeof(path), "%s/%s%s%s", o->dir, o->prefix, file_names[f],
-		 o->gzip ? ".gz" : "");
+	if (o->format == GEN_V3)
+		snprintf(path, sizeof(path), "%s/%s%05u-of-%05u%s", o->dir, o->prefix, f, NFILES,
+			 o->gzip ? ".gz" : "");
+	else
+		snprintf(path, sizeof(path), "%s/%s%s%s", o->dir, o->prefix, file_names[f],
+			 o->gzip ? ".gz" : "");
 	if (o->gzip) {
 		snprintf(mode, sizeof(mode), "wb%d", o->level);
 		if (!(w.gz = gzopen(path, mode)))
@@ -292,9 +348,12 @@ static void write_file(const struct opts *o, unsigned f, const struct key *k, si
 	} else if (!(w.fp = fopen(path, "wb"))) {
 		die("cannot create output file");
 	}
-	for (size_t i = 0; i < n; i++)
-		if (k[i].file == f)
-			write_key(&w, &k[i], &s);
+	if (o->format == GEN_TEXT)
+		write_text(&w, o, k, n, o->size / NFILES, &s);
+	else
+		for (size_t i = 0; i < n; i++)
+			if (k[i].file == f)
+				write_key(&w, &k[i], &s, o->format);
 	out_flush(&w);
 	if (w.gz ? gzclose(w.gz) != Z_OK : fclose(w.fp) != 0)
 		die("cannot close output file");
@@ -335,13 +394,16 @@ static int mkdir_p(const char *dir)
 
 static const char usage[] =
 "usage: ngramgen [options]\n"
-"Write Google Books Ngram v2 1-gram files: <dir>/<prefix>{0-9,a-z,other,pos,punctuation}[.gz]\n"
+"Write Google Books Ngram 1-gram files: <dir>/<prefix>{0-9,a-z,other,pos,punctuation}[.gz]\n"
+"  -f, --format FMT   v2 (default), v1 (with page counts), v3 (a line per ngram,\n"
+"                     files <prefix>000NN-of-00039) or text (words, Zipf-weighted)\n"
 "  -s, --size SIZE    about this many bytes of text, K/M/G (default 10M)\n"
 "  -S, --seed N       random seed (default 1)\n"
 "  -z, --gzip         write gzip files (same lines as without -z)\n"
 "  -l, --level N      gzip level 1-9 (default 6)\n"
 "  -o, --out DIR      output directory, made if missing (default .)\n"
-"  -p, --prefix STR   file name prefix (default googlebooks-eng-all-1gram-20120701-)\n"
+"  -p, --prefix STR   file name prefix (default googlebooks-eng-all-1gram-20120701-;\n"
+"                     v1: ...-20090715-, v3: 1-, text: text-)\n"
 "  -j, --jobs N       processes writing files (default: online CPUs)\n";
 
 int main(int argc, char **argv)
@@ -354,18 +416,31 @@ int main(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char *const fmt_names[] = { "v1", "v2", "v3", "text" };
+	static const char *const prefixes[] = {
+		"googlebooks-eng-all-1gram-20090715-", "googlebooks-eng-all-1gram-20120701-",
+		"1-", "text-",
+	};
 	struct opts o = {
-		.size = 10e6, .seed = 1, .level = 6, .dir = ".",
-		.prefix = "googlebooks-eng-all-1gram-20120701-",
+		.size = 10e6, .seed = 1, .level = 6, .dir = ".", .format = GEN_V2,
 		.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN),
 	};
-	int opt;
+	int opt, known;
 
-	while ((opt = getopt_long(argc, argv, "s:S:zl:o:p:j:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:S:zl:o:p:j:f:h", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'f':
+			known = 0;
+			for (int i = 0; i < 4; i++)
+				if (!strcmp(optarg, fmt_names[i]))
+					o.format = (enum gen_format)i, known = 1;
+			if (!known)
+				die("--format wants v1, v2, v3 or text");
+			break;
 		case 's': o.size = parse_size(optarg); break;
 		case 'S': o.seed = strtoull(optarg, NULL, 10); break;
 		case 'z': o.gzip = 1; break;
@@ -383,9 +458,24 @@ int main(int argc, char **argv)
 	}
 	if (mkdir_p(o.dir))
 		die("cannot make the output directory");
+	if (!o.prefix)
+		o.prefix = prefixes[o.format];
 
 	size_t n;
 	struct key *k = vocabulary(&o, &n);
+	double *cdf = NULL;
+	if (o.format == GEN_TEXT) {
+		/*
+		 * The totals fall as rank^-e with e near 3 (a dump's range);
+		 * words in running text fall as rank^-1: weigh by total^(1/e).
+		 */
+		double e = zipf_exponent(n);
+		if (!(cdf = malloc(n * sizeof(*cdf))))
+			die("out of memory");
+		for (size_t i = 0; i < n; i++)
+			cdf[i] = (i ? cdf[i - 1] : 0) + pow((double)k[i].total, 1 / e);
+		o.cdf = cdf;
+	}
 	fflush(NULL);
 	for (int j = 0; j < o.jobs; j++) {
 		pid_t pid = fork();
@@ -403,5 +493,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		free(k[i].s);
 	free(k);
+	free(cdf);
 	return bad;
 }

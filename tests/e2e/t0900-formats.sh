@@ -1,0 +1,195 @@
+#!/bin/sh
+# t0900 - every format (v1, v2, v3, totalcounts, text) on the real samples
+# (tests/data) and on generated data, plain and gzip, in the parent and in
+# workers; auto-detection in a directory that mixes them; the options that
+# choose what is counted and printed, alone and together. The oracle
+# (tests/oracle.py) takes the same options and counts on its own.
+. tests/e2e/lib.sh
+
+for f in v1 v2 v3 text; do
+	"$GEN" --format $f --size 600K --seed 11 --out "$TMP/gen/$f" >/dev/null
+	"$GEN" --format $f --size 600K --seed 12 --gzip --out "$TMP/gen/$f.gz" >/dev/null
+done
+
+# agree ENGINE_OPTS ARGS...: ngramcount ENGINE_OPTS ARGS prints what the
+# oracle prints for ARGS (options both know, then inputs).
+agree() {
+	eng=$1
+	shift
+	$ORACLE "$@" >want
+	# shellcheck disable=SC2086
+	"$NGC" --no-progress $eng "$@" >got
+	cmp want got
+}
+
+# Every engine shape: parent, workers, partitions far smaller than a line.
+engines() {
+	for eng in "-j 0" "-j 2" "-j 2 --partition-size 512" "-j 1 --io sync --partition-size 4K"; do
+		agree "$eng" "$@" || { echo "differs with: $eng $*"; return 1; }
+	done
+}
+
+real_samples() {
+	engines "$DATA/v1"
+	engines "$DATA/v2"
+	engines "$DATA/v3"
+	engines --totals "$DATA/totalcounts"
+	engines "$top/docs/concurrency.md"	# text: prose of our own
+	test "$(wc -l <"$TMP/got")" -gt 300
+}
+test_case "real v1, v2, v3, totalcounts and text samples: the oracle's totals" real_samples
+
+generated() {
+	for f in v1 v2 v3 text; do
+		engines "$TMP/gen/$f" "$TMP/gen/$f.gz"
+	done
+	engines -n 3 "$TMP/gen/text.gz"
+	test "$(wc -l <"$TMP/got")" -gt 1000
+}
+test_case "generated v1, v2, v3 and text, plain and gzip: the oracle's totals" generated
+
+mixed_directory() {
+	mkdir mix
+	cp "$DATA"/v1/* "$DATA"/v3/* "$DATA"/totalcounts/msr-* "$DATA"/totalcounts/seananderson-* mix/
+	cp "$DATA"/v2/*-q-* mix/
+	cp "$TMP/gen/v3.gz/1-00012-of-00039.gz" "$TMP/gen/v1.gz/googlebooks-eng-all-1gram-20090715-k.gz" mix/
+	gzip -c "$DATA/totalcounts/vidhi0206-eng-20200217-totalcounts-1" >mix/totals.gz
+	cp "$top/docs/concurrency.md" mix/prose.txt
+	engines mix
+	"$NGC" --no-progress --stats -j 2 mix 2>stats >/dev/null
+	grep -q "formats          v1=4 v2=1 v3=4 text=1 totalcounts=3" stats
+	grep -q "passed over      3 totalcounts files: --totals counts them" stats
+	engines --totals mix
+	"$NGC" --no-progress --stats --totals mix 2>stats >/dev/null
+	grep -q "passed over      10 ngram files: --totals counts totalcounts files only" stats
+}
+test_case "auto-detection in a directory mixing every format, plain and gzip" mixed_directory
+
+options_alone() {
+	in="$DATA/v1 $DATA/v2 $DATA/v3 $TMP/gen/v3.gz"
+	for opts in "--years 1990-2000" "--years 1999" "--years -1800" "--years 2005-" \
+		"--field volume" "--pos drop" "--pos only" "--ignore-case" "--per-year" \
+		"--min-count 5000" "--top 7" "--sort key" "--output-format csv"; do
+		# shellcheck disable=SC2086
+		engines $opts $in || { echo "with $opts"; return 1; }
+	done
+	engines --field page "$DATA/v1" "$TMP/gen/v1.gz"
+	engines --field page --totals "$DATA/totalcounts/seananderson-eng-all-totalcounts-20090715.txt"
+}
+test_case "--years, --field, --pos, --ignore-case, --per-year, --min-count, --top, --sort" options_alone
+
+options_together() {
+	in="$DATA/v2 $DATA/v1 $TMP/gen/v2.gz"
+	for opts in "--years 1950-2000 --per-year" "--pos drop --ignore-case" \
+		"--pos only --ignore-case --top 20" "--top 10 --min-count 100" \
+		"--top 50 --min-count 100000 --sort key" "--per-year --top 15 --sort count" \
+		"--ignore-case --years 2000- --per-year --output-format csv" \
+		"--field volume --pos drop --min-count 3"; do
+		# shellcheck disable=SC2086
+		engines $opts $in || { echo "with $opts"; return 1; }
+	done
+	engines --ignore-case --pos drop -n 2 --top 30 "$TMP/gen/text"
+}
+test_case "options that interact: years + per-year, pos + ignore-case, top + min-count" options_together
+
+word_lists() {
+	printf 'doctor\nclimate change\nforever\r\nA\nnot there\n' >words
+	engines --words words "$DATA/v1" "$DATA/v3" "$DATA/v2"
+	test "$(wc -l <got)" -eq 4
+	engines --word Doctor --word FOREVER --word 'For Ever' --ignore-case "$DATA/v1" "$DATA/v3"
+	test "$(cut -f1 got | sort | tr '\n' ' ')" = "doctor for ever forever "
+	engines --word forever --per-year "$DATA/v3"
+	test "$(wc -l <got)" -eq 430
+	expect_status 1 "$NGC" --words missing "$DATA/v1" 2>err
+	grep -q "^ngramcount: --words missing: No such file or directory" err
+}
+test_case "--word and --words: only those ngrams; with --ignore-case, folded" word_lists
+
+pos_double_count() {
+	# 2012 data: the untagged line already holds every tagged use.
+	printf 'run\t2000\t10\t5\nrun_NOUN\t2000\t4\t2\nrun_VERB\t2000\t6\t3\n_NOUN_\t2000\t99\t9\n' >pos.tsv
+	"$NGC" --no-progress pos.tsv >got
+	test "$(awk -F'\t' '{ s += $2 } END { print s }' got)" -eq 119	# run counted twice
+	"$NGC" --no-progress --pos drop pos.tsv >got
+	printf 'run\t10\n' | cmp - got
+	"$NGC" --no-progress --pos only --sort key pos.tsv >got
+	printf '_NOUN_\t99\nrun_NOUN\t4\nrun_VERB\t6\n' | cmp - got
+	printf 'The_DET\t2000\t3\t1\nthe_DET\t2000\t4\t1\nTHE\t2000\t5\t1\n' >case.tsv
+	"$NGC" --no-progress --ignore-case case.tsv >got
+	printf 'the_DET\t7\nthe\t5\n' | cmp - got
+}
+test_case "--pos: the double count of tagged tokens, dropped or kept alone" pos_double_count
+
+output_formats() {
+	in="$DATA/v3 $DATA/v1 $DATA/bad"
+	engines --output-format csv $in
+	head -1 got | grep -qx "ngram,count"
+	grep -q '^"climate change",' got && return 1
+	for f in json ndjson; do
+		for extra in "" "--per-year --top 40" "--totals"; do
+			# shellcheck disable=SC2086
+			$ORACLE --output-format $f $extra $in "$DATA/totalcounts/msr-ds3-googlebooks-eng-all-totalcounts-20120701.txt" >want 2>/dev/null
+			# shellcheck disable=SC2086
+			"$NGC" --no-progress --output-format $f $extra $in "$DATA/totalcounts/msr-ds3-googlebooks-eng-all-totalcounts-20120701.txt" >got 2>/dev/null
+			python3 - "$f" <<'PY'
+import json, sys
+def load(p):
+    t = open(p, encoding='utf-8').read()
+    return json.loads(t) if sys.argv[1] == 'json' else [json.loads(l) for l in t.splitlines()]
+a, b = load('want'), load('got')
+# Keys that are not UTF-8 become U+FFFD: compare those by count only.
+bad = lambda o: '\ufffd' in o.get('ngram', '')
+assert [o for o in a if not bad(o)] == [o for o in b if not bad(o)], 'rows differ'
+assert sorted(o['count'] for o in a if bad(o)) == sorted(o['count'] for o in b if bad(o))
+PY
+		done
+	done
+	# Every JSON string is valid even for keys that are not UTF-8.
+	printf 'caf\351\t2000\t1\t1\nq"u\\o\t2000\t2\t1\n' >odd.tsv
+	"$NGC" --no-progress --output-format json odd.tsv | python3 -c '
+import json, sys; d = json.load(sys.stdin); assert {o["ngram"] for o in d} == {"caf\ufffd", "q\"u\\o"}'
+	"$NGC" --no-progress --output-format csv odd.tsv | grep -q '^"q""u\\o",2$'
+}
+test_case "--output-format csv, json, ndjson: the oracle's rows; always valid syntax" output_formats
+
+sort_none() {
+	"$NGC" --no-progress --sort none -j 2 "$DATA/v2" | sort >got
+	$ORACLE "$DATA/v2" | sort | cmp - got
+}
+test_case "--sort none: the same rows, in the table's order" sort_none
+
+comments_and_long_lines() {
+	# The extracts' three '#' lines are not data and not malformed.
+	"$NGC" --no-progress --stats "$DATA/v1" 2>stats >/dev/null
+	grep -q "malformed lines  0" stats
+	# A v3 line longer than a partition is counted whole.
+	"$NGC" --no-progress --partition-size 16 -j 2 "$DATA/v3" >got
+	$ORACLE "$DATA/v3" | cmp - got
+	# '#' as an ngram (Google's punctuation file) is data.
+	printf '#\t2000\t5\t1\n#\t2001\t6\t1\n' | "$NGC" --no-progress - >got
+	printf '#\t11\n' | cmp - got
+}
+test_case "'#' comment lines pass, '#' ngrams count; long v3 lines across partitions" comments_and_long_lines
+
+bad_option_uses() {
+	expect_status 1 "$NGC" --no-progress --years 1900-2000 "$DATA/v2" "$top/docs/concurrency.md" 2>err >out
+	grep -q "concurrency.md: text has no years (--years)" err
+	test ! -s out
+	expect_status 1 "$NGC" --no-progress --field page "$DATA/v2" 2>err
+	grep -q "only v1 (2009) files and totalcounts have page counts" err
+	gzip -c "$top/docs/concurrency.md" >prose.gz
+	expect_status 1 "$NGC" --no-progress -j 2 --per-year prose.gz 2>err
+	grep -q "prose.gz: text has no years (--per-year)" err
+	expect_status 2 "$NGC" --format text --years 1900 x 2>/dev/null
+	expect_status 2 "$NGC" --per-year --totals x 2>/dev/null
+	for bad in "--years 2000-1900" "--years abc" "--years -" "-n 6" "-n 0" "--top 0" \
+		"--format v4" "--field pages" "--pos maybe" "--sort random" "--output-format xml" \
+		"--min-count -1"; do
+		# shellcheck disable=SC2086
+		expect_status 2 "$NGC" $bad x 2>err || { echo "accepted: $bad"; return 1; }
+		grep -q "Try 'ngramcount --help'" err
+	done
+}
+test_case "options a format cannot answer are errors naming the file; bad values exit 2" bad_option_uses
+
+done_testing
