@@ -310,8 +310,9 @@ static int add_dir(struct engine *e, const char *dir)
 		char *path;
 		struct stat sb;
 		if (!r && name[0] != '.') {
-			path = xmalloc(strlen(dir) + strlen(name) + 2);
-			sprintf(path, "%s/%s", dir, name);
+			size_t size = strlen(dir) + strlen(name) + 2;
+			path = xmalloc(size);
+			snprintf(path, size, "%s/%s", dir, name);
 			/* Only regular files: subfolders are not descended into. */
 			if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
 				r = add_file(e, path);
@@ -789,7 +790,7 @@ static int start_reads(struct engine *e)
 static int send_plain(struct engine *e, unsigned w, struct chunk *ch)
 {
 	struct msg m = { .type = MSG_PLAIN, .buf = ch->slot, .task = ch->slot,
-			 .off = ch->part_off, .len = ch->part_len, .fmt = ch->f->fmt };
+			 .off = ch->part_off, .len = ch->part_len, .fmt = (uint16_t)ch->f->fmt };
 	int err;
 	e->ws[w].heard = now_sec();
 	e->ws[w].owed++;
@@ -800,7 +801,8 @@ static int send_plain(struct engine *e, unsigned w, struct chunk *ch)
 
 static int send_gz_begin(struct engine *e, unsigned w, struct file *f)
 {
-	struct msg m = { .type = MSG_GZ_BEGIN, .task = (uint64_t)(f - e->files), .fmt = f->fmt };
+	struct msg m = { .type = MSG_GZ_BEGIN, .task = (uint64_t)(f - e->files),
+			 .fmt = (uint16_t)f->fmt };
 	int err;
 	e->ws[w].heard = now_sec();
 	if ((err = pool_send(&e->workers, w, &m)))
@@ -1068,7 +1070,7 @@ static int reply(struct engine *e, unsigned w)
 		return fail(e, "worker %u: unexpected message %u", w, r.type);
 	f = ws->plain ? ws->plain->f : ws->gz;
 	seq = ws->plain ? ws->plain->seq : ws->gz->seq;
-	if (ws->gz && (unsigned)r.fmt < FMT_COUNT)
+	if (ws->gz && r.fmt < FMT_COUNT)
 		f->fmt = (enum ngc_format)r.fmt;	/* the worker sniffed it */
 	trace_task(e, w, f, &r);
 	if (r.err) {

@@ -418,7 +418,7 @@ static int sniff_carry(struct mapper *m)
 
 	m->carry = NULL;
 	m->carry_len = m->carry_cap = 0;
-	if (!err)
+	if (!err && n)
 		err = map_feed(m, data, n);
 	free(data);
 	return err;

@@ -49,7 +49,7 @@ static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_of
 		.task = task,
 		.err = err,
 		.first_bad_why = w->m.st.first_bad_why,
-		.fmt = (int32_t)w->m.fmt,
+		.fmt = (uint16_t)w->m.fmt,
 		.lines = w->m.st.lines,
 		.bad = w->m.st.bad,
 		.first_bad = w->m.st.first_bad,

@@ -81,22 +81,29 @@ if command -v valgrind >/dev/null; then
 	mkdir -p "$vg"
 	build/ngramgen --size 300K --seed 5 --out "$vg/plain" >/dev/null
 	build/ngramgen --size 300K --seed 5 --gzip --out "$vg/gz" >/dev/null
-	for case in "-j 2 --io uring --partition-size 16K|plain" \
-		    "-j 0 --io sync|gz" \
-		    "-j 2 --io uring|gz plain"; do
-		args=${case%|*}
-		inputs=${case#*|}
+	build/ngramgen --format v3 --size 200K --seed 6 --out "$vg/v3" >/dev/null
+	build/ngramgen --format text --size 200K --seed 7 --gzip --out "$vg/text" >/dev/null
+	# ENGINE OPTIONS | OPTIONS THE ORACLE TAKES TOO | INPUTS
+	for case in "-j 2 --io uring --partition-size 16K||plain" \
+		    "-j 0 --io sync||gz" \
+		    "-j 2 --io uring --trace t.json||gz plain" \
+		    "-j 2 --partition-size 4K|--ignore-case --per-year --top 50 --output-format csv|v3" \
+		    "-j 2|--ignore-case --pos drop -n 2 --min-count 2 --sort key|text"; do
+		args=${case%%|*}
+		shared=${case#*|}
+		shared=${shared%|*}
+		inputs=${case##*|}
 		# shellcheck disable=SC2086
 		if (cd "$vg" && valgrind -q --error-exitcode=99 --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect,possible \
 			--trace-children=yes "$OLDPWD/build/ngramcount" --no-progress \
-			$args $inputs >out 2>err &&
-			python3 "$OLDPWD/tests/oracle.py" $inputs | cmp -s - out); then
+			$args $shared $inputs >out 2>err &&
+			python3 "$OLDPWD/tests/oracle.py" $shared $inputs | cmp -s - out); then
 			passed=$((passed + 1))
-			echo "ok - valgrind: ngramcount $args $inputs"
+			echo "ok - valgrind: ngramcount $args $shared $inputs"
 		else
 			failed=$((failed + 1))
-			echo "not ok - valgrind: ngramcount $args $inputs"
+			echo "not ok - valgrind: ngramcount $args $shared $inputs"
 			head -40 "$vg/err"
 		fi
 	done

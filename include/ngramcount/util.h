@@ -20,10 +20,10 @@
  * process (parent or worker pid) ran out and how much it asked for, then
  * _exit(NGC_EXIT_FAIL); a worker's death is then reported by the parent.
  */
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
+void *xmalloc(size_t n) __attribute__((malloc, returns_nonnull));
+void *xcalloc(size_t n, size_t size) __attribute__((malloc, returns_nonnull));
+void *xrealloc(void *p, size_t n) __attribute__((returns_nonnull));
+char *xstrdup(const char *s) __attribute__((malloc, returns_nonnull));
 
 /*
  * The number of the SIGINT or SIGTERM that asked the run to stop, or 0.

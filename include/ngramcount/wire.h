@@ -28,21 +28,21 @@ enum msg_type {
 };
 
 struct msg {
-	uint32_t type;		/* enum msg_type */
+	uint16_t type;		/* enum msg_type */
+	uint16_t fmt;		/* MSG_PLAIN, MSG_GZ_BEGIN: enum ngc_format of the
+				   lines (FMT_AUTO: the worker sniffs the stream) */
 	uint32_t buf;		/* buffer slot */
 	uint64_t task;		/* parent's task id */
 	uint64_t off, len;	/* byte range in the slot */
-	uint32_t fmt;		/* MSG_PLAIN, MSG_GZ_BEGIN: enum ngc_format of the
-				   lines (FMT_AUTO: the worker sniffs the stream) */
 };
 
 struct reply {
-	uint32_t type;		/* MSG_RELEASE or MSG_RESULT */
+	uint16_t type;		/* MSG_RELEASE or MSG_RESULT */
+	uint16_t fmt;		/* MSG_RESULT: the format the lines were read as */
 	uint32_t buf;		/* MSG_RELEASE: the slot */
 	uint64_t task;
 	int32_t err;		/* 0, or -errno / a wire_error */
 	int32_t first_bad_why;	/* parse_error of the first bad line */
-	int32_t fmt;		/* MSG_RESULT: the format the lines were read as */
 	uint64_t lines, bad, first_bad;	/* as struct map_stats */
 	uint64_t inflated;	/* gzip: bytes after inflate */
 	uint64_t err_off;	/* gzip error: offset in the compressed stream */
@@ -50,6 +50,10 @@ struct reply {
 				   (MSG_RELEASE: the chunk), on now_sec()'s clock */
 	uint64_t payload_len;	/* bytes that follow */
 };
+
+/* Both are written whole: no padding may carry uninitialised bytes. */
+_Static_assert(sizeof(struct msg) == 32 && sizeof(struct reply) == 88,
+	       "struct msg and struct reply have no padding");
 
 /* Errors a worker reports beside -errno ones. */
 enum wire_error {

@@ -73,7 +73,8 @@ static void sniff_made_up(void)
 	CHECK(sniff("1505,32059,231,1\n1507,49586,477,1") == FMT_TOTALS);
 	CHECK(sniff("for ever\t1478,1,1\t1480,2,1\n") == FMT_V3);
 	/* A first line cut by the sniff window still tells v3. */
-	CHECK(format_sniff("forever\t1500,1,1\t1501,6,3\t15", 30) == FMT_V3);
+	static const char cut[] = "forever\t1500,1,1\t1501,6,3\t15";
+	CHECK(format_sniff(cut, sizeof(cut) - 1) == FMT_V3);
 	CHECK(sniff("run_VERB\t2000\t3\t2\r\n") == FMT_V2);
 	/* A malformed first line does not make a v2 file text. */
 	CHECK(sniff("garbage here\na\t2000\t1\t1\nb\t2000\t2\t1\n") == FMT_V2);
