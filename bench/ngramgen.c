@@ -79,7 +79,7 @@ enum gen_format { GEN_V1, GEN_V2, GEN_V3, GEN_TEXT };
 struct opts {
 	double size;
 	uint64_t seed;
-	int gzip, level, jobs;
+	int gzip, zip, level, jobs;
 	enum gen_format format;
 	const char *dir, *prefix;
 	const double *cdf;		/* text: cumulative weight of each key */
@@ -240,16 +240,127 @@ static struct key *vocabulary(const struct opts *o, size_t *nkeys)
 struct out {
 	FILE *fp;
 	gzFile gz;
+	z_stream *z;		/* --zip: raw deflate into fp */
+	uint32_t crc;
+	uint64_t usize, csize;
 	char *buf;
 	size_t used;
 };
 
+/* Deflate w->buf (flush: Z_FINISH at the end) and write what comes out. */
+static void zip_deflate(struct out *w, int flush)
+{
+	unsigned char out[1 << 16];
+	w->z->next_in = (unsigned char *)w->buf;
+	w->z->avail_in = (unsigned)w->used;
+	w->crc = (uint32_t)crc32(w->crc, (unsigned char *)w->buf, (unsigned)w->used);
+	w->usize += w->used;
+	do {
+		w->z->next_out = out;
+		w->z->avail_out = sizeof(out);
+		if (deflate(w->z, flush) == Z_STREAM_ERROR)
+			die("deflate failed");
+		size_t n = sizeof(out) - w->z->avail_out;
+		if (fwrite(out, 1, n, w->fp) != n)
+			die("write failed");
+		w->csize += n;
+	} while (w->z->avail_out == 0);
+}
+
 static void out_flush(struct out *w)
 {
-	if (w->gz ? gzwrite(w->gz, w->buf, (unsigned)w->used) != (int)w->used
-		  : fwrite(w->buf, 1, w->used, w->fp) != w->used)
+	if (w->z)
+		zip_deflate(w, Z_NO_FLUSH);
+	else if (w->gz ? gzwrite(w->gz, w->buf, (unsigned)w->used) != (int)w->used
+		       : fwrite(w->buf, 1, w->used, w->fp) != w->used)
 		die("write failed");
 	w->used = 0;
+}
+
+static void put16(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	put16(p, v & 0xffff);
+	put16(p + 2, v >> 16);
+}
+
+/*
+ * A zip record: a local header (sizes in a data descriptor, flag 8) or,
+ * with central set, the central directory entry; both for one deflated
+ * member named name, at offset 0.
+ */
+static size_t zip_header(unsigned char *h, const struct out *w, const char *name, int central)
+{
+	size_t o = central ? 2 : 0, n = strlen(name);
+	memcpy(h, central ? "PK\1\2" : "PK\3\4", 4);
+	if (central)
+		put16(h + 4, 20);		/* made by */
+	put16(h + 4 + o, 20);			/* version needed: deflate */
+	put16(h + 6 + o, 8);			/* flags: sizes after the data */
+	put16(h + 8 + o, 8);			/* method: deflate */
+	put16(h + 10 + o, 0);			/* time */
+	put16(h + 12 + o, 0x21);		/* date: 1980-01-01 */
+	put32(h + 14 + o, central ? w->crc : 0);
+	put32(h + 18 + o, central ? (uint32_t)w->csize : 0);
+	put32(h + 22 + o, central ? (uint32_t)w->usize : 0);
+	put16(h + 26 + o, (unsigned)n);
+	put16(h + 28 + o, 0);			/* extra */
+	size_t len = 30 + o;
+	if (central) {
+		memset(h + 32, 0, 14);		/* comment, disk, attributes, offset 0 */
+		len = 46;
+	}
+	memcpy(h + len, name, n);
+	return len + n;
+}
+
+static void zip_open(struct out *w, const char *name)
+{
+	unsigned char h[512];
+	if (!(w->z = calloc(1, sizeof(*w->z))) ||
+	    deflateInit2(w->z, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		die("deflateInit failed");
+	size_t n = zip_header(h, w, name, 0);
+	if (fwrite(h, 1, n, w->fp) != n)
+		die("write failed");
+	w->crc = 0;
+	w->usize = w->csize = 0;
+}
+
+/* The data's end, its descriptor, the central directory and the end record. */
+static void zip_close(struct out *w, const char *name)
+{
+	unsigned char h[512];
+	size_t local = 30 + strlen(name), n;
+
+	zip_deflate(w, Z_FINISH);
+	deflateEnd(w->z);
+	free(w->z);
+	if (w->usize > 0xffffffffu || w->csize > 0xffffffffu)
+		die("--zip: a member of 4 GiB or more needs zip64, which ngramgen does not write");
+	memcpy(h, "PK\7\10", 4);
+	put32(h + 4, w->crc);
+	put32(h + 8, (uint32_t)w->csize);
+	put32(h + 12, (uint32_t)w->usize);
+	n = zip_header(h + 16, w, name, 1);
+	uint32_t cd_off = (uint32_t)(local + w->csize + 16);
+	unsigned char *e = h + 16 + n;
+	memcpy(e, "PK\5\6", 4);
+	put16(e + 4, 0);
+	put16(e + 6, 0);
+	put16(e + 8, 1);
+	put16(e + 10, 1);
+	put32(e + 12, (uint32_t)n);
+	put32(e + 16, cd_off);
+	put16(e + 20, 0);
+	n += 16 + 22;
+	if (fwrite(h, 1, n, w->fp) != n)
+		die("write failed");
 }
 
 static void write_key(struct out *w, const struct key *k, uint64_t *s, enum gen_format fmt)
@@ -334,12 +445,14 @@ static void write_file(const struct opts *o, unsigned f, const struct key *k, si
 
 	if (!w.buf)
 		die("out of memory");
+	char member[512];
 	if (o->format == GEN_V3)
 		snprintf(path, sizeof(path), "%s/%s%05u-of-%05u%s", o->dir, o->prefix, f, NFILES,
 			 o->gzip ? ".gz" : "");
 	else
 		snprintf(path, sizeof(path), "%s/%s%s%s", o->dir, o->prefix, file_names[f],
-			 o->gzip ? ".gz" : "");
+			 o->gzip ? ".gz" : o->zip ? ".csv.zip" : "");
+	snprintf(member, sizeof(member), "%s%s.csv", o->prefix, file_names[f]);
 	if (o->gzip) {
 		snprintf(mode, sizeof(mode), "wb%d", o->level);
 		if (!(w.gz = gzopen(path, mode)))
@@ -347,6 +460,8 @@ static void write_file(const struct opts *o, unsigned f, const struct key *k, si
 		gzbuffer(w.gz, 1u << 18);
 	} else if (!(w.fp = fopen(path, "wb"))) {
 		die("cannot create output file");
+	} else if (o->zip) {
+		zip_open(&w, member);
 	}
 	if (o->format == GEN_TEXT)
 		write_text(&w, o, k, n, o->size / NFILES, &s);
@@ -354,7 +469,10 @@ static void write_file(const struct opts *o, unsigned f, const struct key *k, si
 		for (size_t i = 0; i < n; i++)
 			if (k[i].file == f)
 				write_key(&w, &k[i], &s, o->format);
-	out_flush(&w);
+	if (w.z)
+		zip_close(&w, member);
+	else
+		out_flush(&w);
 	if (w.gz ? gzclose(w.gz) != Z_OK : fclose(w.fp) != 0)
 		die("cannot close output file");
 	free(w.buf);
@@ -400,6 +518,7 @@ static const char usage[] =
 "  -s, --size SIZE    about this many bytes of text, K/M/G (default 10M)\n"
 "  -S, --seed N       random seed (default 1)\n"
 "  -z, --gzip         write gzip files (same lines as without -z)\n"
+"      --zip          write .csv.zip archives of one member, as Google shipped v1\n"
 "  -l, --level N      gzip level 1-9 (default 6)\n"
 "  -o, --out DIR      output directory, made if missing (default .)\n"
 "  -p, --prefix STR   file name prefix (default googlebooks-eng-all-1gram-20120701-;\n"
@@ -417,6 +536,7 @@ int main(int argc, char **argv)
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "zip", no_argument, NULL, 'Z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -444,6 +564,7 @@ int main(int argc, char **argv)
 		case 's': o.size = parse_size(optarg); break;
 		case 'S': o.seed = strtoull(optarg, NULL, 10); break;
 		case 'z': o.gzip = 1; break;
+		case 'Z': o.zip = 1; break;
 		case 'l': o.level = atoi(optarg); break;
 		case 'o': o.dir = optarg; break;
 		case 'p': o.prefix = optarg; break;
@@ -452,7 +573,7 @@ int main(int argc, char **argv)
 		default: fputs(usage, stderr); return 2;
 		}
 	}
-	if (optind != argc || o.level < 1 || o.level > 9 || o.jobs < 1) {
+	if (optind != argc || o.level < 1 || o.level > 9 || o.jobs < 1 || (o.gzip && o.zip)) {
 		fputs(usage, stderr);
 		return 2;
 	}

@@ -62,7 +62,8 @@ struct file {
 	uint64_t next_chunk;		/* next chunk to read */
 	uint64_t chunks_read;
 	int fd;				/* -1 unless reads remain */
-	int gzip;
+	int gzip;			/* compressed: gzip, or zip when zip is set */
+	int zip;
 	int stream;			/* stdin or a FIFO: read in order, size unknown */
 	int typed;			/* gzip or not is known (streams: after chunk 0) */
 	enum ngc_format fmt;		/* FMT_AUTO until known (gzip: the worker's reply) */
@@ -292,7 +293,8 @@ static int add_file(struct engine *e, const char *path)
 	f = new_file(e, path, &sb);
 	f->size = (uint64_t)sb.st_size;
 	f->nchunks = (f->size + e->c->partition_size - 1) / e->c->partition_size;
-	f->gzip = gz_magic(e->sniff, (size_t)n);
+	f->gzip = gz_container(e->sniff, (size_t)n) != GZC_NONE;
+	f->zip = gz_container(e->sniff, (size_t)n) == GZC_ZIP;
 	f->typed = 1;
 	e->st->bytes_total += f->size;
 	return f->gzip ? 0 : typed(e, f, e->sniff, (size_t)n);
@@ -506,16 +508,22 @@ static int feed_mapper(void *ctx, const char *buf, size_t len)
 static int task_error(struct engine *e, struct file *f, int err, uint64_t off,
 		      const char *detail, size_t len)
 {
+	const char *kind = f->zip ? "zip" : "gzip";
+
 	switch (err) {
 	case WIRE_EGZ_CORRUPT:
-		return skip_or_fail(e, f->path, f->gzip, "corrupt gzip data near byte %llu",
+		return skip_or_fail(e, f->path, f->gzip, "corrupt %s data near byte %llu", kind,
 				    (unsigned long long)off);
 	case WIRE_EGZ_TRUNCATED:
-		return skip_or_fail(e, f->path, f->gzip, "truncated gzip stream (ends at byte %llu)",
-				    (unsigned long long)off);
+		return skip_or_fail(e, f->path, f->gzip, "truncated %s stream (ends at byte %llu)",
+				    kind, (unsigned long long)off);
 	case WIRE_EGZ_TRAILING:
 		return skip_or_fail(e, f->path, f->gzip,
-				    "trailing garbage after gzip data at byte %llu",
+				    "trailing garbage after %s data at byte %llu", kind,
+				    (unsigned long long)off);
+	case WIRE_EGZ_METHOD:
+		return skip_or_fail(e, f->path, f->gzip, "the zip member before byte %llu is "
+				    "encrypted or not deflated or stored: it cannot be read",
 				    (unsigned long long)off);
 	case -EOVERFLOW:
 		return fail_overflow(e, detail, len);
@@ -660,9 +668,10 @@ static int read_done(struct engine *e, struct chunk *ch)
 	}
 	if (!f->typed) {
 		f->typed = 1;
-		if (gz_magic(ch->req.buf, ch->req.got)) {
-			/* A gzip stream: it waits, like any gzip file, for a worker. */
+		if (gz_container(ch->req.buf, ch->req.got) != GZC_NONE) {
+			/* A gzip or zip stream: it waits, like any gzip file, for a worker. */
 			f->gzip = 1;
+			f->zip = gz_container(ch->req.buf, ch->req.got) == GZC_ZIP;
 			f->fmt = e->c->map.format;
 			e->plain_held--;
 			e->gz_order[e->ngz++] = (unsigned)(f - e->files);

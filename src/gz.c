@@ -1,8 +1,9 @@
 /*
  * gz.c - inflate over chunked input, with zlib or ISA-L. The map stage
- * calls it inside a worker, one gzip file per stream, since a deflate
- * stream cannot be split. The loop (members, garbage, sink) is shared; a
- * backend only supplies "inflate some of in into out".
+ * calls it inside a worker, one compressed file per stream, since a
+ * deflate stream cannot be split. The loops (gzip members, zip records,
+ * garbage, sink) are shared; a backend only supplies "inflate some of in
+ * into out", with the gzip wrapper or raw (zip, which has its own CRC).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,10 +19,29 @@
 
 enum step { STEP_OK, STEP_MEMBER_END, STEP_CORRUPT };
 
+/* Where a zip stream is: the record being gathered or read. */
+enum zip_state {
+	ZIP_HEAD,	/* the 30 fixed bytes of a local file header */
+	ZIP_NAME,	/* its file name and extra field */
+	ZIP_DATA,	/* the member's data */
+	ZIP_DESC,	/* a data descriptor (flag 8): the CRC after the data */
+	ZIP_NEXT,	/* a signature: another member or the central directory */
+	ZIP_END,	/* central directory and end records: passed over */
+};
+
+#define ZIP_LOCAL	"PK\3\4"
+
 int gz_magic(const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 	return len >= 2 && p[0] == 0x1f && p[1] == 0x8b;
+}
+
+enum gz_container gz_container(const void *buf, size_t len)
+{
+	if (gz_magic(buf, len))
+		return GZC_GZIP;
+	return len >= 4 && !memcmp(buf, ZIP_LOCAL, 4) ? GZC_ZIP : GZC_NONE;
 }
 
 int gz_have_isal(void)
@@ -40,16 +60,17 @@ const char *gz_backend_name(enum gz_backend b)
 	return b == GZ_ISAL ? "isal" : "zlib";
 }
 
-static void reset(struct gz *g)
+/* Ready the inflater for a new gzip member, or a raw deflate stream. */
+static void reset(struct gz *g, int raw)
 {
 #ifdef NGC_HAVE_ISAL
-	if (g->backend == GZ_ISAL) {
+	if (g->backend == GZ_ISAL && !raw) {
 		isal_inflate_reset(g->isal);
 		g->isal->crc_flag = ISAL_GZIP;
 		return;
 	}
 #endif
-	inflateReset(&g->z);
+	inflateReset2(&g->z, raw ? -MAX_WBITS : 16 + MAX_WBITS);
 }
 
 int gz_init(struct gz *g, enum gz_backend backend)
@@ -69,6 +90,8 @@ int gz_init(struct gz *g, enum gz_backend backend)
 	} else if (inflateInit2(&g->z, 16 + MAX_WBITS) != Z_OK) {
 		/* 16 + MAX_WBITS: gzip wrapper only, checking CRC and length. */
 		return -ENOMEM;
+	} else {
+		g->z_ready = 1;
 	}
 	g->out = xmalloc(NGC_GZ_OUT);
 	return 0;
@@ -76,12 +99,14 @@ int gz_init(struct gz *g, enum gz_backend backend)
 
 void gz_fini(struct gz *g)
 {
-	if (g->backend == GZ_ZLIB)
+	if (g->z_ready)
 		inflateEnd(&g->z);
 	free(g->isal);
 	free(g->out);
+	free(g->hdr);
 	g->isal = NULL;
 	g->out = NULL;
+	g->hdr = NULL;
 }
 
 /*
@@ -92,7 +117,7 @@ static enum step step(struct gz *g, const unsigned char **in, size_t *avail,
 		      size_t *produced)
 {
 #ifdef NGC_HAVE_ISAL
-	if (g->backend == GZ_ISAL) {
+	if (g->backend == GZ_ISAL && !g->zip) {
 		struct inflate_state *s = g->isal;
 		int r;
 		s->next_in = (uint8_t *)*in;
@@ -122,11 +147,197 @@ static enum step step(struct gz *g, const unsigned char **in, size_t *avail,
 	return r == Z_OK || r == Z_BUF_ERROR ? STEP_OK : STEP_CORRUPT;
 }
 
+static uint32_t le16(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return le16(p) | le16(p + 2) << 16;
+}
+
+static uint64_t le64(const unsigned char *p)
+{
+	return le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+/* Gather zip header bytes until g->hdr holds need; 1 when it does. */
+static int gather(struct gz *g, const unsigned char **p, size_t *avail, size_t need)
+{
+	if (g->hdr_len >= need)
+		return 1;
+	size_t n = need - g->hdr_len < *avail ? need - g->hdr_len : *avail;
+	if (need > g->hdr_cap) {
+		g->hdr_cap = need;
+		g->hdr = xrealloc(g->hdr, need);
+	}
+	memcpy(g->hdr + g->hdr_len, *p, n);
+	g->hdr_len += n;
+	*p += n;
+	*avail -= n;
+	return g->hdr_len == need;
+}
+
+/*
+ * A whole local file header is in g->hdr: ready its data. Returns 0, or
+ * -1 for what cannot be read (encrypted, a method other than deflate or
+ * stored, stored with a data descriptor).
+ */
+static int zip_member(struct gz *g)
+{
+	const unsigned char *h = g->hdr, *x = h + 30 + le16(h + 26), *xend = x + le16(h + 28);
+	uint64_t csize = le32(h + 18), usize = le32(h + 22);
+	unsigned method = le16(h + 8);
+
+	g->zflags = le16(h + 6);
+	g->crc_want = le32(h + 14);
+	g->crc = 0;
+	g->zip64 = 0;
+	for (; x + 4 <= xend; x += 4 + le16(x + 2)) {
+		/* zip64: the 8-byte sizes whose 4-byte fields are all ones, in order. */
+		if (le16(x) != 1)
+			continue;
+		const unsigned char *v = x + 4, *vend = x + 4 + le16(x + 2);
+		g->zip64 = 1;
+		if (usize == 0xffffffff)
+			v += 8;
+		if (csize == 0xffffffff && v + 8 <= vend)
+			csize = le64(v);
+	}
+	g->hdr_len = 0;
+	if (g->zflags & 1)
+		return -1;		/* encrypted */
+	if (method == 0 && !(g->zflags & 8)) {
+		g->stored_left = csize;
+		return 0;
+	}
+	if (method != 8)
+		return -1;
+	g->stored_left = UINT64_MAX;	/* deflate: the stream says where it ends */
+	if (!g->z_ready) {		/* the ISA-L backend: zlib for zip */
+		if (inflateInit2(&g->z, -MAX_WBITS) != Z_OK)
+			return -1;
+		g->z_ready = 1;
+	}
+	reset(g, 1);
+	return 0;
+}
+
+/* The member's data ended: check its CRC now, or after its descriptor. */
+static int zip_data_end(struct gz *g)
+{
+	g->hdr_len = 0;
+	if (g->zflags & 8) {
+		g->zstate = ZIP_DESC;
+		return 0;
+	}
+	g->zstate = ZIP_NEXT;
+	return g->crc == g->crc_want ? 0 : -1;
+}
+
+/* The zip records of [in, in+len); as gz_feed. */
+static int zip_feed(struct gz *g, const unsigned char *start, size_t len, gz_sink sink,
+		    void *ctx)
+{
+	const unsigned char *p = start;
+	size_t avail = len, produced, need, before;
+	enum step s;
+	int r;
+
+	while (avail && g->zstate != ZIP_END) {
+		switch (g->zstate) {
+		case ZIP_NEXT:
+			if (!gather(g, &p, &avail, 4))
+				break;
+			if (!memcmp(g->hdr, ZIP_LOCAL, 4))
+				g->zstate = ZIP_HEAD;
+			else if (!memcmp(g->hdr, "PK\1\2", 4) || !memcmp(g->hdr, "PK\5\6", 4) ||
+				 !memcmp(g->hdr, "PK\6\6", 4))
+				g->zstate = ZIP_END;
+			else
+				goto trailing;
+			break;
+		case ZIP_HEAD:
+			if (!gather(g, &p, &avail, 30))
+				break;
+			if (memcmp(g->hdr, ZIP_LOCAL, 4))
+				goto corrupt;
+			g->zstate = ZIP_NAME;
+			break;
+		case ZIP_NAME:
+			if (!gather(g, &p, &avail, 30 + le16(g->hdr + 26) + le16(g->hdr + 28)))
+				break;
+			if (zip_member(g)) {
+				g->err_off = g->in + (uint64_t)(p - start);
+				return WIRE_EGZ_METHOD;
+			}
+			g->zstate = ZIP_DATA;
+			if (g->stored_left == 0 && zip_data_end(g))
+				goto corrupt;
+			break;
+		case ZIP_DATA:
+			if (g->stored_left != UINT64_MAX) {
+				/* Stored: the bytes themselves. */
+				produced = avail < g->stored_left ? avail : (size_t)g->stored_left;
+				if (produced > NGC_GZ_OUT)
+					produced = NGC_GZ_OUT;
+				memcpy(g->out, p, produced);
+				p += produced;
+				avail -= produced;
+				g->stored_left -= produced;
+				s = g->stored_left ? STEP_OK : STEP_MEMBER_END;
+			} else {
+				before = avail;
+				s = step(g, &p, &avail, &produced);
+				if (s == STEP_CORRUPT || (!produced && before == avail && s == STEP_OK))
+					goto corrupt;
+			}
+			g->out_total += produced;
+			if (produced) {
+				g->crc = (uint32_t)crc32(g->crc, (const unsigned char *)g->out,
+							 (unsigned)produced);
+				if ((r = sink(ctx, g->out, produced)))
+					return r;
+			}
+			if (s == STEP_MEMBER_END && zip_data_end(g))
+				goto corrupt;
+			break;
+		case ZIP_DESC:
+			/* [PK\7\10] crc32, then 4- or (zip64) 8-byte sizes. */
+			if (!gather(g, &p, &avail, 4))
+				break;
+			need = (memcmp(g->hdr, "PK\7\10", 4) ? 4 : 8) + (g->zip64 ? 16 : 8);
+			if (!gather(g, &p, &avail, need))
+				break;
+			if (le32(g->hdr + need - (g->zip64 ? 20 : 12)) != g->crc)
+				goto corrupt;
+			g->hdr_len = 0;
+			g->zstate = ZIP_NEXT;
+			break;
+		}
+	}
+	g->in += len;
+	return 0;
+corrupt:
+	g->err_off = g->in + (uint64_t)(p - start);
+	return WIRE_EGZ_CORRUPT;
+trailing:
+	g->err_off = g->in + (uint64_t)(p - start) - 4;
+	return WIRE_EGZ_TRAILING;
+}
+
 int gz_feed(struct gz *g, const void *in, size_t len, gz_sink sink, void *ctx)
 {
 	const unsigned char *start = in, *p = start;
 	size_t avail = len;
 
+	if (g->in == 0 && len && start[0] == 'P') {
+		g->zip = 1;		/* gzip starts 1f 8b; a zip archive, PK */
+		g->zstate = ZIP_HEAD;
+	}
+	if (g->zip)
+		return zip_feed(g, start, len, sink, ctx);
 	while (avail) {
 		size_t before = avail, produced;
 		enum step s;
@@ -135,7 +346,7 @@ int gz_feed(struct gz *g, const void *in, size_t len, gz_sink sink, void *ctx)
 			/* Another member follows; anything else is garbage. */
 			if ((avail >= 2 && !gz_magic(p, 2)) || (avail == 1 && p[0] != 0x1f))
 				goto trailing;
-			reset(g);
+			reset(g, 0);
 			g->member_end = 0;
 		}
 		s = step(g, &p, &avail, &produced);
@@ -162,7 +373,8 @@ trailing:
 
 int gz_finish(struct gz *g)
 {
-	if (g->member_end)
+	if (g->zip ? g->zstate == ZIP_END || (g->zstate == ZIP_NEXT && !g->hdr_len)
+		   : g->member_end)
 		return 0;
 	g->err_off = g->in;
 	return WIRE_EGZ_TRUNCATED;

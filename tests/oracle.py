@@ -6,7 +6,8 @@ Usage: oracle.py [options] FILE|DIR...  (options as ngramcount's: --format,
 -n, --field, --years, --pos, --ignore-case, --word, --words, --per-year,
 --totals, --min-count, --top, --sort, --output-format)
 
-Inputs: a file is gzip when it starts with 1f 8b (all members are read); a
+Inputs: a file is gzip when it starts with 1f 8b (all members are read), a
+zip archive when it starts with PK 03 04 (its members, in order); a
 directory stands for its regular files, sorted by name, dotfiles skipped.
 Formats (--format auto looks at each file's first data lines):
   v1  ngram TAB year TAB match TAB page TAB volume
@@ -28,6 +29,7 @@ import os
 import re
 import sys
 import unicodedata
+import zipfile
 
 TAGS = rb'(NOUN|VERB|ADJ|ADV|PRON|DET|ADP|NUM|CONJ|PRT|X|\.)'
 BARE = re.compile(rb'^_(' + TAGS[1:-1] + rb'|START|END|ROOT)_$')
@@ -218,6 +220,9 @@ def main():
             d = open(p, 'rb').read()
             if d[:2] == b'\x1f\x8b':
                 d = gzip.decompress(d)
+            elif d[:4] == b'PK\x03\x04':
+                z = zipfile.ZipFile(io.BytesIO(d))
+                d = b''.join(z.read(n) for n in z.namelist())
             fmt = sniff(d) if a.format == 'auto' else a.format
             if (fmt == 'totals') != a.totals:
                 continue

@@ -1,7 +1,14 @@
 /*
- * gz.h - streaming gzip inflate of compressed bytes that arrive in chunks,
- * as gzip -d does it: concatenated members are all read; bytes after the
- * last member that are not a gzip member are an error.
+ * gz.h - streaming inflate of compressed bytes that arrive in chunks.
+ *
+ * gzip, as gzip -d does it: concatenated members are all read; bytes after
+ * the last member that are not a gzip member are an error. zip (Google's
+ * v1 files are .csv.zip archives of one member): each member's local
+ * header, its deflated (or stored) data and CRC-32 are read in order, as
+ * unzip -p would print them; the central directory at the end is passed
+ * over. zip members always go through zlib's raw inflate: ISA-L's reads
+ * past the end of a raw deflate stream, where the next zip record starts.
+ * Memory stays bounded either way: nothing waits for the whole file.
  *
  * Two backends behind one interface: zlib (always built) and Intel ISA-L
  * (igzip_lib.h, about twice as fast; built in when its headers are there).
@@ -30,9 +37,18 @@ struct inflate_state;
 struct gz {
 	enum gz_backend backend;	/* never GZ_AUTO once initialised */
 	z_stream z;			/* zlib's state */
+	int z_ready;			/* z is initialised */
 	struct inflate_state *isal;	/* ISA-L's state; owned */
 	char *out;		/* inflate output, NGC_GZ_OUT bytes; owned */
 	int member_end;		/* the last member read so far is complete */
+	int zip;		/* a zip archive (known from the first byte) */
+	int zstate;		/* zip: where in the archive (gz.c) */
+	unsigned char *hdr;	/* zip: header bytes gathered; owned */
+	size_t hdr_len, hdr_cap;
+	unsigned zflags;	/* zip: the member's flags */
+	int zip64;		/* zip: it has a zip64 extra field */
+	uint32_t crc, crc_want;	/* zip: CRC-32 of its data, and the header's */
+	uint64_t stored_left;	/* zip: stored (method 0) bytes still to come */
 	uint64_t in;		/* compressed bytes consumed */
 	uint64_t out_total;	/* bytes inflated */
 	uint64_t err_off;	/* after an error: compressed offset near it */
@@ -49,8 +65,11 @@ int gz_init(struct gz *g, enum gz_backend backend);
 void gz_fini(struct gz *g);
 
 /*
- * Inflate the next len compressed bytes. Returns 0, the sink's non-zero
- * return, WIRE_EGZ_CORRUPT or WIRE_EGZ_TRAILING (g->err_off set).
+ * Inflate the next len compressed bytes (gzip or zip: the first byte of
+ * the stream tells). Returns 0, the sink's non-zero return,
+ * WIRE_EGZ_CORRUPT (bad data, a CRC that does not match),
+ * WIRE_EGZ_TRAILING, or WIRE_EGZ_METHOD (an encrypted zip member, or one
+ * neither deflated nor stored), with g->err_off set.
  */
 int gz_feed(struct gz *g, const void *in, size_t len, gz_sink sink, void *ctx);
 
@@ -59,5 +78,9 @@ int gz_finish(struct gz *g);
 
 /* True when buf starts with the gzip magic bytes. */
 int gz_magic(const void *buf, size_t len);
+
+/* What a file's first bytes say it is. */
+enum gz_container { GZC_NONE, GZC_GZIP, GZC_ZIP };
+enum gz_container gz_container(const void *buf, size_t len);
 
 #endif

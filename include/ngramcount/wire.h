@@ -60,6 +60,7 @@ enum wire_error {
 	WIRE_EGZ_CORRUPT = -1000,	/* invalid deflate data or header */
 	WIRE_EGZ_TRUNCATED = -1001,	/* stream ends before its trailer */
 	WIRE_EGZ_TRAILING = -1002,	/* non-gzip bytes after the last member */
+	WIRE_EGZ_METHOD = -1003,	/* zip: encrypted, or not deflate or stored */
 };
 
 /* A growable byte buffer; the owner frees p. */

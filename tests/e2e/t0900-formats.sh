@@ -152,6 +152,62 @@ import json, sys; d = json.load(sys.stdin); assert {o["ngram"] for o in d} == {"
 }
 test_case "--output-format csv, json, ndjson: the oracle's rows; always valid syntax" output_formats
 
+zip_archives() {
+	"$GEN" --format v1 --zip --size 600K --seed 15 --out zipped >/dev/null
+	"$GEN" --format v1 --size 600K --seed 15 --out plain >/dev/null
+	$ORACLE plain >want
+	for inflate in $BACKENDS; do
+		for eng in "-j 0" "-j 2" "-j 2 --partition-size 64"; do
+			# shellcheck disable=SC2086
+			"$NGC" --no-progress --inflate $inflate $eng zipped >got
+			cmp want got
+		done
+	done
+	# What other zip writers make: stored, two members, a data descriptor
+	# after zip64 data (written to a pipe), a member in bzip2.
+	python3 - "$DATA/v1" <<'PY'
+import io, os, sys, zipfile
+v1 = sys.argv[1]
+a, b = (open(os.path.join(v1, n), 'rb').read() for n in sorted(os.listdir(v1))[:2])
+for name, how in (('stored', zipfile.ZIP_STORED), ('deflated', zipfile.ZIP_DEFLATED)):
+    with zipfile.ZipFile(name + '.zip', 'w', how) as z:
+        z.writestr('a.csv', a)
+with zipfile.ZipFile('two.zip', 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('a.csv', a)
+    z.writestr('b.csv', b)
+class Pipe(io.RawIOBase):
+    def __init__(self, f): self.f = f
+    def writable(self): return True
+    def write(self, d): return self.f.write(d)
+with open('piped.zip', 'wb') as f, zipfile.ZipFile(Pipe(f), 'w', zipfile.ZIP_DEFLATED) as z:
+    with z.open('a.csv', 'w', force_zip64=True) as m:
+        m.write(a)
+with zipfile.ZipFile('bzip2.zip', 'w', zipfile.ZIP_BZIP2) as z:
+    z.writestr('a.csv', a)
+d = open('deflated.zip', 'rb').read()
+open('corrupt.zip', 'wb').write(d[:60] + bytes([d[60] ^ 0xff]) + d[61:])
+open('truncated.zip', 'wb').write(d[:len(d) // 2])
+open('trailing.zip', 'wb').write(d[:d.index(b'PK\x01\x02')] + b'garbage!')
+PY
+	for f in stored deflated two piped; do
+		for inflate in $BACKENDS; do
+			engines "--inflate $inflate" $f.zip
+		done
+	done
+	expect_status 1 "$NGC" --no-progress bzip2.zip 2>err
+	grep -q "bzip2.zip: the zip member before byte 3[0-9] is encrypted or not deflated or stored" err
+	expect_status 1 "$NGC" --no-progress corrupt.zip 2>err
+	grep -q "corrupt.zip: corrupt zip data near byte" err
+	expect_status 1 "$NGC" --no-progress -j 0 truncated.zip 2>err
+	grep -q "truncated.zip: truncated zip stream (ends at byte" err
+	expect_status 1 "$NGC" --no-progress trailing.zip 2>err
+	grep -q "trailing.zip: trailing garbage after zip data at byte" err
+	expect_status 3 "$NGC" --no-progress --keep-going deflated.zip corrupt.zip >got 2>err
+	$ORACLE deflated.zip | cmp - got
+	grep -q "skipped corrupt.zip" err
+}
+test_case "v1 .csv.zip archives: generated and made by other writers; bad ones named" zip_archives
+
 sort_none() {
 	"$NGC" --no-progress --sort none -j 2 "$DATA/v2" | sort >got
 	$ORACLE "$DATA/v2" | sort | cmp - got

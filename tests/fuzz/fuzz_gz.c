@@ -1,5 +1,5 @@
 /*
- * fuzz_gz - any bytes as a gzip stream, fed in pieces: no crash, no hang,
+ * fuzz_gz - any bytes as a gzip or zip stream, fed in pieces: no crash, no hang,
  * and where zlib and ISA-L both accept it they inflate the same bytes.
  * Input: byte 0 = piece size - 1, the rest = the stream.
  */
