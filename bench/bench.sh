@@ -19,6 +19,8 @@ trap 'rm -rf "$tmp"' EXIT
 . bench/lib.sh
 gen_set "$data/plain" "$size" 1
 gen_set "$data/gz" "$size" 1 --gzip
+gen_set "$data/v3" "$size" 1 --format v3
+gen_set "$data/text" "$size" 1 --format text
 # About 5 M distinct keys (the generator makes one per ~840 bytes of text),
 # for the table's bytes per key and the reduce's rate.
 gen_set "$data/keys" "${NGC_BENCH_KEYS_SIZE:-4200M}" 2
@@ -96,6 +98,15 @@ measure p10 "$NGC -j 2 $P10 >/dev/null"
 measure keys "$NGC -j 2 --stats $data/keys/* 2>$tmp/keys.stats >/dev/null"
 cp "$tmp/keys.stats" "$tmp/keys.keep"
 runs=$keep
+# What the options cost: each against the plain -j 2 run (p2) above.
+for o in "word:--word silshybet" "top:--top 100" "pos:--pos drop" "icase:--ignore-case" \
+	 "peryear:--per-year" "years:--years 1900-1950" "json:--output-format json"; do
+	measure "opt.${o%%:*}" "$NGC -j 2 ${o#*:} $P >/dev/null"
+done
+measure v3 "$NGC -j 2 $data/v3/* >/dev/null"
+measure v3mawk "mawk -F'\t' '{ for (i = 2; i <= NF; i++) { split(\$i, r, \",\"); a[\$1] += r[2] } } END { for (k in a) print k \"\t\" a[k] }' $data/v3/* >/dev/null"
+measure text "$NGC -j 2 $data/text/* >/dev/null"
+measure textmawk "mawk '{ for (i = 1; i <= NF; i++) a[\$i]++ } END { for (k in a) print k \"\t\" a[k] }' $data/text/* >/dev/null"
 trace_cost "$P" >"$tmp/trace.p"
 trace_cost "$G" >"$tmp/trace.g"
 measure pipe "build/handoff pipe -j 2 -s 400"
@@ -153,6 +164,24 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	echo
 	echo "--trace costs (-j 2 with and without it, 11 runs each, alternated; median wall):"
 	echo "plain $(cat "$tmp/trace.p"), gzip $(cat "$tmp/trace.g")."
+	echo
+	echo "## Formats and options (-j 2)"
+	echo
+	echo "Each option on the plain set against the plain run; v3 and text sets of the same"
+	echo "size (\`ngramgen --format v3|text --size $size\`) against mawk doing the same sum."
+	echo
+	echo "| run | wall s | MB/s | CPU s | peak RSS MiB | vs baseline | baseline |"
+	echo "|---|---|---|---|---|---|---|"
+	for o in "word:--word W (one ngram)" "top:--top 100" "pos:--pos drop" "icase:--ignore-case" \
+		 "peryear:--per-year" "years:--years 1900-1950" "json:--output-format json"; do
+		row "opt.${o%%:*}" "ngramcount ${o#*:}" "$plain_mb" p2 p2 | sed 's/| [0-9.]*x |$/| ngramcount -j 2 |/'
+	done
+	v3_mb=$(du -bc "$data"/v3/* | tail -1 | cut -f1)
+	text_mb=$(du -bc "$data"/text/* | tail -1 | cut -f1)
+	row v3 "ngramcount, v3 set" "$v3_mb" v3mawk v3mawk | sed 's/| [0-9.]*x |$/| mawk |/'
+	row v3mawk "mawk: split each year,match,volume" "$v3_mb" v3mawk v3mawk | sed 's/| [0-9.]*x |$/| mawk |/'
+	row text "ngramcount, text set (word count)" "$text_mb" textmawk textmawk | sed 's/| [0-9.]*x |$/| mawk |/'
+	row textmawk "mawk: {for (i = 1; i <= NF; i++) a[\$i]++}" "$text_mb" textmawk textmawk | sed 's/| [0-9.]*x |$/| mawk |/'
 	echo
 	echo "## Memory"
 	echo
