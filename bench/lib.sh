@@ -11,7 +11,7 @@ gen_set() {
 	want="$gsize $seed $*"
 	[ "$(cat "$dir/.made" 2>/dev/null)" = "$want" ] && return 0
 	rm -rf "$dir"
-	echo "bench: generating $dir: $gsize of v2 text $*..." >&2
+	echo "bench: generating $dir: ngramgen --size $gsize $*..." >&2
 	build/ngramgen --size "$gsize" --seed "$seed" "$@" --out "$dir" >/dev/null
 	echo "$want" >"$dir/.made"
 }
