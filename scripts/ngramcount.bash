@@ -4,6 +4,10 @@ _ngramcount()
 	local cur prev
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
+	if [[ $COMP_CWORD -eq 1 && $cur != -* ]]; then
+		COMPREPLY=($(compgen -W "map reduce merge" -- "$cur") $(compgen -f -- "$cur"))
+		return
+	fi
 	case $prev in
 	--io)
 		COMPREPLY=($(compgen -W "uring sync" -- "$cur"))
@@ -29,7 +33,7 @@ _ngramcount()
 	--output-format)
 		COMPREPLY=($(compgen -W "tsv csv json ndjson" -- "$cur"))
 		return ;;
-	-j|--workers|--queue-depth|--partition-size|--buffer-memory|--task-timeout|-n|--ngram|--years|--word|--min-count|--top)
+	-j|--workers|--queue-depth|--partition-size|--buffer-memory|--task-timeout|-n|--ngram|--years|--word|--min-count|--top|--memory)
 		return ;;
 	-o|--output|--trace|--words)
 		COMPREPLY=($(compgen -f -- "$cur"))
@@ -38,6 +42,7 @@ _ngramcount()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "--format -n --ngram --field --years --pos --ignore-case
 			--word --words --per-year --totals --min-count --top --sort --output-format
+			--memory --hadoop-counters --sorted
 			-o --output -j --workers --io --queue-depth
 			--inflate --partition-size --direct --buffer-memory --order --progress --no-progress --stats
 			--trace --strict --keep-going --task-timeout -h --help -V --version" -- "$cur"))

@@ -18,6 +18,7 @@
 #define NGC_DEFAULT_QD		32
 #define NGC_DEFAULT_PARTITION	(2u << 20)
 #define NGC_DEFAULT_BUFMEM	(256ul << 20)
+#define NGC_DEFAULT_MAPMEM	(256ul << 20)
 #define NGC_MAX_WORKERS		256
 #define NGC_MAX_QD		4096
 #define NGC_MIN_PARTITION	16
@@ -84,6 +85,17 @@ static const char usage[] =
 "  -h, --help               this help\n"
 "  -V, --version            print the version\n"
 "\n"
+"Hadoop Streaming and result files (see README):\n"
+"  ngramcount map [what is counted] [--memory SZ]  stdin -> 'key TAB partial'\n"
+"                           lines, flushed whenever the table passes SZ (256M)\n"
+"  ngramcount reduce        key-sorted 'key TAB count' lines on stdin -> one\n"
+"                           summed line per key, in constant memory\n"
+"  ngramcount merge [what is printed] [--sorted] FILE...  sum result files;\n"
+"                           --sorted: each file in key order, merged k-way in\n"
+"                           constant memory\n"
+"      --hadoop-counters    map, reduce: counters and status on stderr in\n"
+"                           Hadoop Streaming's form (automatic in a task)\n"
+"\n"
 "Exit status: 0 success, 1 bad input or run failure (no output written),\n"
 "2 bad command line, 3 partial result (--keep-going skipped inputs),\n"
 "130/143 stopped by SIGINT/SIGTERM.\n";
@@ -126,6 +138,57 @@ _Static_assert(IO_URING == 0 && IO_SYNC == 1 && GZ_AUTO == 0 && GZ_ZLIB == 1 &&
 	       FMT_AUTO == 0 && FMT_TEXT == 4 && FIELD_PAGE == 2 && POS_ONLY == 2 &&
 	       SORT_NONE == 2 && OUT_NDJSON == 3,
 	       "the name lists follow their enums");
+
+/* Long options without a short one. */
+enum {
+	OPT_IO = 256, OPT_QD, OPT_INFLATE, OPT_BUFMEM, OPT_ORDER, OPT_PART, OPT_PROGRESS,
+	OPT_NO_PROGRESS, OPT_STATS, OPT_STRICT, OPT_TIMEOUT, OPT_KEEP_GOING, OPT_TRACE, OPT_DIRECT,
+	OPT_FORMAT, OPT_FIELD, OPT_YEARS, OPT_POS, OPT_ICASE, OPT_WORD, OPT_WORDS, OPT_PER_YEAR,
+	OPT_TOTALS, OPT_MIN_COUNT, OPT_TOP, OPT_SORT, OPT_OFMT, OPT_HADOOP, OPT_MEMORY, OPT_SORTED,
+};
+
+static const char *const mode_names[] = { "", "map", "reduce", "merge" };	/* enum ngc_mode */
+
+/* The options each mode takes, by class. */
+enum {
+	C_RUN = 1,	/* the engine: workers, I/O, progress, trace */
+	C_COUNT = 2,	/* what is read and counted */
+	C_PRINT = 4,	/* what is printed */
+	C_HELP = 8,	/* -h, -V */
+	C_INFLATE = 16,	/* --inflate */
+	C_STREAM = 32,	/* --hadoop-counters */
+	C_MEMORY = 64,	/* --memory */
+	C_SORTED = 128,	/* --sorted */
+};
+static const unsigned mode_allows[] = {
+	[MODE_COUNT] = C_RUN | C_COUNT | C_PRINT | C_HELP | C_INFLATE,
+	[MODE_MAP] = C_COUNT | C_HELP | C_INFLATE | C_STREAM | C_MEMORY,
+	[MODE_REDUCE] = C_HELP | C_STREAM,
+	[MODE_MERGE] = C_PRINT | C_HELP | C_SORTED,
+};
+
+static unsigned opt_class(int opt)
+{
+	switch (opt) {
+	case 'n': case OPT_FORMAT: case OPT_FIELD: case OPT_YEARS: case OPT_POS: case OPT_ICASE:
+	case OPT_WORD: case OPT_WORDS: case OPT_PER_YEAR: case OPT_TOTALS: case OPT_STRICT:
+		return C_COUNT;
+	case 'o': case OPT_MIN_COUNT: case OPT_TOP: case OPT_SORT: case OPT_OFMT:
+		return C_PRINT;
+	case 'h': case 'V':
+		return C_HELP;
+	case OPT_INFLATE:
+		return C_INFLATE;
+	case OPT_HADOOP:
+		return C_STREAM;
+	case OPT_MEMORY:
+		return C_MEMORY;
+	case OPT_SORTED:
+		return C_SORTED;
+	default:
+		return C_RUN;
+	}
+}
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *v)
 {
@@ -196,10 +259,6 @@ static int parse_years(const char *s, unsigned *from, unsigned *to)
 
 enum cli_result cli_parse(int argc, char **argv, struct config *c)
 {
-	enum { OPT_IO = 256, OPT_QD, OPT_INFLATE, OPT_BUFMEM, OPT_ORDER, OPT_PART, OPT_PROGRESS, OPT_NO_PROGRESS,
-	       OPT_STATS, OPT_STRICT, OPT_TIMEOUT, OPT_KEEP_GOING, OPT_TRACE, OPT_DIRECT,
-	       OPT_FORMAT, OPT_FIELD, OPT_YEARS, OPT_POS, OPT_ICASE, OPT_WORD, OPT_WORDS, OPT_PER_YEAR,
-	       OPT_TOTALS, OPT_MIN_COUNT, OPT_TOP, OPT_SORT, OPT_OFMT };
 	int sort = -1;
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -232,6 +291,9 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "output-format", required_argument, NULL, OPT_OFMT },
+		{ "hadoop-counters", no_argument, NULL, OPT_HADOOP },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "sorted", no_argument, NULL, OPT_SORTED },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -248,11 +310,33 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		.buffer_memory = NGC_DEFAULT_BUFMEM,
 		.io = IO_URING,
 		.progress = -1,
+		.memory = NGC_DEFAULT_MAPMEM,
 	};
 	map_opts_init(&c->map);
+	for (int m = MODE_MAP; m <= MODE_MERGE; m++) {
+		if (argc > 1 && !strcmp(argv[1], mode_names[m])) {
+			c->mode = (enum ngc_mode)m;
+			argc--;
+			argv++;	/* getopt takes the subcommand for the program name */
+		}
+	}
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":o:j:n:hV", longopts, NULL)) != -1) {
+		if (opt != ':' && opt != '?' && !(opt_class(opt) & mode_allows[c->mode]))
+			return bad("%s does not apply to 'ngramcount %s'", argv[optind - 1],
+				   mode_names[c->mode]);
 		switch (opt) {
+		case OPT_HADOOP:
+			c->hadoop_counters = 1;
+			break;
+		case OPT_MEMORY:
+			if (parse_size(optarg, &v) || v < 4096 || v > SIZE_MAX / 2)
+				return bad("--memory wants a size from 4K, such as 256M, not '%s'", optarg);
+			c->memory = (size_t)v;
+			break;
+		case OPT_SORTED:
+			c->sorted = 1;
+			break;
 		case 'o':
 			c->out.path = optarg;
 			break;
@@ -397,8 +481,14 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 	}
 	c->inputs = argv + optind;
 	c->ninputs = argc - optind;
-	if (c->ninputs == 0)
+	if ((c->mode == MODE_MAP || c->mode == MODE_REDUCE) && c->ninputs)
+		return bad("'ngramcount %s' reads standard input, not '%s'", mode_names[c->mode],
+			   c->inputs[0]);
+	if (c->ninputs == 0 && (c->mode == MODE_COUNT || c->mode == MODE_MERGE))
 		return bad("no input files");
+	if (c->sorted && (c->out.top || sort == SORT_COUNT))
+		return bad("merge --sorted writes in key order as it reads: --top and --sort count "
+			   "need every total first (leave out --sorted)");
 	if (c->direct && c->partition_size % NGC_DIRECT_ALIGN)
 		return bad("--direct reads whole blocks: --partition-size must be a multiple of 4K");
 	if (c->map.per_year && c->map.totals)
@@ -409,7 +499,7 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 	c->out.keys = c->map.totals ? KEYS_YEAR : c->map.per_year ? KEYS_NGRAM_YEAR : KEYS_NGRAM;
 	/* Rows keyed by year read best in key order, unless asked otherwise. */
 	c->out.sort = sort >= 0 ? (enum out_sort)sort
-				: c->out.keys == KEYS_NGRAM ? SORT_COUNT : SORT_KEY;
+				: c->out.keys == KEYS_NGRAM && !c->sorted ? SORT_COUNT : SORT_KEY;
 	if (c->progress < 0)
 		c->progress = isatty(STDERR_FILENO);
 	return CLI_RUN;

@@ -14,8 +14,10 @@
 #include "ngramcount/cli.h"
 #include "ngramcount/engine.h"
 #include "ngramcount/gz.h"
+#include "ngramcount/merge.h"
 #include "ngramcount/output.h"
 #include "ngramcount/parse.h"
+#include "ngramcount/stream.h"
 #include "ngramcount/table.h"
 #include "ngramcount/trace.h"
 #include "ngramcount/util.h"
@@ -107,6 +109,42 @@ static int read_words(const struct config *c, struct table *only)
 	return 0;
 }
 
+/* ngramcount map, reduce and merge. Returns 0, or -1 after a message. */
+static int run_mode(const struct config *c)
+{
+	char err[1024];
+	struct table t;
+	int r;
+
+	/* Their output is their result: a closed stdout ends them, like any filter. */
+	signal(SIGPIPE, SIG_DFL);
+	switch (c->mode) {
+	case MODE_MAP:
+		r = stream_map(c, err, sizeof(err));
+		break;
+	case MODE_REDUCE:
+		r = stream_reduce(c, err, sizeof(err));
+		break;
+	default:
+		if (c->sorted) {
+			r = merge_sorted(c, err, sizeof(err));
+			break;
+		}
+		table_init(&t);
+		if (!(r = merge_files(c, &t, err, sizeof(err))) &&
+		    (r = output_write(&t, &c->out, NULL))) {
+			snprintf(err, sizeof(err), "merge: %s: %s",
+				 c->out.path ? c->out.path : "stdout", strerror(-r));
+			r = -1;
+		}
+		table_fini(&t);
+		break;
+	}
+	if (r && !ngc_stop)
+		fprintf(stderr, "ngramcount: %s\n", err);
+	return r;
+}
+
 static void on_signal(int sig)
 {
 	ngc_stop = sig;
@@ -145,6 +183,9 @@ int main(int argc, char **argv)
 	case CLI_RUN:
 		break;
 	}
+	/* A dead worker must not kill us on write: we report it instead. */
+	signal(SIGPIPE, SIG_IGN);
+	catch_signals();
 	table_init(&only);
 	if (c.nwords || c.words_file) {
 		if (read_words(&c, &only)) {
@@ -162,9 +203,12 @@ int main(int argc, char **argv)
 		status = NGC_EXIT_USAGE;
 		goto done;
 	}
-	/* A dead worker must not kill us on write: we report it instead. */
-	signal(SIGPIPE, SIG_IGN);
-	catch_signals();
+	if (c.mode != MODE_COUNT) {
+		status = run_mode(&c) ? NGC_EXIT_FAIL : NGC_EXIT_OK;
+		if (ngc_stop)
+			status = 128 + ngc_stop;
+		goto done;
+	}
 	if (c.trace) {
 		if ((r = trace_open(&tr, c.trace, now_sec()))) {
 			fprintf(stderr, "ngramcount: --trace %s: %s\n", c.trace, strerror(-r));

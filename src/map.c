@@ -92,10 +92,15 @@ int mapper_set_format(struct mapper *m, enum ngc_format f)
 	return f != FMT_AUTO && map_conflict(m->o, f) ? MAP_ECONFLICT : 0;
 }
 
-void mapper_reset(struct mapper *m)
+void mapper_forget(struct mapper *m)
 {
 	m->last = NULL;
 	m->raw_valid = 0;
+}
+
+void mapper_reset(struct mapper *m)
+{
+	mapper_forget(m);
 	m->overflow = NULL;
 	m->carry_len = 0;
 	memset(&m->st, 0, sizeof(m->st));

@@ -130,17 +130,17 @@ static char *put_csv(char *p, const char *s, size_t n)
 	return p;
 }
 
-/* One row at p (room: 6 key bytes + 64); returns its end. */
-static char *put_row(char *p, const struct ngram *g, const struct output_opts *o, int first)
+/* One row at p (room: 6 key bytes + 96); returns its end. */
+static char *put_row(char *p, const char *key, size_t len, uint64_t count,
+		     const struct output_opts *o, int first)
 {
-	const char *name = g->key, *year = NULL;
-	size_t len = g->len;
+	const char *name = key, *year = NULL;
 
 	if (o->keys == KEYS_NGRAM_YEAR) {
 		len -= NGC_YEAR_KEY;
-		year = g->key + len + 1;
+		year = key + len + 1;
 	} else if (o->keys == KEYS_YEAR) {
-		year = g->key;
+		year = key;
 		name = NULL;
 	}
 	switch (o->format) {
@@ -176,7 +176,7 @@ static char *put_row(char *p, const struct ngram *g, const struct output_opts *o
 		p = stpcpy(p, ",\"count\":");
 		break;
 	}
-	p += fmt_u64(p, g->count);
+	p += fmt_u64(p, count);
 	if (o->format == OUT_JSON || o->format == OUT_NDJSON)
 		*p++ = '}';
 	if (o->format != OUT_JSON)
@@ -190,57 +190,77 @@ static const char *csv_header(enum out_keys k)
 								   : "ngram,year,count\n";
 }
 
-static int write_rows(int fd, const struct table *t, const struct output_opts *o,
-		      struct trace *tr)
+static void out_flush(struct out_writer *w)
+{
+	if (!w->err)
+		w->err = ngc_stop ? -EINTR : write_full(w->fd, w->buf, w->used);
+	w->bytes += w->used;
+	w->used = 0;
+}
+
+int out_open(struct out_writer *w, const struct output_opts *o)
+{
+	*w = (struct out_writer){ .o = o, .fd = STDOUT_FILENO, .cap = NGC_OUT_BUF };
+	if (o->path && (w->fd = afile_open(o->path, &w->tmp)) < 0)
+		return w->fd;
+	w->buf = xmalloc(w->cap);
+	if (o->format == OUT_CSV)
+		w->used = (size_t)(stpcpy(w->buf, csv_header(o->keys)) - w->buf);
+	else if (o->format == OUT_JSON)
+		w->buf[w->used++] = '[';
+	return 0;
+}
+
+void out_row(struct out_writer *w, const char *key, size_t len, uint64_t count)
+{
+	size_t need = 6 * len + 96;
+	if (w->used + need > w->cap) {
+		out_flush(w);
+		if (need > w->cap) {	/* a key larger than the buffer */
+			w->cap = need;
+			w->buf = xrealloc(w->buf, w->cap);
+		}
+	}
+	w->used = (size_t)(put_row(w->buf + w->used, key, len, count, w->o, w->rows == 0) - w->buf);
+	w->rows++;
+}
+
+int out_close(struct out_writer *w, int ok)
+{
+	int err;
+
+	if (ok && w->o->format == OUT_JSON) {
+		if (w->used + 4 > w->cap)
+			out_flush(w);
+		w->used = (size_t)(stpcpy(w->buf + w->used, w->rows ? "\n]\n" : "]\n") - w->buf);
+	}
+	if (ok)
+		out_flush(w);
+	err = ok ? w->err : -ECANCELED;
+	if (w->tmp)
+		err = afile_close(w->fd, w->tmp, w->o->path, err);
+	free(w->buf);
+	w->buf = NULL;
+	return ok || err != -ECANCELED ? err : 0;
+}
+
+int output_write(const struct table *t, const struct output_opts *o, struct trace *tr)
 {
 	double t0 = now_sec();
 	size_t n;
 	const struct ngram **v = select_rows(t, o, &n);
 	double t1 = now_sec();
-	size_t cap = NGC_OUT_BUF, used = 0;
-	char *buf = xmalloc(cap);
-	uint64_t bytes = 0;
-	int err = 0;
+	struct out_writer w;
+	int err = out_open(&w, o);
 
 	trace_span(tr, TRACK_OUTPUT, "sort", NULL, t0, t1, "\"keys\":%zu,\"rows\":%zu",
 		   t->count, n);
-	if (o->format == OUT_CSV)
-		used = (size_t)(stpcpy(buf, csv_header(o->keys)) - buf);
-	else if (o->format == OUT_JSON)
-		buf[used++] = '[';
-	for (size_t i = 0; i < n && !err; i++) {
-		size_t need = 6 * (size_t)v[i]->len + 96;
-		if (used + need > cap) {
-			err = ngc_stop ? -EINTR : write_full(fd, buf, used);
-			bytes += used;
-			used = 0;
-			if (need > cap) {	/* a key larger than the buffer */
-				cap = need;
-				buf = xrealloc(buf, cap);
-			}
-		}
-		used = (size_t)(put_row(buf + used, v[i], o, i == 0) - buf);
-	}
-	if (o->format == OUT_JSON)
-		used = (size_t)(stpcpy(buf + used, n ? "\n]\n" : "]\n") - buf);
+	for (size_t i = 0; i < n && !err && !w.err; i++)
+		out_row(&w, v[i]->key, v[i]->len, v[i]->count);
 	if (!err)
-		err = ngc_stop ? -EINTR : write_full(fd, buf, used);
-	bytes += used;
+		err = out_close(&w, 1);
 	trace_span(tr, TRACK_OUTPUT, "write", NULL, t1, now_sec(), "\"bytes\":%llu",
-		   (unsigned long long)bytes);
-	free(buf);
+		   (unsigned long long)w.bytes);
 	free(v);
 	return err;
-}
-
-int output_write(const struct table *t, const struct output_opts *o, struct trace *tr)
-{
-	char *tmp;
-	int fd;
-
-	if (!o->path)
-		return write_rows(STDOUT_FILENO, t, o, tr);
-	if ((fd = afile_open(o->path, &tmp)) < 0)
-		return fd;
-	return afile_close(fd, tmp, o->path, write_rows(fd, t, o, tr));
 }

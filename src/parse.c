@@ -257,6 +257,38 @@ const char *parse_v2_next_key(const char *line, size_t keylen, const char *end,
 	return parse_tail(line, line + keylen + 1, end, r, err);
 }
 
+int parse_result(const char *line, size_t len, struct record *r)
+{
+	const char *tab;
+
+	if (len && line[len - 1] == '\r')
+		len--;
+	if (memchr(line, '\0', len))
+		return PARSE_NUL;
+	if (!(tab = memrchr(line, '\t', len)))
+		return PARSE_RESULT;
+	if (tab == line)
+		return PARSE_EMPTY_KEY;
+	r->key = line;
+	r->keylen = (size_t)(tab - line);
+	return parse_u64(tab + 1, (size_t)(line + len - tab - 1), &r->count);
+}
+
+int parse_result_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+	int c = memcmp(a, b, n);
+
+	if (c || alen == blen)
+		return c;
+	/* One key begins the other: the shorter goes on with its TAB. */
+	unsigned char x = alen > n ? (unsigned char)a[n] : '\t';
+	unsigned char y = blen > n ? (unsigned char)b[n] : '\t';
+	if (x != y)
+		return x < y ? -1 : 1;
+	return alen < blen ? -1 : 1;	/* both TAB: the shorter line ends first */
+}
+
 const char *parse_strerror(int err)
 {
 	static const char *const msg[PARSE_NERRORS] = {
@@ -271,6 +303,7 @@ const char *parse_strerror(int err)
 		[PARSE_FIELDS5] = "not five TAB-separated fields",
 		[PARSE_V3] = "not ngram TAB year,match,volume ...",
 		[PARSE_TOTALS] = "not a year,match,page,volume record",
+		[PARSE_RESULT] = "not 'key TAB count'",
 	};
 	return err >= 0 && err < PARSE_NERRORS ? msg[err] : "unknown error";
 }

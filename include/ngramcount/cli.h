@@ -12,7 +12,15 @@
 #include "ngramcount/output.h"
 #include "ngramcount/reader.h"
 
+enum ngc_mode {
+	MODE_COUNT,	/* ngramcount FILE...: the whole MapReduce */
+	MODE_MAP,	/* ngramcount map: stdin -> partial totals (stream.h) */
+	MODE_REDUCE,	/* ngramcount reduce: sorted partial totals -> totals */
+	MODE_MERGE,	/* ngramcount merge FILE...: result files -> one (merge.h) */
+};
+
 struct config {
+	enum ngc_mode mode;
 	char **inputs;			/* files and directories; argv's */
 	int ninputs;
 	unsigned workers;		/* -j; 0 maps in the parent */
@@ -33,6 +41,9 @@ struct config {
 	char **words;			/* --word arguments (argv's); owned array */
 	unsigned nwords;
 	const char *words_file;		/* --words FILE */
+	int hadoop_counters;		/* map, reduce: Hadoop counters on stderr */
+	size_t memory;			/* map: write the table out past this size */
+	int sorted;			/* merge: inputs sorted by key, merged k-way */
 	int direct;			/* O_DIRECT reads: past the page cache */
 };
 

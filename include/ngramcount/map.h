@@ -98,6 +98,8 @@ void mapper_set_opts(struct mapper *m, const struct map_opts *o);
  * Returns 0, or MAP_ECONFLICT when the options cannot apply to it.
  */
 int mapper_set_format(struct mapper *m, enum ngc_format f);
+/* The table was reset: forget the entries the mapper remembers in it. */
+void mapper_forget(struct mapper *m);
 /*
  * Forget the stats, the carry and the remembered entry, for the next task.
  * Call it after table_reset() of the mapper's table: the entry dies there.

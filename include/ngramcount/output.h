@@ -41,4 +41,29 @@ struct output_opts {
  */
 int output_write(const struct table *t, const struct output_opts *o, struct trace *tr);
 
+/*
+ * Rows one at a time, for output that streams (ngramcount map, reduce,
+ * merge --sorted): o's path, format and keys apply; its sort, top and
+ * min-count are the caller's to honour.
+ */
+struct out_writer {
+	const struct output_opts *o;	/* not owned */
+	int fd;
+	char *tmp;			/* temporary file before the rename; owned */
+	char *buf;			/* owned */
+	size_t used, cap;
+	uint64_t rows, bytes;
+	int err;			/* first write error */
+};
+
+/* Returns 0 or -errno (the temporary file cannot be made). */
+int out_open(struct out_writer *w, const struct output_opts *o);
+/* A row: key as stored in a table (map.h's per-year and year keys too). */
+void out_row(struct out_writer *w, const char *key, size_t len, uint64_t count);
+/*
+ * Finish: with ok, flush and rename into place (0 or -errno); otherwise
+ * drop what was written (the temporary file is removed). Returns 0 or -errno.
+ */
+int out_close(struct out_writer *w, int ok);
+
 #endif

@@ -26,6 +26,7 @@ enum parse_error {
 	PARSE_FIELDS5,		/* v1: not exactly five fields */
 	PARSE_V3,		/* v3: a field is not year,match,volume */
 	PARSE_TOTALS,		/* totalcounts: not year,match,page,volume */
+	PARSE_RESULT,		/* a result line: not key TAB count */
 	PARSE_NERRORS
 };
 
@@ -78,6 +79,19 @@ int parse_v3(const char *line, size_t len, parse_fn fn, void *ctx);
  * Returns as parse_v3.
  */
 int parse_totals(const char *line, size_t len, parse_fn fn, void *ctx);
+
+/*
+ * A result line, as ngramcount, its map and its reduce print them: a key
+ * (everything before the last TAB: "ngram" or, per year, "ngram TAB
+ * year"), a TAB, a count. Sets key, keylen and count.
+ */
+int parse_result(const char *line, size_t len, struct record *r);
+
+/*
+ * The order of result lines with keys a and b that LC_ALL=C sort gives
+ * them: of "key TAB" as bytes. <0, 0 or >0.
+ */
+int parse_result_cmp(const char *a, size_t alen, const char *b, size_t blen);
 
 /* "too few or too many fields", ... for a parse_error. */
 const char *parse_strerror(int err);
