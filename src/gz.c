@@ -162,6 +162,34 @@ static uint64_t le64(const unsigned char *p)
 	return le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
+/* An error at the current input position: note where, return it. */
+static int fail_at(struct gz *g, const unsigned char *start, const unsigned char *p, int err)
+{
+	g->err_off = g->in + (uint64_t)(p - start) - (err == WIRE_EGZ_TRAILING && g->zip ? 4 : 0);
+	return err;
+}
+
+/*
+ * One inflate step from *p into g->out, handed to the sink (and, for zip,
+ * its CRC). Returns 0 with *s set, the sink's return, or WIRE_EGZ_CORRUPT
+ * for bad data or no progress (never spin).
+ */
+static int inflate_step(struct gz *g, const unsigned char **p, size_t *avail, gz_sink sink,
+			void *ctx, enum step *s)
+{
+	size_t before = *avail, produced;
+
+	*s = step(g, p, avail, &produced);
+	if (*s == STEP_CORRUPT || (!produced && before == *avail && *s == STEP_OK))
+		return WIRE_EGZ_CORRUPT;
+	g->out_total += produced;
+	if (!produced)
+		return 0;
+	if (g->zip)
+		g->crc = (uint32_t)crc32(g->crc, (const unsigned char *)g->out, (unsigned)produced);
+	return sink(ctx, g->out, produced);
+}
+
 /* Gather zip header bytes until g->hdr holds need; 1 when it does. */
 static int gather(struct gz *g, const unsigned char **p, size_t *avail, size_t need)
 {
@@ -241,7 +269,7 @@ static int zip_feed(struct gz *g, const unsigned char *start, size_t len, gz_sin
 		    void *ctx)
 {
 	const unsigned char *p = start;
-	size_t avail = len, produced, need, before;
+	size_t avail = len, produced, need;
 	enum step s;
 	int r;
 
@@ -256,25 +284,23 @@ static int zip_feed(struct gz *g, const unsigned char *start, size_t len, gz_sin
 				 !memcmp(g->hdr, "PK\6\6", 4))
 				g->zstate = ZIP_END;
 			else
-				goto trailing;
+				return fail_at(g, start, p, WIRE_EGZ_TRAILING);
 			break;
 		case ZIP_HEAD:
 			if (!gather(g, &p, &avail, 30))
 				break;
 			if (memcmp(g->hdr, ZIP_LOCAL, 4))
-				goto corrupt;
+				return fail_at(g, start, p, WIRE_EGZ_CORRUPT);
 			g->zstate = ZIP_NAME;
 			break;
 		case ZIP_NAME:
 			if (!gather(g, &p, &avail, 30 + le16(g->hdr + 26) + le16(g->hdr + 28)))
 				break;
-			if (zip_member(g)) {
-				g->err_off = g->in + (uint64_t)(p - start);
-				return WIRE_EGZ_METHOD;
-			}
+			if (zip_member(g))
+				return fail_at(g, start, p, WIRE_EGZ_METHOD);
 			g->zstate = ZIP_DATA;
 			if (g->stored_left == 0 && zip_data_end(g))
-				goto corrupt;
+				return fail_at(g, start, p, WIRE_EGZ_CORRUPT);
 			break;
 		case ZIP_DATA:
 			if (g->stored_left != UINT64_MAX) {
@@ -282,26 +308,20 @@ static int zip_feed(struct gz *g, const unsigned char *start, size_t len, gz_sin
 				produced = avail < g->stored_left ? avail : (size_t)g->stored_left;
 				if (produced > NGC_GZ_OUT)
 					produced = NGC_GZ_OUT;
-				memcpy(g->out, p, produced);
-				p += produced;
-				avail -= produced;
+				g->crc = (uint32_t)crc32(g->crc, p, (unsigned)produced);
+				g->out_total += produced;
 				g->stored_left -= produced;
 				s = g->stored_left ? STEP_OK : STEP_MEMBER_END;
-			} else {
-				before = avail;
-				s = step(g, &p, &avail, &produced);
-				if (s == STEP_CORRUPT || (!produced && before == avail && s == STEP_OK))
-					goto corrupt;
+				r = sink(ctx, (const char *)p, produced);
+				p += produced;
+				avail -= produced;
+			} else if ((r = inflate_step(g, &p, &avail, sink, ctx, &s)) == WIRE_EGZ_CORRUPT) {
+				return fail_at(g, start, p, r);
 			}
-			g->out_total += produced;
-			if (produced) {
-				g->crc = (uint32_t)crc32(g->crc, (const unsigned char *)g->out,
-							 (unsigned)produced);
-				if ((r = sink(ctx, g->out, produced)))
-					return r;
-			}
+			if (r)
+				return r;
 			if (s == STEP_MEMBER_END && zip_data_end(g))
-				goto corrupt;
+				return fail_at(g, start, p, WIRE_EGZ_CORRUPT);
 			break;
 		case ZIP_DESC:
 			/* [PK\7\10] crc32, then 4- or (zip64) 8-byte sizes. */
@@ -311,7 +331,7 @@ static int zip_feed(struct gz *g, const unsigned char *start, size_t len, gz_sin
 			if (!gather(g, &p, &avail, need))
 				break;
 			if (le32(g->hdr + need - (g->zip64 ? 20 : 12)) != g->crc)
-				goto corrupt;
+				return fail_at(g, start, p, WIRE_EGZ_CORRUPT);
 			g->hdr_len = 0;
 			g->zstate = ZIP_NEXT;
 			break;
@@ -319,12 +339,6 @@ static int zip_feed(struct gz *g, const unsigned char *start, size_t len, gz_sin
 	}
 	g->in += len;
 	return 0;
-corrupt:
-	g->err_off = g->in + (uint64_t)(p - start);
-	return WIRE_EGZ_CORRUPT;
-trailing:
-	g->err_off = g->in + (uint64_t)(p - start) - 4;
-	return WIRE_EGZ_TRAILING;
 }
 
 int gz_feed(struct gz *g, const void *in, size_t len, gz_sink sink, void *ctx)
@@ -339,36 +353,25 @@ int gz_feed(struct gz *g, const void *in, size_t len, gz_sink sink, void *ctx)
 	if (g->zip)
 		return zip_feed(g, start, len, sink, ctx);
 	while (avail) {
-		size_t before = avail, produced;
 		enum step s;
+		int r;
 
 		if (g->member_end) {
 			/* Another member follows; anything else is garbage. */
 			if ((avail >= 2 && !gz_magic(p, 2)) || (avail == 1 && p[0] != 0x1f))
-				goto trailing;
+				return fail_at(g, start, p, WIRE_EGZ_TRAILING);
 			reset(g, 0);
 			g->member_end = 0;
 		}
-		s = step(g, &p, &avail, &produced);
-		g->out_total += produced;
-		if (s == STEP_CORRUPT || (!produced && before == avail && s == STEP_OK))
-			goto corrupt;	/* an error, or no progress possible: never spin */
-		if (produced) {
-			int r = sink(ctx, g->out, produced);
-			if (r)
-				return r;
-		}
+		if ((r = inflate_step(g, &p, &avail, sink, ctx, &s)) == WIRE_EGZ_CORRUPT)
+			return fail_at(g, start, p, r);
+		if (r)
+			return r;
 		if (s == STEP_MEMBER_END)
 			g->member_end = 1;
 	}
 	g->in += len;
 	return 0;
-corrupt:
-	g->err_off = g->in + (uint64_t)(p - start);
-	return WIRE_EGZ_CORRUPT;
-trailing:
-	g->err_off = g->in + (uint64_t)(p - start);
-	return WIRE_EGZ_TRAILING;
 }
 
 int gz_finish(struct gz *g)

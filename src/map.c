@@ -51,10 +51,16 @@ int map_skips(const struct map_opts *o, enum ngc_format f)
 	return o->totals ? f != FMT_TOTALS : f == FMT_TOTALS;
 }
 
+/* Keys go to the table as they are read. */
+static int plain_keys(const struct map_opts *o)
+{
+	return o->pos == POS_KEEP && !o->per_year && !o->ignore_case && !o->only;
+}
+
 static int plain_opts(const struct map_opts *o)
 {
-	return o->field == FIELD_MATCH && o->year_from == 0 && o->year_to == 9999 &&
-	       o->pos == POS_KEEP && !o->per_year && !o->totals && !o->ignore_case && !o->only;
+	return plain_keys(o) && o->field == FIELD_MATCH && o->year_from == 0 &&
+	       o->year_to == 9999 && !o->totals;
 }
 
 void mapper_init(struct mapper *m, struct table *t)
@@ -64,6 +70,7 @@ void mapper_init(struct mapper *m, struct table *t)
 	m->o = &defaults;
 	m->fmt = FMT_V2;
 	m->fast = 1;
+	m->plain_keys = 1;
 }
 
 void mapper_fini(struct mapper *m)
@@ -86,6 +93,7 @@ int mapper_set_format(struct mapper *m, enum ngc_format f)
 {
 	m->fmt = f;
 	m->fast = f == FMT_V2 && plain_opts(m->o);
+	m->plain_keys = plain_keys(m->o);
 	m->skip = f != FMT_AUTO && map_skips(m->o, f);
 	m->last = NULL;
 	m->raw_valid = 0;
@@ -114,24 +122,30 @@ static void bad(struct mapper *m, int why)
 	}
 }
 
-/* The hot path: sum one parsed v2 line, or count it as malformed. */
-static inline int map_record(struct mapper *m, const struct record *r, int err, int comment)
+/* Add v to key k as read, reusing the previous line's entry when it is k. */
+static inline int add_plain(struct mapper *m, const char *k, size_t n, uint64_t v)
 {
 	struct ngram *g = m->last;
 
+	if (!g || g->len != n || memcmp(g->key, k, n))
+		g = m->last = table_upsert(m->t, k, n);
+	if (ngram_add(g, v)) {
+		m->overflow = g;
+		return -EOVERFLOW;
+	}
+	return 0;
+}
+
+/* The hot path: sum one parsed v2 line, or count it as malformed. */
+static inline int map_record(struct mapper *m, const struct record *r, int err, int comment)
+{
 	m->st.lines++;
 	if (err != PARSE_OK) {
 		if (!comment)
 			bad(m, err);
 		return 0;
 	}
-	if (!g || g->len != r->keylen || memcmp(g->key, r->key, r->keylen))
-		g = m->last = table_upsert(m->t, r->key, r->keylen);
-	if (ngram_add(g, r->count)) {
-		m->overflow = g;
-		return -EOVERFLOW;
-	}
-	return 0;
+	return add_plain(m, r->key, r->keylen, r->count);
 }
 
 /* The general path */
@@ -268,6 +282,8 @@ static int add_record(void *ctx, const struct record *r)
 
 	if (r->year < m->o->year_from || r->year > m->o->year_to)
 		return 0;
+	if (m->plain_keys)
+		return add_plain(m, r->key, r->keylen, field(m->o, r));
 	take_key(m, r->key, r->keylen);
 	return m->raw_keep ? add_value(m, r->year, field(m->o, r)) : 0;
 }
@@ -287,9 +303,14 @@ static int add_total(void *ctx, const struct record *r)
 	return add_value(m, 0, field(m->o, r));
 }
 
-static int is_blank(char c)
+/* The bytes that separate words in text: space, TAB, CR, VT, FF. */
+static const unsigned char blank[256] = {
+	[' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\v'] = 1, ['\f'] = 1,
+};
+
+static inline int is_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+	return blank[(unsigned char)c];
 }
 
 /* Text: every run of -n words (whitespace-separated) counts 1. */
@@ -315,9 +336,9 @@ static int map_text(struct mapper *m, const char *line, size_t len)
 		tlen[seen % n] = (size_t)(p - tok[seen % n]);
 		if (++seen < n)
 			continue;
-		if (n == 1) {
-			take_key(m, tok[0], tlen[0]);
-		} else {
+		const char *k = tok[0];
+		size_t kl = tlen[0];
+		if (n > 1) {
 			size_t jl = 0;
 			reserve(&m->join, &m->join_cap, (size_t)(end - line) + n);
 			for (unsigned i = seen - n; i < seen; i++) {
@@ -325,8 +346,15 @@ static int map_text(struct mapper *m, const char *line, size_t len)
 				jl += tlen[i % n];
 				m->join[jl++] = ' ';
 			}
-			take_key(m, m->join, jl - 1);
+			k = m->join;
+			kl = jl - 1;
 		}
+		if (m->plain_keys) {
+			if ((err = add_plain(m, k, kl, 1)))
+				return err;
+			continue;
+		}
+		take_key(m, k, kl);
 		if (m->raw_keep && (err = add_value(m, 0, 1)))
 			return err;
 	}

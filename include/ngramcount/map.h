@@ -71,6 +71,8 @@ struct mapper {
 	const struct map_opts *o;	/* not owned */
 	enum ngc_format fmt;		/* this task's; FMT_AUTO until sniffed */
 	int fast;			/* v2 and default options: the hot path */
+	int plain_keys;			/* keys as read: no --pos, --ignore-case, --word
+					   or --per-year to apply */
 	int skip;			/* the format is passed over (map_skips) */
 	struct ngram *last;		/* previous line's entry: sorted input repeats keys */
 	struct map_stats st;

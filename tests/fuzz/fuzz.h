@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ngramcount/map.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A property that must hold: abort, so the fuzzer keeps the input. */
@@ -22,5 +24,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			abort();                                             \
 		}                                                            \
 	} while (0)
+
+/* Two mappers fed the same bytes (ra, rb: what they returned) agree. */
+static inline void fuzz_same_mappers(int ra, int rb, const struct mapper *ma,
+				     const struct mapper *mb)
+{
+	FUZZ_ASSERT(ra == rb);
+	if (ra)
+		return;
+	FUZZ_ASSERT(ma->t->count == mb->t->count);
+	FUZZ_ASSERT(ma->st.lines == mb->st.lines && ma->st.bad == mb->st.bad);
+	FUZZ_ASSERT(ma->st.first_bad == mb->st.first_bad);
+}
 
 #endif

@@ -68,14 +68,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rb = map_feed(&mb, (const char *)data + off, size - off < piece ? size - off : piece);
 	if (!rb)
 		rb = map_flush(&mb);
-	FUZZ_ASSERT(ra == rb);
+	fuzz_same_mappers(ra, rb, &ma, &mb);
 	FUZZ_ASSERT(size == 0 || ma.fmt == mb.fmt);
 	if (!ra) {
 		struct cmp c = { &b, 1 };
 		table_foreach(&a, same_in_other, &c);
-		FUZZ_ASSERT(c.same && a.count == b.count);
-		FUZZ_ASSERT(ma.st.lines == mb.st.lines && ma.st.bad == mb.st.bad);
-		FUZZ_ASSERT(ma.st.first_bad == mb.st.first_bad);
+		FUZZ_ASSERT(c.same);
 	}
 	mapper_fini(&ma);
 	mapper_fini(&mb);
