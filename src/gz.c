@@ -227,6 +227,8 @@ static int zip_member(struct gz *g)
 		if (le16(x) != 1)
 			continue;
 		const unsigned char *v = x + 4, *vend = x + 4 + le16(x + 2);
+		if (vend > xend)
+			vend = xend;	/* a field that claims more than the header holds */
 		g->zip64 = 1;
 		if (usize == 0xffffffff)
 			v += 8;
