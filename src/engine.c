@@ -49,6 +49,11 @@
 #define NGC_PLAIN_ACTIVE	4	/* plain files read at the same time */
 #define NGC_REAP_BATCH		64
 #define NGC_POLL_MS		100	/* also the progress redraw period */
+/*
+ * Plain partitions a worker holds: the one it maps and one waiting in its
+ * pipe, so it does not stand idle while the parent merges a large result.
+ */
+#define NGC_WORKER_AHEAD	2
 
 enum file_state { F_WAIT, F_ACTIVE, F_DONE };
 
@@ -110,7 +115,9 @@ struct held {
 };
 
 struct wstate {
-	struct chunk *plain;		/* partition being mapped */
+	struct chunk *plain[NGC_WORKER_AHEAD];	/* partitions sent, oldest (being
+						   mapped) first */
+	unsigned nplain;
 	struct file *gz;		/* gzip stream being inflated */
 	double heard;			/* when it last got work or answered */
 	unsigned owed;			/* replies it owes: a worker owing none is
@@ -796,15 +803,25 @@ static int start_reads(struct engine *e)
 
 /* Handing out work */
 
-static int send_plain(struct engine *e, unsigned w, struct chunk *ch)
+/*
+ * Send worker w its partitions from the i-th on. If the pipe is gone,
+ * worker_gone() starts a new worker and sends it every partition held.
+ */
+static int send_plain(struct engine *e, unsigned w, unsigned i)
 {
-	struct msg m = { .type = MSG_PLAIN, .buf = ch->slot, .task = ch->slot,
-			 .off = ch->part_off, .len = ch->part_len, .fmt = (uint16_t)ch->f->fmt };
+	struct wstate *ws = &e->ws[w];
 	int err;
-	e->ws[w].heard = now_sec();
-	e->ws[w].owed++;
-	if ((err = pool_send(&e->workers, w, &m)))
-		return worker_gone(e, w, err);
+
+	for (; i < ws->nplain; i++) {
+		const struct chunk *ch = ws->plain[i];
+		struct msg m = { .type = MSG_PLAIN, .buf = ch->slot, .task = ch->slot,
+				 .off = ch->part_off, .len = ch->part_len,
+				 .fmt = (uint16_t)ch->f->fmt };
+		ws->heard = now_sec();
+		ws->owed++;
+		if ((err = pool_send(&e->workers, w, &m)))
+			return worker_gone(e, w, err);
+	}
 	return 0;
 }
 
@@ -862,22 +879,28 @@ static int dispatch(struct engine *e)
 			return assign_gz(e, 0) ? -1 : n;
 		return n;
 	}
-	for (unsigned w = 0; w < e->nw; w++) {
-		if (e->ws[w].plain || e->ws[w].gz)
-			continue;
-		/* Whole gzip files first: the longest jobs start earliest. */
-		if (e->next_gz < e->ngz) {
-			if (assign_gz(e, w))
-				return -1;
-		} else if ((ch = pop_ready(e))) {
-			ch->seq = e->next_seq++;
-			e->ws[w].plain = ch;
-			if (send_plain(e, w, ch))
-				return -1;
-		} else {
-			break;
+	/* Idle workers first; then, with no gzip file waiting, a partition ahead. */
+	for (unsigned ahead = 0; ahead < NGC_WORKER_AHEAD; ahead++) {
+		for (unsigned w = 0; w < e->nw; w++) {
+			struct wstate *ws = &e->ws[w];
+			if (ws->nplain != ahead || ws->gz)
+				continue;
+			/* Whole gzip files first: the longest jobs start earliest. */
+			if (e->next_gz < e->ngz) {
+				if (ahead)
+					return n;
+				if (assign_gz(e, w))
+					return -1;
+			} else if ((ch = pop_ready(e))) {
+				ch->seq = e->next_seq++;
+				ws->plain[ws->nplain++] = ch;
+				if (send_plain(e, w, ws->nplain - 1))
+					return -1;
+			} else {
+				return n;
+			}
+			n++;
 		}
-		n++;
 	}
 	return n;
 }
@@ -927,7 +950,8 @@ static int worker_gone(struct engine *e, unsigned w, int err)
 			 e->c->task_timeout);
 	ws->timed_out = 0;
 	ws->owed = 0;	/* the new worker owes what is sent to it from now on */
-	tries = ws->plain ? ++ws->plain->tries : ws->gz ? ++ws->gz->tries : 0;
+	/* The partition it was mapping is charged; one waiting was not begun. */
+	tries = ws->nplain ? ++ws->plain[0]->tries : ws->gz ? ++ws->gz->tries : 0;
 	const char *how = "failed twice; the last time";
 	if (ws->gz && ws->gz->stream) {
 		tries = 2;	/* a stream cannot be read again */
@@ -945,10 +969,10 @@ static int worker_gone(struct engine *e, unsigned w, int err)
 		ws->gz = NULL;
 		skip_or_fail(e, f->path, 1, "%s worker %u (pid %ld) %s", how, w, pid, why);
 	} else if (tries > 1) {
-		if (ws->plain)
+		if (ws->nplain)
 			return fail(e, "%s: the partition at byte %llu failed twice; the last time "
-				    "worker %u (pid %ld) %s", ws->plain->f->path,
-				    (unsigned long long)(ws->plain->req.off + ws->plain->part_off),
+				    "worker %u (pid %ld) %s", ws->plain[0]->f->path,
+				    (unsigned long long)(ws->plain[0]->req.off + ws->plain[0]->part_off),
 				    w, pid, why);
 		return fail(e, "%s: %s worker %u (pid %ld) %s", ws->gz->path, how, w, pid, why);
 	}
@@ -959,8 +983,8 @@ static int worker_gone(struct engine *e, unsigned w, int err)
 		return -1;
 	if ((err = pool_respawn(&e->workers, w, worker_main, &e->env)))
 		return fail(e, "cannot restart worker %u: %s", w, strerror(-err));
-	if (ws->plain)
-		return send_plain(e, w, ws->plain);
+	if (ws->nplain)
+		return send_plain(e, w, 0);
 	if (ws->gz)
 		return send_gz_begin(e, w, ws->gz);
 	return 0;
@@ -1039,7 +1063,7 @@ static int complete(struct engine *e, uint64_t seq, const char *payload, size_t 
 static void trace_task(struct engine *e, unsigned w, const struct file *f,
 		       const struct reply *r)
 {
-	const struct chunk *ch = e->ws[w].plain;
+	const struct chunk *ch = e->ws[w].nplain ? e->ws[w].plain[0] : NULL;
 
 	if (r->err)
 		trace_span(e->tr, TRACK_WORKER0 + w, "failed task", f->path, r->t_start,
@@ -1075,10 +1099,10 @@ static int reply(struct engine *e, unsigned w)
 		release(e, &e->chunks[r.buf]);
 		return 0;
 	}
-	if (r.type != MSG_RESULT || (!ws->plain && !ws->gz))
+	if (r.type != MSG_RESULT || (!ws->nplain && !ws->gz))
 		return fail(e, "worker %u: unexpected message %u", w, r.type);
-	f = ws->plain ? ws->plain->f : ws->gz;
-	seq = ws->plain ? ws->plain->seq : ws->gz->seq;
+	f = ws->nplain ? ws->plain[0]->f : ws->gz;
+	seq = ws->nplain ? ws->plain[0]->seq : ws->gz->seq;
 	if (ws->gz && r.fmt < FMT_COUNT)
 		f->fmt = (enum ngc_format)r.fmt;	/* the worker sniffed it */
 	trace_task(e, w, f, &r);
@@ -1093,11 +1117,11 @@ static int reply(struct engine *e, unsigned w)
 		return -1;
 	e->st->lines += r.lines;
 	e->st->partitions[w]++;
-	if (ws->plain) {
-		struct chunk *ch = ws->plain;
+	if (ws->nplain) {
+		struct chunk *ch = ws->plain[0];
 		f->lines[ch->k] += r.lines;
 		note_bad(f, r.bad, ch->k, 1 + r.first_bad, r.first_bad_why);
-		ws->plain = NULL;
+		memmove(ws->plain, ws->plain + 1, --ws->nplain * sizeof(*ws->plain));
 		release(e, ch);
 	} else {
 		e->st->bytes_inflated += r.inflated;
