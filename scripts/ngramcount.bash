@@ -35,6 +35,9 @@ _ngramcount()
 		return ;;
 	-j|--workers|--queue-depth|--partition-size|--buffer-memory|--task-timeout|-n|--ngram|--years|--word|--min-count|--top|--memory)
 		return ;;
+	--tmpdir)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return ;;
 	-o|--output|--trace|--words)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
@@ -42,7 +45,7 @@ _ngramcount()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "--format -n --ngram --field --years --pos --ignore-case
 			--word --words --per-year --totals --min-count --top --sort --output-format
-			--memory --hadoop-counters --sorted
+			--memory --tmpdir --hadoop-counters --sorted
 			-o --output -j --workers --io --queue-depth
 			--inflate --partition-size --direct --buffer-memory --order --progress --no-progress --stats
 			--trace --strict --keep-going --task-timeout -h --help -V --version" -- "$cur"))

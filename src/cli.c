@@ -73,6 +73,10 @@ static const char usage[] =
 "                           or in the order tasks were handed out\n"
 "      --progress           show the progress bar even if stderr is no tty\n"
 "      --no-progress        never show the progress bar\n"
+"      --memory SIZE        the run's memory: past it (less the read buffers)\n"
+"                           the totals spill to sorted runs on disk (default:\n"
+"                           half the RAM; map: 256M)\n"
+"      --tmpdir DIR         where spilled runs go (default $TMPDIR, /tmp)\n"
 "      --stats              print a summary on stderr at the end\n"
 "      --trace FILE         write a timeline of the reads, the workers' tasks,\n"
 "                           the merges and the output to FILE, in Chrome's\n"
@@ -145,6 +149,7 @@ enum {
 	OPT_NO_PROGRESS, OPT_STATS, OPT_STRICT, OPT_TIMEOUT, OPT_KEEP_GOING, OPT_TRACE, OPT_DIRECT,
 	OPT_FORMAT, OPT_FIELD, OPT_YEARS, OPT_POS, OPT_ICASE, OPT_WORD, OPT_WORDS, OPT_PER_YEAR,
 	OPT_TOTALS, OPT_MIN_COUNT, OPT_TOP, OPT_SORT, OPT_OFMT, OPT_HADOOP, OPT_MEMORY, OPT_SORTED,
+	OPT_TMPDIR,
 };
 
 static const char *const mode_names[] = { "", "map", "reduce", "merge" };	/* enum ngc_mode */
@@ -161,7 +166,7 @@ enum {
 	C_SORTED = 128,	/* --sorted */
 };
 static const unsigned mode_allows[] = {
-	[MODE_COUNT] = C_RUN | C_COUNT | C_PRINT | C_HELP | C_INFLATE,
+	[MODE_COUNT] = C_RUN | C_COUNT | C_PRINT | C_HELP | C_INFLATE | C_MEMORY,
 	[MODE_MAP] = C_COUNT | C_HELP | C_INFLATE | C_STREAM | C_MEMORY,
 	[MODE_REDUCE] = C_HELP | C_STREAM,
 	[MODE_MERGE] = C_PRINT | C_HELP | C_SORTED,
@@ -294,6 +299,7 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		{ "hadoop-counters", no_argument, NULL, OPT_HADOOP },
 		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "sorted", no_argument, NULL, OPT_SORTED },
+		{ "tmpdir", required_argument, NULL, OPT_TMPDIR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -310,7 +316,6 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		.buffer_memory = NGC_DEFAULT_BUFMEM,
 		.io = IO_URING,
 		.progress = -1,
-		.memory = NGC_DEFAULT_MAPMEM,
 	};
 	map_opts_init(&c->map);
 	for (int m = MODE_MAP; m <= MODE_MERGE; m++) {
@@ -336,6 +341,9 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 			break;
 		case OPT_SORTED:
 			c->sorted = 1;
+			break;
+		case OPT_TMPDIR:
+			c->tmpdir = optarg;
 			break;
 		case 'o':
 			c->out.path = optarg;
@@ -496,6 +504,14 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 	if (c->map.format != FMT_AUTO && map_conflict(&c->map, c->map.format))
 		return bad("--format %s: %s", format_names[c->map.format],
 			   map_conflict(&c->map, c->map.format));
+	if (!c->memory) {
+		/* map: a table written out often is cheap; a run: half the RAM. */
+		long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+		c->memory = c->mode == MODE_MAP || pages <= 0 || page <= 0
+				    ? NGC_DEFAULT_MAPMEM : (size_t)pages * (size_t)page / 2;
+	}
+	if (!c->tmpdir)
+		c->tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	c->out.keys = c->map.totals ? KEYS_YEAR : c->map.per_year ? KEYS_NGRAM_YEAR : KEYS_NGRAM;
 	/* Rows keyed by year read best in key order, unless asked otherwise. */
 	c->out.sort = sort >= 0 ? (enum out_sort)sort

@@ -152,6 +152,7 @@ struct engine {
 	struct held *held;		/* results that came early, by seq; owned */
 
 	struct table *t;		/* the final table; not owned */
+	struct spill *sp;		/* where t goes past its budget; not owned */
 	struct trace *tr;		/* --trace, or NULL; not owned */
 	struct mapper pm;		/* the parent's: seams, -j 0 partitions */
 	struct mapper gm;		/* the parent's gzip stream (-j 0), */
@@ -1143,6 +1144,22 @@ static int finished(struct engine *e)
 	return e->pool.nfree == e->pool.nslots;
 }
 
+/* The final table past its budget: write it out as a run and empty it. */
+static int spill_check(struct engine *e)
+{
+	int err;
+
+	if (table_bytes(e->t) <= e->st->table_budget)
+		return 0;
+	if ((err = spill_table(e->sp, e->t, SPILL_BY_KEY)))
+		return fail(e, "spilling to %s: %s", e->c->tmpdir, strerror(-err));
+	/* Give the memory back (table_reset would keep it for reuse). */
+	table_fini(e->t);
+	table_init(e->t);
+	mapper_forget(&e->pm);	/* its remembered entry was in the table */
+	return 0;
+}
+
 static int turn(struct engine *e)
 {
 	struct read_req *done[NGC_REAP_BATCH];
@@ -1181,7 +1198,7 @@ static int turn(struct engine *e)
 			return -1;
 	}
 	progress_update(&e->prog, e->done_bytes, e->st->bytes_total);
-	return 1;
+	return spill_check(e) ? -1 : 1;
 }
 
 long engine_pool_slots(const struct config *c, unsigned *least)
@@ -1207,6 +1224,8 @@ static int setup(struct engine *e)
 
 	e->plain_cap = nslots - lanes * NGC_GZ_HOLD;
 	e->st->slots = nslots;
+	e->st->table_budget = c->memory > (size_t)nslots * c->partition_size
+				      ? c->memory - (size_t)nslots * c->partition_size : 0;
 	if ((err = bufpool_init(&e->pool, nslots, c->partition_size)))
 		return fail(e, "cannot map %u buffers of %zu bytes: %s", nslots,
 			    c->partition_size, strerror(-err));
@@ -1242,11 +1261,11 @@ static double cpu_seconds(int who)
 	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-int engine_run(const struct config *c, struct table *t, struct trace *tr,
+int engine_run(const struct config *c, struct table *t, struct spill *sp, struct trace *tr,
 	       struct run_stats *st, char *err, size_t errsize)
 {
 	struct engine e = {
-		.c = c, .st = st, .t = t, .tr = tr, .err = err, .errsize = errsize,
+		.c = c, .st = st, .t = t, .sp = sp, .tr = tr, .err = err, .errsize = errsize,
 		.nw = c->workers,
 	};
 	double start = now_sec();
@@ -1321,6 +1340,13 @@ int engine_run(const struct config *c, struct table *t, struct trace *tr,
 	mapper_fini(&e.pm);
 	mapper_fini(&e.gm);
 	table_fini(&e.gt);
+	/* Spilled once: the rest joins the runs, so the output reads only them. */
+	if (!e.failed && sp->spills && t->count) {
+		int r2 = spill_table(sp, t, SPILL_BY_KEY);
+		if (r2)
+			fail(&e, "spilling to %s: %s", c->tmpdir, strerror(-r2));
+		table_reset(t);
+	}
 	st->wall = now_sec() - start;
 	st->cpu_parent = cpu_seconds(RUSAGE_SELF);
 	st->cpu_workers = cpu_seconds(RUSAGE_CHILDREN);

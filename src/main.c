@@ -17,13 +17,14 @@
 #include "ngramcount/merge.h"
 #include "ngramcount/output.h"
 #include "ngramcount/parse.h"
+#include "ngramcount/spill.h"
 #include "ngramcount/stream.h"
 #include "ngramcount/table.h"
 #include "ngramcount/trace.h"
 #include "ngramcount/util.h"
 
 static void print_stats(const struct config *c, const struct run_stats *st,
-			const struct table *t)
+			const struct table *t, const struct spill *sp, uint64_t spilled_keys)
 {
 	char b[32];
 	double text = (double)(st->bytes_read - st->bytes_gzip + st->bytes_inflated);
@@ -49,7 +50,12 @@ static void print_stats(const struct config *c, const struct run_stats *st,
 		fmt_bytes(b, sizeof(b), (double)st->bytes_inflated));
 	fprintf(stderr, "  lines            %llu\n", (unsigned long long)st->lines);
 	fprintf(stderr, "  malformed lines  %llu\n", (unsigned long long)st->bad);
-	fprintf(stderr, "  distinct ngrams  %zu\n", t->count);
+	fprintf(stderr, "  distinct ngrams  %llu\n",
+		(unsigned long long)(sp->spills ? spilled_keys : t->count));
+	if (sp->spills)
+		fprintf(stderr, "  spilled          %llu tables, %llu bytes of runs (table budget %zu)\n",
+			(unsigned long long)sp->spills, (unsigned long long)sp->bytes,
+			st->table_budget);
 	fprintf(stderr, "  table memory     %s (%.0f bytes per ngram)\n",
 		fmt_bytes(b, sizeof(b), (double)table_bytes(t)),
 		t->count ? (double)table_bytes(t) / (double)t->count : 0.0);
@@ -169,6 +175,8 @@ int main(int argc, char **argv)
 	struct config c;
 	struct run_stats st;
 	struct table t, only;
+	struct spill sp;
+	uint64_t spilled_keys = 0;
 	struct trace *tr = NULL;
 	char err[1024];
 	int status = NGC_EXIT_OK, r;
@@ -187,6 +195,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	catch_signals();
 	table_init(&only);
+	spill_init(&sp, c.tmpdir);
 	if (c.nwords || c.words_file) {
 		if (read_words(&c, &only)) {
 			status = NGC_EXIT_FAIL;
@@ -195,11 +204,19 @@ int main(int argc, char **argv)
 		c.map.only = &only;
 	}
 	unsigned least;
-	if (engine_pool_slots(&c, &least) < 0) {
+	long slots = engine_pool_slots(&c, &least);
+	if (slots < 0) {
 		fprintf(stderr, "ngramcount: --buffer-memory %zu bytes holds fewer than the %u "
 			"partitions of %zu bytes that %u worker%s need (raise --buffer-memory "
 			"or lower --partition-size)\n", c.buffer_memory, least,
 			c.partition_size, c.workers, c.workers == 1 ? "" : "s");
+		status = NGC_EXIT_USAGE;
+		goto done;
+	}
+	if (c.mode == MODE_COUNT && c.memory <= (size_t)slots * c.partition_size) {
+		fprintf(stderr, "ngramcount: --memory %zu bytes does not even hold the read buffers "
+			"(%zu bytes; lower --buffer-memory)\n", c.memory,
+			(size_t)slots * c.partition_size);
 		status = NGC_EXIT_USAGE;
 		goto done;
 	}
@@ -217,7 +234,7 @@ int main(int argc, char **argv)
 		}
 	}
 	table_init(&t);
-	if (engine_run(&c, &t, tr, &st, err, sizeof(err))) {
+	if (engine_run(&c, &t, &sp, tr, &st, err, sizeof(err))) {
 		if (!ngc_stop)
 			fprintf(stderr, "ngramcount: %s\n", err);
 		status = NGC_EXIT_FAIL;
@@ -249,7 +266,8 @@ int main(int argc, char **argv)
 	/* Output: a closed stdout (| head) ends us quietly, like any filter. */
 	ngc_doing = "parent sorting and writing the output";
 	signal(SIGPIPE, SIG_DFL);
-	r = output_write(&t, &c.out, tr);
+	r = sp.spills ? output_spilled(&sp, &c.out, st.table_budget, &spilled_keys)
+		      : output_write(&t, &c.out, tr);
 	if (r && !ngc_stop) {
 		fprintf(stderr, "ngramcount: %s: %s\n", c.out.path ? c.out.path : "stdout", strerror(-r));
 		status = NGC_EXIT_FAIL;
@@ -266,10 +284,11 @@ out:
 	if (ngc_stop)
 		status = 128 + ngc_stop;
 	if (c.stats)
-		print_stats(&c, &st, &t);
+		print_stats(&c, &st, &t, &sp, spilled_keys);
 	run_stats_fini(&st);
 	table_fini(&t);
 done:
+	spill_fini(&sp);
 	table_fini(&only);
 	cli_fini(&c);
 	return status;

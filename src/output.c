@@ -244,6 +244,92 @@ int out_close(struct out_writer *w, int ok)
 	return ok || err != -ECANCELED ? err : 0;
 }
 
+struct from_runs {
+	const struct output_opts *o;
+	struct out_writer w;
+	struct table top;		/* --top: candidates, pruned to o->top */
+	struct spill_sorter sorter;	/* count order: rows to sort on disk */
+	uint64_t keys;
+};
+
+static int write_merged(void *ctx, const char *key, size_t len, uint64_t count)
+{
+	struct from_runs *r = ctx;
+	if (count >= r->o->min_count)
+		out_row(&r->w, key, len, count);
+	return r->w.err;
+}
+
+/* Keep the o->top best of r->top's rows once it holds twice as many. */
+static void prune_top(struct from_runs *r)
+{
+	struct table kept;
+	size_t n;
+	struct output_opts by_count = { .sort = SORT_COUNT, .top = r->o->top };
+	const struct ngram **v = select_rows(&r->top, &by_count, &n);
+
+	table_init(&kept);
+	for (size_t i = 0; i < n; i++)
+		table_add(&kept, v[i]->key, v[i]->len, v[i]->count);
+	free(v);
+	table_fini(&r->top);
+	r->top = kept;
+}
+
+static int merged_row(void *ctx, const char *key, size_t len, uint64_t count)
+{
+	struct from_runs *r = ctx;
+
+	r->keys++;
+	if (count < r->o->min_count)
+		return 0;
+	if (r->o->top) {
+		table_add(&r->top, key, len, count);
+		if (r->top.count >= 2 * r->o->top + 1024)
+			prune_top(r);
+		return 0;
+	}
+	if (r->o->sort == SORT_COUNT)
+		return spill_add(&r->sorter, key, len, count);
+	out_row(&r->w, key, len, count);
+	return r->w.err;
+}
+
+int output_spilled(struct spill *sp, const struct output_opts *o, size_t budget,
+		   uint64_t *keys)
+{
+	struct from_runs r = { .o = o };
+	int err, ce;
+
+	table_init(&r.top);
+	if (o->top) {
+		/* The best rows in a table, then printed like any table. */
+		if (!(err = spill_merge(sp, SPILL_BY_KEY, merged_row, &r)))
+			err = output_write(&r.top, o, NULL);
+	} else if (o->sort == SORT_COUNT) {
+		/* Totals by key to runs by count, then those merged to the output. */
+		spill_sorter_init(&r.sorter, sp, budget);
+		err = spill_merge(sp, SPILL_BY_KEY, merged_row, &r);
+		ce = spill_add_end(&r.sorter);
+		if (!err)
+			err = ce;
+		if (!err && !(err = out_open(&r.w, o))) {
+			err = spill_merge(sp, SPILL_BY_COUNT, write_merged, &r);
+			ce = out_close(&r.w, !err);
+			if (!err)
+				err = ce;
+		}
+	} else if (!(err = out_open(&r.w, o))) {
+		err = spill_merge(sp, SPILL_BY_KEY, merged_row, &r);
+		ce = out_close(&r.w, !err);
+		if (!err)
+			err = ce;
+	}
+	table_fini(&r.top);
+	*keys = r.keys;
+	return err;
+}
+
 int output_write(const struct table *t, const struct output_opts *o, struct trace *tr)
 {
 	double t0 = now_sec();

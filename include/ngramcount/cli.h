@@ -42,7 +42,9 @@ struct config {
 	unsigned nwords;
 	const char *words_file;		/* --words FILE */
 	int hadoop_counters;		/* map, reduce: Hadoop counters on stderr */
-	size_t memory;			/* map: write the table out past this size */
+	size_t memory;			/* the run's budget: the final table spills past
+					   it (map: is written out past it) */
+	const char *tmpdir;		/* --tmpdir: where spilled runs go */
 	int sorted;			/* merge: inputs sorted by key, merged k-way */
 	int direct;			/* O_DIRECT reads: past the page cache */
 };

@@ -15,6 +15,7 @@
 
 #include "ngramcount/cli.h"
 #include "ngramcount/format.h"
+#include "ngramcount/spill.h"
 #include "ngramcount/table.h"
 #include "ngramcount/trace.h"
 
@@ -40,6 +41,7 @@ struct run_stats {
 	char restart_note[192];		/* how the first one died */
 	unsigned slots;			/* buffer pool slots of partition_size */
 	uint64_t reduce_keys;		/* entries of worker tables merged */
+	size_t table_budget;		/* bytes the final table may hold before it spills */
 	double reduce_secs;		/* time the parent spent merging them */
 	unsigned workers;
 	uint64_t *partitions;		/* per worker, [workers] is the parent; owned */
@@ -60,10 +62,13 @@ long engine_pool_slots(const struct config *c, unsigned *least);
 
 /*
  * Count c's inputs into t (initialised by the caller, which owns it),
- * recording the reads, tasks and merges in tr (NULL: no --trace).
- * Returns 0, or -1 with a message in err (t then holds a partial count).
+ * recording the reads, tasks and merges in tr (NULL: no --trace). When t
+ * passes c->memory less the read buffers, it is written to sp as a run
+ * and emptied; if that happened, at the end all of t is in sp's runs and
+ * t is empty. Returns 0, or -1 with a message in err (t then holds a
+ * partial count).
  */
-int engine_run(const struct config *c, struct table *t, struct trace *tr,
+int engine_run(const struct config *c, struct table *t, struct spill *sp, struct trace *tr,
 	       struct run_stats *st, char *err, size_t errsize);
 
 void run_stats_fini(struct run_stats *st);

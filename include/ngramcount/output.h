@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "ngramcount/spill.h"
 #include "ngramcount/table.h"
 #include "ngramcount/trace.h"
 
@@ -40,6 +41,16 @@ struct output_opts {
  * on error).
  */
 int output_write(const struct table *t, const struct output_opts *o, struct trace *tr);
+
+/*
+ * Write the totals held in sp's runs as output_write would write them as
+ * a table: the same bytes. Key order streams from the k-way merge; --top
+ * keeps its rows in a table; count order sorts on disk again, in tables
+ * of at most budget bytes. *keys is set to the distinct keys merged.
+ * Returns 0 or -errno (-EOVERFLOW: a total past 2^64-1).
+ */
+int output_spilled(struct spill *sp, const struct output_opts *o, size_t budget,
+		   uint64_t *keys);
 
 /*
  * Rows one at a time, for output that streams (ngramcount map, reduce,

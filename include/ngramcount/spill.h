@@ -1,0 +1,67 @@
+/*
+ * spill.h - counting past memory: the final table written to disk as
+ * key-sorted runs whenever it passes its budget, and merged back, k-way,
+ * one record of each run in memory.
+ *
+ * Runs live in a folder of their own made in --tmpdir (mkdtemp), removed
+ * with everything in it by spill_fini, which every exit path of main()
+ * calls (success, failure, SIGINT and SIGTERM). A run is records of
+ * u32 key length, key, u64 count, in native byte order (the same process
+ * writes and reads them). More runs than NGC_SPILL_FANIN are merged in
+ * passes, so open files stay few whatever --memory is.
+ */
+#ifndef NGRAMCOUNT_SPILL_H
+#define NGRAMCOUNT_SPILL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ngramcount/table.h"
+
+struct spill {
+	const char *tmpdir;	/* where to make the folder; not owned */
+	char *dir;		/* the folder, once made; owned */
+	unsigned nruns;		/* runs 0..nruns-1 are live */
+	unsigned next;		/* number of the next run file */
+	unsigned *run;		/* live runs' file numbers; owned */
+	uint64_t bytes;		/* bytes written, merge passes included */
+	uint64_t spills;	/* tables written out */
+};
+
+void spill_init(struct spill *s, const char *tmpdir);
+/* Remove every run and the folder. */
+void spill_fini(struct spill *s);
+
+/* The order of a run's records, and of a merge. */
+enum spill_order {
+	SPILL_BY_KEY,		/* byte order of the key: totals of equal keys summed */
+	SPILL_BY_COUNT,		/* count descending, then key: no summing */
+};
+
+/* Write t as a run in that order. Returns 0 or -errno. */
+int spill_table(struct spill *s, const struct table *t, enum spill_order order);
+
+typedef int (*spill_fn)(void *ctx, const char *key, size_t len, uint64_t count);
+
+/*
+ * Merge every live run in order, calling fn once per key (by key: its
+ * summed total; -EOVERFLOW past 2^64-1) or per record (by count). The runs
+ * are consumed. Returns 0, fn's non-zero return, or -errno.
+ */
+int spill_merge(struct spill *s, enum spill_order order, spill_fn fn, void *ctx);
+
+/*
+ * Write rows given in any order as runs sorted by count, through a table
+ * of at most budget bytes: spill_add for each, then spill_merge(...,
+ * SPILL_BY_COUNT, ...) after spill_add_end. Returns 0 or -errno.
+ */
+struct spill_sorter {
+	struct spill *s;
+	struct table t;
+	size_t budget;
+};
+void spill_sorter_init(struct spill_sorter *q, struct spill *s, size_t budget);
+int spill_add(struct spill_sorter *q, const char *key, size_t len, uint64_t count);
+int spill_add_end(struct spill_sorter *q);
+
+#endif

@@ -1,0 +1,316 @@
+/*
+ * spill.c - runs on disk and their k-way merge (spill.h). Runs are read
+ * and written through stdio with large buffers: a record is a few bytes,
+ * and the merge reads them in order.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ngramcount/spill.h"
+#include "ngramcount/util.h"
+
+#define NGC_SPILL_FANIN	32		/* runs merged at once */
+#define NGC_SPILL_BUF	(256u << 10)	/* stdio buffer per open run */
+
+void spill_init(struct spill *s, const char *tmpdir)
+{
+	memset(s, 0, sizeof(*s));
+	s->tmpdir = tmpdir;
+}
+
+static void run_path(const struct spill *s, unsigned n, char *path, size_t size)
+{
+	snprintf(path, size, "%s/run-%u", s->dir, n);
+}
+
+void spill_fini(struct spill *s)
+{
+	char path[4096];
+
+	for (unsigned i = 0; s->dir && i < s->nruns; i++) {
+		run_path(s, s->run[i], path, sizeof(path));
+		unlink(path);
+	}
+	if (s->dir)
+		rmdir(s->dir);
+	free(s->dir);
+	free(s->run);
+	s->dir = NULL;
+	s->run = NULL;
+	s->nruns = 0;
+}
+
+/* A new run file, open for writing; its number is added to the live runs. */
+static FILE *run_create(struct spill *s, int *err)
+{
+	char path[4096];
+	FILE *f;
+
+	if (!s->dir) {
+		size_t n = strlen(s->tmpdir) + 32;
+		s->dir = xmalloc(n);
+		snprintf(s->dir, n, "%s/ngramcount-spill-XXXXXX", s->tmpdir);
+		if (!mkdtemp(s->dir)) {
+			*err = -errno;
+			free(s->dir);
+			s->dir = NULL;
+			return NULL;
+		}
+	}
+	run_path(s, s->next, path, sizeof(path));
+	if (!(f = fopen(path, "wbx"))) {
+		*err = -errno;
+		return NULL;
+	}
+	setvbuf(f, NULL, _IOFBF, NGC_SPILL_BUF);
+	s->run = xrealloc(s->run, (s->nruns + 1) * sizeof(*s->run));
+	s->run[s->nruns++] = s->next++;
+	return f;
+}
+
+static int put_record(struct spill *s, FILE *f, const char *key, size_t len, uint64_t count)
+{
+	uint32_t l = (uint32_t)len;
+	if (fwrite(&l, sizeof(l), 1, f) != 1 || (len && fwrite(key, len, 1, f) != 1) ||
+	    fwrite(&count, sizeof(count), 1, f) != 1)
+		return -errno ? -errno : -EIO;
+	s->bytes += sizeof(l) + len + sizeof(count);
+	return 0;
+}
+
+static int run_close(FILE *f, int err)
+{
+	if (fclose(f) != 0 && !err)
+		err = -errno;
+	return err;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	return ngram_cmp_key(*(const struct ngram *const *)a, *(const struct ngram *const *)b);
+}
+
+struct collect {
+	const struct ngram **v;
+	size_t n;
+};
+
+static int collect(const struct ngram *g, void *ctx)
+{
+	struct collect *c = ctx;
+	c->v[c->n++] = g;
+	return 0;
+}
+
+int spill_table(struct spill *s, const struct table *t, enum spill_order order)
+{
+	const struct ngram **v;
+	int err = 0;
+	FILE *f = run_create(s, &err);
+
+	if (!f)
+		return err;
+	if (order == SPILL_BY_COUNT) {
+		v = table_sorted(t);
+	} else {
+		struct collect c = { xmalloc((t->count ? t->count : 1) * sizeof(*v)), 0 };
+		table_foreach(t, collect, &c);
+		v = c.v;
+		qsort(v, t->count, sizeof(*v), by_key);
+	}
+	for (size_t i = 0; i < t->count && !err; i++)
+		err = put_record(s, f, v[i]->key, v[i]->len, v[i]->count);
+	free(v);
+	s->spills++;
+	return run_close(f, err);
+}
+
+/* One open run in a merge: its current record. */
+struct reader {
+	FILE *f;
+	char *key;		/* owned */
+	size_t cap;
+	uint32_t len;
+	uint64_t count;
+};
+
+/* The reader's next record: 1, 0 at the end of the run, or -errno. */
+static int next_record(struct reader *r)
+{
+	uint32_t len;
+	if (fread(&len, sizeof(len), 1, r->f) != 1)
+		return ferror(r->f) ? -EIO : 0;
+	if (len > r->cap) {
+		r->cap = 2 * (size_t)len;
+		r->key = xrealloc(r->key, r->cap);
+	}
+	if ((len && fread(r->key, len, 1, r->f) != 1) ||
+	    fread(&r->count, sizeof(r->count), 1, r->f) != 1)
+		return -EIO;	/* a run cut short: never a partial total */
+	r->len = len;
+	return 1;
+}
+
+/* Whether a's record comes before b's: by count first, or by key alone. */
+static int before(const struct reader *a, const struct reader *b, enum spill_order order)
+{
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c;
+
+	if (order == SPILL_BY_COUNT && a->count != b->count)
+		return a->count > b->count;
+	if ((c = memcmp(a->key, b->key, n)))
+		return c < 0;
+	return a->len < b->len;
+}
+
+static void sift(struct reader **h, size_t n, size_t i, enum spill_order order)
+{
+	for (;;) {
+		size_t m = i, l = 2 * i + 1, r = l + 1;
+		if (l < n && before(h[l], h[m], order))
+			m = l;
+		if (r < n && before(h[r], h[m], order))
+			m = r;
+		if (m == i)
+			return;
+		struct reader *t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/*
+ * Merge live runs [first, first+n) to fn, then remove them from disk and
+ * from the live list.
+ */
+static int merge_some(struct spill *s, unsigned first, unsigned n, enum spill_order order,
+		      spill_fn fn, void *ctx)
+{
+	struct reader *rd = xcalloc(n, sizeof(*rd));
+	struct reader **h = xcalloc(n, sizeof(*h));
+	char path[4096], *cur = NULL;
+	size_t nh = 0, cur_cap = 0;
+	int err = 0, r;
+
+	for (unsigned i = 0; i < n && !err; i++) {
+		run_path(s, s->run[first + i], path, sizeof(path));
+		if (!(rd[i].f = fopen(path, "rb"))) {
+			err = -errno;
+			break;
+		}
+		setvbuf(rd[i].f, NULL, _IOFBF, NGC_SPILL_BUF);
+		if ((r = next_record(&rd[i])) < 0)
+			err = r;
+		else if (r)
+			h[nh++] = &rd[i];
+	}
+	for (size_t i = nh / 2; i-- > 0;)
+		sift(h, nh, i, order);
+	while (!err && nh) {
+		struct reader *top = h[0];
+		uint32_t len = top->len;
+		uint64_t total = top->count;
+		if (order == SPILL_BY_KEY) {
+			/* Gather the key's records from every run. */
+			if (len > cur_cap) {
+				cur_cap = 2 * (size_t)len;
+				cur = xrealloc(cur, cur_cap);
+			}
+			memcpy(cur, top->key, len);
+			total = 0;
+			while (nh && h[0]->len == len && !memcmp(h[0]->key, cur, len)) {
+				if (__builtin_add_overflow(total, h[0]->count, &total)) {
+					err = -EOVERFLOW;
+					break;
+				}
+				if ((r = next_record(h[0])) < 0)
+					err = r;
+				else if (!r)
+					h[0] = h[--nh];
+				sift(h, nh, 0, order);
+			}
+			if (!err)
+				err = fn(ctx, cur, len, total);
+		} else {
+			err = fn(ctx, top->key, len, total);
+			if (!err && (r = next_record(top)) < 0)
+				err = r;
+			else if (!err && !r)
+				h[0] = h[--nh];
+			sift(h, nh, 0, order);
+		}
+		if (!err && ngc_stop)
+			err = -EINTR;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (rd[i].f)
+			fclose(rd[i].f);
+		free(rd[i].key);
+		run_path(s, s->run[first + i], path, sizeof(path));
+		unlink(path);
+	}
+	memmove(s->run + first, s->run + first + n, (s->nruns - first - n) * sizeof(*s->run));
+	s->nruns -= n;
+	free(rd);
+	free(h);
+	free(cur);
+	return err;
+}
+
+struct pass {
+	struct spill *s;
+	FILE *out;
+};
+
+static int to_run(void *ctx, const char *key, size_t len, uint64_t count)
+{
+	struct pass *p = ctx;
+	return put_record(p->s, p->out, key, len, count);
+}
+
+int spill_merge(struct spill *s, enum spill_order order, spill_fn fn, void *ctx)
+{
+	int err = 0;
+
+	/* Passes: the oldest NGC_SPILL_FANIN runs into one new run at the end. */
+	while (s->nruns > NGC_SPILL_FANIN && !err) {
+		struct pass p = { s, run_create(s, &err) };
+		if (!p.out)
+			break;
+		err = merge_some(s, 0, NGC_SPILL_FANIN, order, to_run, &p);
+		err = run_close(p.out, err);
+	}
+	if (!err && s->nruns)
+		err = merge_some(s, 0, s->nruns, order, fn, ctx);
+	return err;
+}
+
+void spill_sorter_init(struct spill_sorter *q, struct spill *s, size_t budget)
+{
+	q->s = s;
+	q->budget = budget;
+	table_init(&q->t);
+}
+
+int spill_add(struct spill_sorter *q, const char *key, size_t len, uint64_t count)
+{
+	int err = table_add(&q->t, key, len, count);
+	if (!err && table_bytes(&q->t) > q->budget) {
+		err = spill_table(q->s, &q->t, SPILL_BY_COUNT);
+		table_fini(&q->t);
+		table_init(&q->t);
+	}
+	return err;
+}
+
+int spill_add_end(struct spill_sorter *q)
+{
+	int err = q->t.count ? spill_table(q->s, &q->t, SPILL_BY_COUNT) : 0;
+	table_fini(&q->t);
+	return err;
+}
