@@ -44,6 +44,22 @@ options() {
 }
 test_case "spilling with --top, --per-year, filters and output formats; the oracle agrees" options
 
+millions() {
+	# Word trigrams of 12 MB of text: over a million distinct keys.
+	"$GEN" --format text --size 12M --seed 43 --out text >/dev/null
+	mkdir -p tmp
+	"$NGC" --no-progress -n 3 --stats text >mem.out 2>stats.mem
+	keys=$(sed -n 's/^  distinct ngrams  //p' stats.mem)
+	test "$keys" -gt 1000000
+	"$NGC" --no-progress -n 3 --memory 96M --tmpdir tmp --stats text >spill.out 2>stats
+	grep -q "^  distinct ngrams  $keys$" stats
+	test "$(sed -n 's/^  spilled  *\([0-9]*\) tables.*/\1/p' stats)" -ge 2
+	cmp mem.out spill.out
+	$ORACLE -n 3 text | cmp - spill.out
+	test -z "$(ls -A tmp)"
+}
+test_case "over a million distinct keys through a 96M budget: the oracle's bytes" millions
+
 cleanup() {
 	mkdir -p tmp
 	expect_status 1 "$NGC" --no-progress $SMALL --memory 2M --tmpdir tmp "$TMP/plain" missing \
