@@ -99,6 +99,10 @@ measure keys "$NGC -j 2 --stats $data/keys/* 2>$tmp/keys.stats >/dev/null"
 cp "$tmp/keys.stats" "$tmp/keys.keep"
 mkdir -p "$tmp/spill"
 measure keysspill "$NGC -j 2 --memory 256M --tmpdir $tmp/spill --stats $data/keys/* 2>$tmp/spill.stats >/dev/null"
+# Word trigrams of the text set: about 24 M distinct keys, the size of the
+# 2012 English 1-gram vocabulary; in memory, then through a 1 GB budget.
+measure tri "$NGC -j 2 -n 3 --stats $data/text/* 2>$tmp/tri.stats >/dev/null"
+measure trispill "$NGC -j 2 -n 3 --memory 1G --tmpdir $tmp/spill --stats $data/text/* 2>$tmp/trispill.stats >/dev/null"
 runs=$keep
 # What the options cost: each against the plain -j 2 run (p2) above.
 for o in "word:--word silshybet" "top:--top 100" "pos:--pos drop" "icase:--ignore-case" \
@@ -202,6 +206,13 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	read -r wall rss cpu <"$tmp/m.keysspill"
 	awk -v w="$wall" -v r="$rss" -v b="$keys_mb" 'BEGIN {
 		printf "| ngramcount -j 2 --memory 256M (spills) | many-keys set, %.1f GB | %.2f | %.0f |\n", b / 1e9, w, r / 1024 }'
+	tri=$(awk '/distinct ngrams/ { printf "%.1f M", $3 / 1e6 }' "$tmp/tri.stats")
+	read -r wall rss cpu <"$tmp/m.tri"
+	awk -v w="$wall" -v r="$rss" -v k="$tri" 'BEGIN {
+		printf "| ngramcount -j 2 -n 3 | text set: %s distinct word trigrams | %.2f | %.0f |\n", k, w, r / 1024 }'
+	read -r wall rss cpu <"$tmp/m.trispill"
+	awk -v w="$wall" -v r="$rss" -v k="$tri" 'BEGIN {
+		printf "| ngramcount -j 2 -n 3 --memory 1G (spills) | text set: %s distinct word trigrams | %.2f | %.0f |\n", k, w, r / 1024 }'
 	echo
 	echo "Read buffers come from one pool (\`buffers\` in --stats), so ten times the input costs no"
 	echo "more memory; the table grows with distinct keys only. The many-keys run's --stats:"
