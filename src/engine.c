@@ -226,6 +226,14 @@ static int skip_or_fail(struct engine *e, const char *path, int whole, const cha
 
 /* Inputs */
 
+/* gzip, zip or plain, from the file's first bytes. */
+static void set_container(struct file *f, const void *buf, size_t n)
+{
+	enum gz_container c = gz_container(buf, n);
+	f->gzip = c != GZC_NONE;
+	f->zip = c == GZC_ZIP;
+}
+
 /*
  * A plain file's format is known (from its first bytes, or --format):
  * check the options fit it, and pass over a file they do not count
@@ -301,8 +309,7 @@ static int add_file(struct engine *e, const char *path)
 	f = new_file(e, path, &sb);
 	f->size = (uint64_t)sb.st_size;
 	f->nchunks = (f->size + e->c->partition_size - 1) / e->c->partition_size;
-	f->gzip = gz_container(e->sniff, (size_t)n) != GZC_NONE;
-	f->zip = gz_container(e->sniff, (size_t)n) == GZC_ZIP;
+	set_container(f, e->sniff, (size_t)n);
 	f->typed = 1;
 	e->st->bytes_total += f->size;
 	return f->gzip ? 0 : typed(e, f, e->sniff, (size_t)n);
@@ -676,10 +683,9 @@ static int read_done(struct engine *e, struct chunk *ch)
 	}
 	if (!f->typed) {
 		f->typed = 1;
-		if (gz_container(ch->req.buf, ch->req.got) != GZC_NONE) {
+		set_container(f, ch->req.buf, ch->req.got);
+		if (f->gzip) {
 			/* A gzip or zip stream: it waits, like any gzip file, for a worker. */
-			f->gzip = 1;
-			f->zip = gz_container(ch->req.buf, ch->req.got) == GZC_ZIP;
 			f->fmt = e->c->map.format;
 			e->plain_held--;
 			e->gz_order[e->ngz++] = (unsigned)(f - e->files);
@@ -1144,13 +1150,11 @@ static int finished(struct engine *e)
 	return e->pool.nfree == e->pool.nslots;
 }
 
-/* The final table past its budget: write it out as a run and empty it. */
-static int spill_check(struct engine *e)
+/* Write the final table out as a run and empty it. */
+static int spill_out(struct engine *e)
 {
 	int err;
 
-	if (table_bytes(e->t) <= e->st->table_budget)
-		return 0;
 	if ((err = spill_table(e->sp, e->t, SPILL_BY_KEY)))
 		return fail(e, "spilling to %s: %s", e->c->tmpdir, strerror(-err));
 	/* Give the memory back (table_reset would keep it for reuse). */
@@ -1158,6 +1162,12 @@ static int spill_check(struct engine *e)
 	table_init(e->t);
 	mapper_forget(&e->pm);	/* its remembered entry was in the table */
 	return 0;
+}
+
+/* The final table past its budget goes out as a run. */
+static int spill_check(struct engine *e)
+{
+	return table_bytes(e->t) > e->st->table_budget ? spill_out(e) : 0;
 }
 
 static int turn(struct engine *e)
@@ -1341,12 +1351,8 @@ int engine_run(const struct config *c, struct table *t, struct spill *sp, struct
 	mapper_fini(&e.gm);
 	table_fini(&e.gt);
 	/* Spilled once: the rest joins the runs, so the output reads only them. */
-	if (!e.failed && sp->spills && t->count) {
-		int r2 = spill_table(sp, t, SPILL_BY_KEY);
-		if (r2)
-			fail(&e, "spilling to %s: %s", c->tmpdir, strerror(-r2));
-		table_reset(t);
-	}
+	if (!e.failed && sp->spills && t->count)
+		spill_out(&e);
 	st->wall = now_sec() - start;
 	st->cpu_parent = cpu_seconds(RUSAGE_SELF);
 	st->cpu_workers = cpu_seconds(RUSAGE_CHILDREN);

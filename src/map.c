@@ -68,9 +68,7 @@ void mapper_init(struct mapper *m, struct table *t)
 	memset(m, 0, sizeof(*m));
 	m->t = t;
 	m->o = &defaults;
-	m->fmt = FMT_V2;
-	m->fast = 1;
-	m->plain_keys = 1;
+	mapper_set_format(m, FMT_V2);
 }
 
 void mapper_fini(struct mapper *m)
@@ -95,8 +93,7 @@ int mapper_set_format(struct mapper *m, enum ngc_format f)
 	m->fast = f == FMT_V2 && plain_opts(m->o);
 	m->plain_keys = plain_keys(m->o);
 	m->skip = f != FMT_AUTO && map_skips(m->o, f);
-	m->last = NULL;
-	m->raw_valid = 0;
+	mapper_forget(m);
 	return f != FMT_AUTO && map_conflict(m->o, f) ? MAP_ECONFLICT : 0;
 }
 

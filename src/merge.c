@@ -112,27 +112,17 @@ int merge_files(const struct config *c, struct table *t, char *err, size_t errsi
 	return r < 0 ? -1 : 0;
 }
 
-/* The heap of sources with a line, smallest key on top. */
-static int less(const struct src *a, const struct src *b)
+/* heap_sift's order for the sources with a line: smallest key on top. */
+static int less(const void *pa, const void *pb, void *ctx)
 {
+	const struct src *a = *(struct src *const *)pa, *b = *(struct src *const *)pb;
+	(void)ctx;
 	return parse_result_cmp(a->line, a->keylen, b->line, b->keylen) < 0;
 }
 
 static void sift(struct src **h, size_t n, size_t i)
 {
-	for (;;) {
-		size_t m = i, l = 2 * i + 1, r = l + 1;
-		if (l < n && less(h[l], h[m]))
-			m = l;
-		if (r < n && less(h[r], h[m]))
-			m = r;
-		if (m == i)
-			return;
-		struct src *t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
+	heap_sift(h, n, sizeof(*h), i, less, NULL);
 }
 
 int merge_sorted(const struct config *c, char *err, size_t errsize)

@@ -42,22 +42,11 @@ static int keep_row(const struct ngram *g, void *ctx)
 	return 0;
 }
 
-/* Restore the heap below i: the worst row (last in count order) on top. */
-static void sift_down(const struct ngram **h, size_t n, size_t i)
+/* heap_sift's order for top_k: the worst row (last in count order) on top. */
+static int worse(const void *a, const void *b, void *ctx)
 {
-	for (;;) {
-		size_t w = i, l = 2 * i + 1, r = l + 1;
-		if (l < n && ngram_cmp_count(h[l], h[w]) > 0)
-			w = l;
-		if (r < n && ngram_cmp_count(h[r], h[w]) > 0)
-			w = r;
-		if (w == i)
-			return;
-		const struct ngram *tmp = h[i];
-		h[i] = h[w];
-		h[w] = tmp;
-		i = w;
-	}
+	(void)ctx;
+	return by_count(a, b) > 0;
 }
 
 /* Keep the k best of v[0..n) in v[0..k), in count order. */
@@ -68,11 +57,11 @@ static size_t top_k(const struct ngram **v, size_t n, size_t k)
 		return n;
 	}
 	for (size_t i = k / 2; i-- > 0;)
-		sift_down(v, k, i);
+		heap_sift(v, k, sizeof(*v), i, worse, NULL);
 	for (size_t i = k; i < n; i++) {
 		if (ngram_cmp_count(v[i], v[0]) < 0) {
 			v[0] = v[i];
-			sift_down(v, k, 0);
+			heap_sift(v, k, sizeof(*v), 0, worse, NULL);
 		}
 	}
 	qsort(v, k, sizeof(*v), by_count);
@@ -252,11 +241,11 @@ struct from_runs {
 	uint64_t keys;
 };
 
+/* A row merged from runs of rows already chosen: print it. */
 static int write_merged(void *ctx, const char *key, size_t len, uint64_t count)
 {
 	struct from_runs *r = ctx;
-	if (count >= r->o->min_count)
-		out_row(&r->w, key, len, count);
+	out_row(&r->w, key, len, count);
 	return r->w.err;
 }
 
@@ -265,8 +254,8 @@ static void prune_top(struct from_runs *r)
 {
 	struct table kept;
 	size_t n;
-	struct output_opts by_count = { .sort = SORT_COUNT, .top = r->o->top };
-	const struct ngram **v = select_rows(&r->top, &by_count, &n);
+	struct output_opts best = { .sort = SORT_COUNT, .top = r->o->top };
+	const struct ngram **v = select_rows(&r->top, &best, &n);
 
 	table_init(&kept);
 	for (size_t i = 0; i < n; i++)
@@ -291,8 +280,7 @@ static int merged_row(void *ctx, const char *key, size_t len, uint64_t count)
 	}
 	if (r->o->sort == SORT_COUNT)
 		return spill_add(&r->sorter, key, len, count);
-	out_row(&r->w, key, len, count);
-	return r->w.err;
+	return write_merged(ctx, key, len, count);
 }
 
 int output_spilled(struct spill *sp, const struct output_opts *o, size_t budget,

@@ -154,13 +154,14 @@ static int next_record(struct reader *r)
 	return 1;
 }
 
-/* Whether a's record comes before b's: by count first, or by key alone. */
-static int before(const struct reader *a, const struct reader *b, enum spill_order order)
+/* heap_sift's order: a's record before b's, by count first or by key alone. */
+static int before(const void *pa, const void *pb, void *ctx)
 {
+	const struct reader *a = *(struct reader *const *)pa, *b = *(struct reader *const *)pb;
 	size_t n = a->len < b->len ? a->len : b->len;
 	int c;
 
-	if (order == SPILL_BY_COUNT && a->count != b->count)
+	if (*(const enum spill_order *)ctx == SPILL_BY_COUNT && a->count != b->count)
 		return a->count > b->count;
 	if ((c = memcmp(a->key, b->key, n)))
 		return c < 0;
@@ -169,19 +170,7 @@ static int before(const struct reader *a, const struct reader *b, enum spill_ord
 
 static void sift(struct reader **h, size_t n, size_t i, enum spill_order order)
 {
-	for (;;) {
-		size_t m = i, l = 2 * i + 1, r = l + 1;
-		if (l < n && before(h[l], h[m], order))
-			m = l;
-		if (r < n && before(h[r], h[m], order))
-			m = r;
-		if (m == i)
-			return;
-		struct reader *t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
+	heap_sift(h, n, sizeof(*h), i, before, &order);
 }
 
 /*

@@ -100,6 +100,26 @@ int write_full(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+void heap_sift(void *base, size_t n, size_t size, size_t i,
+	       int (*above)(const void *a, const void *b, void *ctx), void *ctx)
+{
+	char *h = base, tmp[16];
+
+	for (;;) {
+		size_t top = i, l = 2 * i + 1, r = l + 1;
+		if (l < n && above(h + l * size, h + top * size, ctx))
+			top = l;
+		if (r < n && above(h + r * size, h + top * size, ctx))
+			top = r;
+		if (top == i)
+			return;
+		memcpy(tmp, h + i * size, size);
+		memcpy(h + i * size, h + top * size, size);
+		memcpy(h + top * size, tmp, size);
+		i = top;
+	}
+}
+
 size_t fmt_u64(char *p, uint64_t v)
 {
 	char tmp[20];

@@ -62,6 +62,14 @@ int write_full(int fd, const void *buf, size_t len);
 int afile_open(const char *path, char **tmp);
 int afile_close(int fd, char *tmp, const char *path, int err);
 
+/*
+ * Restore a binary heap below index i: base holds n elements of size bytes
+ * (at most 16, pointers in practice), and above(a, b, ctx) says element a
+ * belongs nearer the top than b.
+ */
+void heap_sift(void *base, size_t n, size_t size, size_t i,
+	       int (*above)(const void *a, const void *b, void *ctx), void *ctx);
+
 /* v in decimal at p, no terminator (at most 20 bytes); returns the length. */
 size_t fmt_u64(char *p, uint64_t v);
 
