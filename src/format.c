@@ -16,7 +16,7 @@
 const char *format_name(enum ngc_format f)
 {
 	static const char *const names[FMT_COUNT] = {
-		"auto", "v1", "v2", "v3", "text", "totalcounts",
+		"auto", "v1", "v2", "v3", "text", "totalcounts", "empty",
 	};
 	return (unsigned)f < FMT_COUNT ? names[f] : "?";
 }
@@ -119,7 +119,7 @@ enum ngc_format format_sniff(const char *buf, size_t n)
 		p = eol + (nl != NULL);
 	}
 	if (!lines)
-		return header ? FMT_TOTALS : FMT_V2;
+		return header ? FMT_TOTALS : FMT_EMPTY;
 	if (seen[L_NUM4] && !seen[L_V2] && (header || (rising && seen[L_NUM4] >= 2)))
 		return FMT_TOTALS;
 	seen[L_V2] += seen[L_NUM4];

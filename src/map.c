@@ -48,6 +48,8 @@ const char *map_conflict(const struct map_opts *o, enum ngc_format f)
 
 int map_skips(const struct map_opts *o, enum ngc_format f)
 {
+	if (f == FMT_EMPTY)
+		return 0;	/* nothing to pass over */
 	return o->totals ? f != FMT_TOTALS : f == FMT_TOTALS;
 }
 

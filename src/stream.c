@@ -18,6 +18,7 @@
 #include "ngramcount/wire.h"
 
 #define NGC_STREAM_BUF	(1u << 20)
+#define NGC_MAP_SLICE	(64u << 10)	/* text mapped between table checks */
 
 /* Counters and status for Hadoop Streaming, when wanted (see stream.h). */
 static int reporting(const struct config *c)
@@ -31,10 +32,6 @@ static void counter(const struct config *c, const char *name, uint64_t n)
 		fprintf(stderr, "reporter:counter:ngramcount,%s,%llu\n", name, (unsigned long long)n);
 }
 
-static int feed_mapper(void *ctx, const char *buf, size_t len)
-{
-	return map_feed(ctx, buf, len);
-}
 
 struct map_run {
 	const struct config *c;
@@ -63,6 +60,26 @@ static int flush_table(struct map_run *r)
 		fprintf(stderr, "reporter:status:ngramcount map: %llu lines, %llu keys written\n",
 			(unsigned long long)r->m.st.lines, (unsigned long long)r->written);
 	return r->w.err;
+}
+
+/*
+ * A gz_sink (ctx: struct map_run): map text a slice at a time, writing the
+ * table out whenever it passes --memory, so it overshoots by one slice's
+ * keys at most, whatever the read size.
+ */
+static int feed(void *ctx, const char *buf, size_t len)
+{
+	struct map_run *r = ctx;
+
+	while (len) {
+		size_t n = len < NGC_MAP_SLICE ? len : NGC_MAP_SLICE;
+		int e = map_feed(&r->m, buf, n);
+		if (e || (table_bytes(&r->t) >= r->c->memory && (e = flush_table(r))))
+			return e;
+		buf += n;
+		len -= n;
+	}
+	return 0;
 }
 
 static const char *map_error(const struct map_run *r, int err, const struct gz *gz)
@@ -112,9 +129,8 @@ int stream_map(const struct config *c, char *err, size_t errsize)
 		if (compressed < 0 && (compressed = gz_container(buf, (size_t)n) != GZC_NONE) &&
 		    (e = gz_init(&gz, c->inflate)))
 			break;
-		e = compressed ? gz_feed(&gz, buf, (size_t)n, feed_mapper, &r.m)
-			       : map_feed(&r.m, buf, (size_t)n);
-		if (e || (table_bytes(&r.t) >= c->memory && (e = flush_table(&r))))
+		e = compressed ? gz_feed(&gz, buf, (size_t)n, feed, &r) : feed(&r, buf, (size_t)n);
+		if (e)
 			break;
 	}
 	if (!e && compressed > 0)

@@ -24,19 +24,22 @@ enum ngc_format {
 	FMT_V3,
 	FMT_TEXT,
 	FMT_TOTALS,	/* a totalcounts file */
+	FMT_EMPTY,	/* no data lines to tell by: nothing to conflict with; any
+			   lines past the sniffed start are read as v2 */
 	FMT_COUNT
 };
 
 /* Bytes of a file's start that format_sniff looks at. */
 #define NGC_SNIFF_BYTES	65536
 
-/* "auto", "v1", "v2", "v3", "text", "totalcounts". */
+/* "auto", "v1", "v2", "v3", "text", "totalcounts", "empty". */
 const char *format_name(enum ngc_format f);
 
 /*
  * The format of a file whose first n bytes are buf (n may cut a line;
  * at most NGC_SNIFF_BYTES are looked at). '#' lines that are not data
- * are passed over; an empty start is v2. Never FMT_AUTO.
+ * are passed over; a start without data lines is FMT_EMPTY. Never
+ * FMT_AUTO.
  */
 enum ngc_format format_sniff(const char *buf, size_t n);
 

@@ -16,7 +16,10 @@ t_fail=0
 test_case() {
 	name=$1
 	fn=$2
-	if (set -e; cd "$TMP" && "$fn") >"$TMP/.log" 2>&1; then
+	# Not inside "if": there the shell ignores set -e, and only a test's
+	# last command could fail it.
+	(set -e; cd "$TMP"; "$fn") >"$TMP/.log" 2>&1
+	if [ $? -eq 0 ]; then
 		t_pass=$((t_pass + 1))
 		echo "ok - $name"
 	else

@@ -32,8 +32,8 @@ trace_submission() {
 test_case "--trace --order submission: merges in task order" trace_submission
 
 trace_not_left_on_failure() {
-	expect_status 1 "$NGC" --no-progress --trace t.json plain missing >/dev/null 2>err
-	test ! -e t.json
+	expect_status 1 "$NGC" --no-progress --trace failed.json plain missing >/dev/null 2>err
+	test ! -e failed.json
 	test -z "$(ls -A . | grep ngramcount- || true)"
 	expect_status 1 "$NGC" --no-progress --trace nodir/t.json plain >/dev/null 2>err
 	grep -q "^ngramcount: --trace nodir/t.json: No such file or directory" err

@@ -57,7 +57,9 @@ static void sniff_real_samples(void)
 
 static void sniff_made_up(void)
 {
-	CHECK(sniff("") == FMT_V2);
+	CHECK(sniff("") == FMT_EMPTY);
+	CHECK(sniff("# only a comment\n") == FMT_EMPTY);
+	CHECK(!strcmp(format_name(FMT_EMPTY), "empty"));
 	CHECK(sniff("the quick brown fox\njumps\n") == FMT_TEXT);
 	CHECK(sniff("one\ttwo\tthree\n") == FMT_TEXT);
 	/* Numbers as ngrams (Google's "0" file): the ngram repeats. */
