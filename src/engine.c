@@ -157,6 +157,7 @@ struct engine {
 	struct mapper pm;		/* the parent's: seams, -j 0 partitions */
 	struct mapper gm;		/* the parent's gzip stream (-j 0), */
 	struct table gt;		/* into its own table, merged when whole */
+	struct gz_task gtask;		/* its mapping and runs */
 	struct gz gz;
 	int gz_err;			/* its first error; then chunks are dropped */
 	char *sniff;			/* NGC_SNIFF_BYTES: a plain file's start */
@@ -187,6 +188,22 @@ static int fail(struct engine *e, const char *fmt, ...)
 static int fail_overflow(struct engine *e, const char *key, size_t len)
 {
 	return fail(e, "the total of ngram '%.*s' passes 2^64-1", (int)(len > 200 ? 200 : len), key);
+}
+
+/* A table could not be written out; path names the task's input, or NULL. */
+static int fail_spill(struct engine *e, const char *path, int err)
+{
+	return fail(e, "%s%sspilling to %s: %s", path ? path : "", path ? ": " : "",
+		    e->c->tmpdir, strerror(-err));
+}
+
+/* Task task completed with runs runs of its own: they count from now on. */
+static int adopt(struct engine *e, const char *path, uint64_t task, uint64_t runs,
+		 uint64_t bytes)
+{
+	int err = runs ? spill_adopt(e->sp, task, (unsigned)runs, bytes) : 0;
+	e->st->task_runs += runs;
+	return err ? fail_spill(e, path, err) : 0;
 }
 
 /*
@@ -511,11 +528,6 @@ static int map_inline(struct engine *e, struct chunk *ch)
 	return 0;
 }
 
-static int feed_mapper(void *ctx, const char *buf, size_t len)
-{
-	return map_feed(ctx, buf, len);
-}
-
 /*
  * A failed task: a gzip error at a compressed offset, or a total overflow.
  * A gzip file is skipped with --keep-going (its counts were never merged).
@@ -540,6 +552,8 @@ static int task_error(struct engine *e, struct file *f, int err, uint64_t off,
 		return skip_or_fail(e, f->path, f->gzip, "the zip member before byte %llu is "
 				    "encrypted or not deflated or stored: it cannot be read",
 				    (unsigned long long)off);
+	case WIRE_ESPILL:
+		return fail_spill(e, f->path, -(int)off);
 	case -EOVERFLOW:
 		return fail_overflow(e, detail, len);
 	case MAP_ECONFLICT:
@@ -560,7 +574,7 @@ static int gz_inline(struct engine *e, struct file *f, struct chunk *ch)
 		double t0 = now_sec();
 		if (!err)
 			e->gz_err = gz_feed(&e->gz, bufpool_ptr(&e->pool, ch->slot),
-					    ch->req.got, feed_mapper, m);
+					    ch->req.got, gz_task_sink, &e->gtask);
 		trace_span(e->tr, TRACK_PARENT, "inflate+map", f->path, t0, now_sec(),
 			   "\"bytes\":%zu", ch->req.got);
 		release(e, ch);
@@ -574,9 +588,11 @@ static int gz_inline(struct engine *e, struct file *f, struct chunk *ch)
 	else if (!err)
 		err = table_merge(e->t, &e->gt, &over);
 	if (err) {
-		r = task_error(e, f, err, e->gz.err_off, over ? over->key : NULL,
+		r = task_error(e, f, err, err == WIRE_ESPILL ? (uint64_t)-e->gtask.spill_err
+							     : e->gz.err_off, over ? over->key : NULL,
 			       over ? over->len : 0);
-	} else {
+	} else if (!(r = adopt(e, f->path, e->gtask.ts.task, e->gtask.ts.runs,
+			       e->gtask.ts.bytes))) {
 		e->st->lines += m->st.lines;
 		e->st->bytes_inflated += e->gz.out_total;
 		note_bad(f, m->st.bad, 0, m->st.first_bad, m->st.first_bad_why);
@@ -855,6 +871,11 @@ static int assign_gz(struct engine *e, unsigned w)
 	f->started = now_sec();
 	e->ws[w].gz = f;
 	if (w == e->nw) {
+		e->gtask = (struct gz_task){
+			.m = &e->gm, .t = &e->gt, .budget = e->st->task_budget,
+			.ts = { .dir = e->env.spill_dir, .dir_err = e->env.spill_err,
+				.task = (uint64_t)(f - e->files) },
+		};
 		mapper_reset(&e->gm);
 		e->gz_err = mapper_set_format(&e->gm, f->fmt);
 		if (gz_init(&e->gz, e->c->inflate))
@@ -1120,7 +1141,8 @@ static int reply(struct engine *e, unsigned w)
 		ws->gz = NULL;
 		return complete(e, seq, NULL, 0);
 	}
-	if (complete(e, seq, e->payload.p, e->payload.len))
+	if (complete(e, seq, e->payload.p, e->payload.len) ||
+	    adopt(e, f->path, (uint64_t)(f - e->files), r.runs, r.run_bytes))
 		return -1;
 	e->st->lines += r.lines;
 	e->st->partitions[w]++;
@@ -1211,6 +1233,15 @@ static int turn(struct engine *e)
 	return spill_check(e) ? -1 : 1;
 }
 
+/* Gzip or zip files, or streams that may be: tasks whose tables can be large. */
+static int has_tasks(const struct engine *e)
+{
+	for (unsigned i = 0; i < e->nfiles; i++)
+		if (e->files[i].gzip || e->files[i].stream)
+			return 1;
+	return 0;
+}
+
 long engine_pool_slots(const struct config *c, unsigned *least)
 {
 	unsigned lanes = c->workers ? c->workers : 1;
@@ -1236,6 +1267,19 @@ static int setup(struct engine *e)
 	e->st->slots = nslots;
 	e->st->table_budget = c->memory > (size_t)nslots * c->partition_size
 				      ? c->memory - (size_t)nslots * c->partition_size : 0;
+	e->env = (struct worker_env){ .pool = &e->pool, .inflate = c->inflate, .map = &c->map };
+	if (has_tasks(e)) {
+		/*
+		 * A gzip task's table lives in its worker until the stream ends:
+		 * the final table gets half the budget, the lanes share the rest.
+		 */
+		e->st->task_budget = e->st->table_budget / 2 / lanes;
+		e->st->table_budget -= e->st->task_budget * lanes;
+		if ((err = spill_mkdir(e->sp)))
+			e->env.spill_err = err;	/* told only if a task must spill */
+		e->env.spill_dir = e->sp->dir;
+		e->env.task_budget = e->st->task_budget;
+	}
 	if ((err = bufpool_init(&e->pool, nslots, c->partition_size)))
 		return fail(e, "cannot map %u buffers of %zu bytes: %s", nslots,
 			    c->partition_size, strerror(-err));
@@ -1243,7 +1287,6 @@ static int setup(struct engine *e)
 	for (unsigned i = 0; i < nslots; i++)
 		e->chunks[i].slot = i;
 	/* Fork before the ring and the input files exist: workers hold neither. */
-	e->env = (struct worker_env){ .pool = &e->pool, .inflate = c->inflate, .map = &c->map };
 	if (e->nw && (err = pool_start(&e->workers, e->nw, worker_main, &e->env)))
 		return fail(e, "cannot start workers: %s", strerror(-err));
 	reader_new(&e->rd, c->io, c->queue_depth, &e->st->io_fallback);

@@ -53,9 +53,10 @@ static void print_stats(const struct config *c, const struct run_stats *st,
 	fprintf(stderr, "  distinct ngrams  %llu\n",
 		(unsigned long long)(sp->spills ? spilled_keys : t->count));
 	if (sp->spills)
-		fprintf(stderr, "  spilled          %llu tables, %llu bytes of runs (table budget %zu)\n",
-			(unsigned long long)sp->spills, (unsigned long long)sp->bytes,
-			st->table_budget);
+		fprintf(stderr, "  spilled          %llu tables (%llu by gzip tasks), %llu bytes of "
+			"runs (table budget %zu, per gzip task %zu)\n",
+			(unsigned long long)sp->spills, (unsigned long long)st->task_runs,
+			(unsigned long long)sp->bytes, st->table_budget, st->task_budget);
 	fprintf(stderr, "  table memory     %s (%.0f bytes per ngram)\n",
 		fmt_bytes(b, sizeof(b), (double)table_bytes(t)),
 		t->count ? (double)table_bytes(t) / (double)t->count : 0.0);

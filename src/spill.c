@@ -3,6 +3,7 @@
  * and written through stdio with large buffers: a record is a few bytes,
  * and the merge reads them in order.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,11 +30,17 @@ static void run_path(const struct spill *s, unsigned n, char *path, size_t size)
 void spill_fini(struct spill *s)
 {
 	char path[4096];
+	DIR *d = s->dir ? opendir(s->dir) : NULL;
+	struct dirent *de;
 
-	for (unsigned i = 0; s->dir && i < s->nruns; i++) {
-		run_path(s, s->run[i], path, sizeof(path));
-		unlink(path);
-	}
+	/* Everything: live runs, and the runs of tasks that never completed. */
+	while (d && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			snprintf(path, sizeof(path), "%s/%s", s->dir, de->d_name);
+			unlink(path);
+		}
+	if (d)
+		closedir(d);
 	if (s->dir)
 		rmdir(s->dir);
 	free(s->dir);
@@ -43,41 +50,60 @@ void spill_fini(struct spill *s)
 	s->nruns = 0;
 }
 
+int spill_mkdir(struct spill *s)
+{
+	size_t n = strlen(s->tmpdir) + 32;
+
+	if (s->dir)
+		return 0;
+	s->dir = xmalloc(n);
+	snprintf(s->dir, n, "%s/ngramcount-spill-XXXXXX", s->tmpdir);
+	if (!mkdtemp(s->dir)) {
+		int err = -errno;
+		free(s->dir);
+		s->dir = NULL;
+		return err;
+	}
+	return 0;
+}
+
+static void live(struct spill *s)
+{
+	s->run = xrealloc(s->run, (s->nruns + 1) * sizeof(*s->run));
+	s->run[s->nruns++] = s->next++;
+}
+
+static FILE *open_run(const char *path, const char *mode, int *err)
+{
+	FILE *f = fopen(path, mode);
+	if (!f)
+		*err = -errno;
+	else
+		setvbuf(f, NULL, _IOFBF, NGC_SPILL_BUF);
+	return f;
+}
+
 /* A new run file, open for writing; its number is added to the live runs. */
 static FILE *run_create(struct spill *s, int *err)
 {
 	char path[4096];
 	FILE *f;
 
-	if (!s->dir) {
-		size_t n = strlen(s->tmpdir) + 32;
-		s->dir = xmalloc(n);
-		snprintf(s->dir, n, "%s/ngramcount-spill-XXXXXX", s->tmpdir);
-		if (!mkdtemp(s->dir)) {
-			*err = -errno;
-			free(s->dir);
-			s->dir = NULL;
-			return NULL;
-		}
-	}
-	run_path(s, s->next, path, sizeof(path));
-	if (!(f = fopen(path, "wbx"))) {
-		*err = -errno;
+	if ((*err = spill_mkdir(s)))
 		return NULL;
-	}
-	setvbuf(f, NULL, _IOFBF, NGC_SPILL_BUF);
-	s->run = xrealloc(s->run, (s->nruns + 1) * sizeof(*s->run));
-	s->run[s->nruns++] = s->next++;
+	run_path(s, s->next, path, sizeof(path));
+	if ((f = open_run(path, "wbx", err)))
+		live(s);
 	return f;
 }
 
-static int put_record(struct spill *s, FILE *f, const char *key, size_t len, uint64_t count)
+static int put_record(uint64_t *bytes, FILE *f, const char *key, size_t len, uint64_t count)
 {
 	uint32_t l = (uint32_t)len;
 	if (fwrite(&l, sizeof(l), 1, f) != 1 || (len && fwrite(key, len, 1, f) != 1) ||
 	    fwrite(&count, sizeof(count), 1, f) != 1)
 		return -errno ? -errno : -EIO;
-	s->bytes += sizeof(l) + len + sizeof(count);
+	*bytes += sizeof(l) + len + sizeof(count);
 	return 0;
 }
 
@@ -105,14 +131,12 @@ static int collect(const struct ngram *g, void *ctx)
 	return 0;
 }
 
-int spill_table(struct spill *s, const struct table *t, enum spill_order order)
+/* Write t to f in that order and close f. */
+static int write_table(FILE *f, const struct table *t, enum spill_order order, uint64_t *bytes)
 {
 	const struct ngram **v;
 	int err = 0;
-	FILE *f = run_create(s, &err);
 
-	if (!f)
-		return err;
 	if (order == SPILL_BY_COUNT) {
 		v = table_sorted(t);
 	} else {
@@ -122,10 +146,63 @@ int spill_table(struct spill *s, const struct table *t, enum spill_order order)
 		qsort(v, t->count, sizeof(*v), by_key);
 	}
 	for (size_t i = 0; i < t->count && !err; i++)
-		err = put_record(s, f, v[i]->key, v[i]->len, v[i]->count);
+		err = put_record(bytes, f, v[i]->key, v[i]->len, v[i]->count);
 	free(v);
-	s->spills++;
 	return run_close(f, err);
+}
+
+int spill_table(struct spill *s, const struct table *t, enum spill_order order)
+{
+	int err = 0;
+	FILE *f = run_create(s, &err);
+
+	if (!f)
+		return err;
+	s->spills++;
+	return write_table(f, t, order, &s->bytes);
+}
+
+static void task_path(const char *dir, uint64_t task, unsigned k, char *path, size_t size)
+{
+	snprintf(path, size, "%s/task-%llu-%u", dir, (unsigned long long)task, k);
+}
+
+int task_spill(struct task_spill *ts, struct table *t, size_t budget)
+{
+	char path[4096];
+	int err = 0;
+	FILE *f;
+
+	if (table_bytes(t) <= budget)
+		return 0;
+	if (!ts->dir)
+		return ts->dir_err;
+	task_path(ts->dir, ts->task, ts->runs, path, sizeof(path));
+	/* "w": a task run again after its worker died writes over its runs. */
+	if (!(f = open_run(path, "wb", &err)))
+		return err;
+	ts->runs++;
+	if ((err = write_table(f, t, SPILL_BY_KEY, &ts->bytes)))
+		return err;
+	table_fini(t);
+	table_init(t);
+	return 1;
+}
+
+int spill_adopt(struct spill *s, uint64_t task, unsigned runs, uint64_t bytes)
+{
+	char from[4096], to[4096];
+
+	for (unsigned k = 0; k < runs; k++) {
+		task_path(s->dir, task, k, from, sizeof(from));
+		run_path(s, s->next, to, sizeof(to));
+		if (rename(from, to) < 0)
+			return -errno;
+		live(s);
+	}
+	s->spills += runs;
+	s->bytes += bytes;
+	return 0;
 }
 
 /* One open run in a merge: its current record. */
@@ -188,11 +265,8 @@ static int merge_some(struct spill *s, unsigned first, unsigned n, enum spill_or
 
 	for (unsigned i = 0; i < n && !err; i++) {
 		run_path(s, s->run[first + i], path, sizeof(path));
-		if (!(rd[i].f = fopen(path, "rb"))) {
-			err = -errno;
+		if (!(rd[i].f = open_run(path, "rb", &err)))
 			break;
-		}
-		setvbuf(rd[i].f, NULL, _IOFBF, NGC_SPILL_BUF);
 		if ((r = next_record(&rd[i])) < 0)
 			err = r;
 		else if (r)
@@ -259,7 +333,7 @@ struct pass {
 static int to_run(void *ctx, const char *key, size_t len, uint64_t count)
 {
 	struct pass *p = ctx;
-	return put_record(p->s, p->out, key, len, count);
+	return put_record(&p->s->bytes, p->out, key, len, count);
 }
 
 int spill_merge(struct spill *s, enum spill_order order, spill_fn fn, void *ctx)

@@ -19,13 +19,14 @@ struct worker {
 	int out;
 	unsigned tasks;		/* tasks started, for the fault hook */
 	unsigned fault_at;	/* NGRAMCOUNT_FAULT: fail on this task; 0: never */
-	char fault_kind;	/* 'c'rash, 'h'ang or 'o'ut of memory */
+	char fault_kind;	/* 'c'rash, 'h'ang, 'o'ut of memory, 'l'ate crash */
 	int fault_armed;	/* a gzip task fails at its first chunk */
 	struct table table;
 	struct mapper m;
 	struct gz gz;
 	int in_gz;		/* a gzip task is open */
 	int gz_err;		/* its first error, then chunks are only released */
+	struct gz_task task;	/* its mapping and runs */
 	double start;		/* when the task began */
 	struct wbuf payload;
 };
@@ -54,7 +55,9 @@ static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_of
 		.bad = w->m.st.bad,
 		.first_bad = w->m.st.first_bad,
 		.inflated = inflated,
-		.err_off = err_off,
+		.err_off = err == WIRE_ESPILL ? (uint64_t)-w->task.spill_err : err_off,
+		.runs = w->in_gz ? w->task.ts.runs : 0,
+		.run_bytes = w->in_gz ? w->task.ts.bytes : 0,
 		.t_start = w->start,
 	};
 	w->payload.len = 0;
@@ -72,16 +75,24 @@ static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_of
  * Test-only fault hook: NGRAMCOUNT_FAULT=crash:N, hang:N or oom:N makes
  * each worker process die by SIGKILL, stop answering, or fail to allocate
  * memory in its N-th task (a gzip task at its first chunk, so some of the
- * stream was delivered).
+ * stream was delivered); late:N dies by SIGKILL when the N-th task is
+ * mapped, before its result is sent (a gzip task's runs are written).
  */
 static void fault_init(struct worker *w)
 {
 	const char *f = getenv("NGRAMCOUNT_FAULT");
 	const char *colon = f ? strchr(f, ':') : NULL;
-	if (!colon || (strncmp(f, "crash:", 6) && strncmp(f, "hang:", 5) && strncmp(f, "oom:", 4)))
+	if (!colon || (strncmp(f, "crash:", 6) && strncmp(f, "hang:", 5) && strncmp(f, "oom:", 4) &&
+		       strncmp(f, "late:", 5)))
 		return;
 	w->fault_kind = f[0];
 	w->fault_at = (unsigned)strtoul(colon + 1, NULL, 10);
+}
+
+/* The fault is due: at the start of this task, or (late) at its end. */
+static int fault_due(const struct worker *w, int late)
+{
+	return w->fault_at && w->tasks == w->fault_at && (w->fault_kind == 'l') == late;
 }
 
 static void fault(struct worker *w)
@@ -94,9 +105,19 @@ static void fault(struct worker *w)
 	raise(SIGKILL);
 }
 
-static int sink(void *ctx, const char *buf, size_t len)
+int gz_task_sink(void *ctx, const char *buf, size_t len)
 {
-	return map_feed(ctx, buf, len);
+	struct gz_task *k = ctx;
+	int err = map_feed(k->m, buf, len);
+
+	if (err || !(err = task_spill(&k->ts, k->t, k->budget)))
+		return err;
+	if (err > 0) {
+		mapper_forget(k->m);
+		return 0;
+	}
+	k->spill_err = err;
+	return WIRE_ESPILL;
 }
 
 static int serve(struct worker *w, const struct msg *msg, const struct worker_env *env)
@@ -108,19 +129,27 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 	case MSG_PLAIN:
 		ngc_doing = "worker mapping a partition";
 		w->start = now_sec();
-		if (++w->tasks == w->fault_at)
+		w->tasks++;
+		if (fault_due(w, 0))
 			fault(w);
 		table_reset(&w->table);
 		mapper_reset(&w->m);
 		if (!(err = mapper_set_format(&w->m, (enum ngc_format)msg->fmt)))
 			err = map_lines(&w->m, data, msg->len);
+		if (fault_due(w, 1))
+			fault(w);
 		return send_result(w, msg->task, err, 0, 0);
 	case MSG_GZ_BEGIN:
 		ngc_doing = "worker inflating and mapping a gzip file";
 		w->start = now_sec();
-		w->fault_armed = ++w->tasks == w->fault_at;
+		w->tasks++;
+		w->fault_armed = fault_due(w, 0);
 		table_reset(&w->table);
 		mapper_reset(&w->m);
+		w->task = (struct gz_task){
+			.m = &w->m, .t = &w->table, .budget = env->task_budget,
+			.ts = { .dir = env->spill_dir, .dir_err = env->spill_err, .task = msg->task },
+		};
 		if ((err = gz_init(&w->gz, env->inflate)))
 			return err;
 		w->in_gz = 1;
@@ -134,7 +163,7 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 		if (w->fault_armed)
 			fault(w);
 		if (!w->gz_err)
-			w->gz_err = gz_feed(&w->gz, data, msg->len, sink, &w->m);
+			w->gz_err = gz_feed(&w->gz, data, msg->len, gz_task_sink, &w->task);
 		return send_reply(w, &rel, NULL, 0);
 	}
 	case MSG_GZ_END:
@@ -143,6 +172,8 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 		err = w->gz_err;
 		if (!err && !(err = gz_finish(&w->gz)))
 			err = map_flush(&w->m);
+		if (fault_due(w, 1))
+			fault(w);
 		err = send_result(w, msg->task, err, w->gz.err_off, w->gz.out_total);
 		gz_fini(&w->gz);
 		w->in_gz = 0;

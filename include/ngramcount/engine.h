@@ -42,6 +42,8 @@ struct run_stats {
 	unsigned slots;			/* buffer pool slots of partition_size */
 	uint64_t reduce_keys;		/* entries of worker tables merged */
 	size_t table_budget;		/* bytes the final table may hold before it spills */
+	size_t task_budget;		/* and a gzip task's table (0: no gzip input) */
+	uint64_t task_runs;		/* runs gzip tasks wrote (spill.h task_spill) */
 	double reduce_secs;		/* time the parent spent merging them */
 	unsigned workers;
 	uint64_t *partitions;		/* per worker, [workers] is the parent; owned */
@@ -64,8 +66,10 @@ long engine_pool_slots(const struct config *c, unsigned *least);
  * Count c's inputs into t (initialised by the caller, which owns it),
  * recording the reads, tasks and merges in tr (NULL: no --trace). When t
  * passes c->memory less the read buffers, it is written to sp as a run
- * and emptied; if that happened, at the end all of t is in sp's runs and
- * t is empty. Returns 0, or -1 with a message in err (t then holds a
+ * and emptied; with gzip inputs t gets half of that and each worker's
+ * gzip task a share of the rest, past which the task's table goes to sp
+ * as task runs, live once the task completes. If anything spilled, at
+ * the end all of t is in sp's runs and t is empty. Returns 0, or -1 with a message in err (t then holds a
  * partial count).
  */
 int engine_run(const struct config *c, struct table *t, struct spill *sp, struct trace *tr,

@@ -5,7 +5,8 @@
  *
  * Runs live in a folder of their own made in --tmpdir (mkdtemp), removed
  * with everything in it by spill_fini, which every exit path of main()
- * calls (success, failure, SIGINT and SIGTERM). A run is records of
+ * calls (success, failure, SIGINT and SIGTERM), after the workers are
+ * reaped. A run is records of
  * u32 key length, key, u64 count, in native byte order (the same process
  * writes and reads them). More runs than NGC_SPILL_FANIN are merged in
  * passes, so open files stay few whatever --memory is.
@@ -29,7 +30,9 @@ struct spill {
 };
 
 void spill_init(struct spill *s, const char *tmpdir);
-/* Remove every run and the folder. */
+/* Make the folder now (before fork, for workers' runs). Returns 0 or -errno. */
+int spill_mkdir(struct spill *s);
+/* Remove every file in the folder, live runs or not, and the folder. */
 void spill_fini(struct spill *s);
 
 /* The order of a run's records, and of a merge. */
@@ -40,6 +43,32 @@ enum spill_order {
 
 /* Write t as a run in that order. Returns 0 or -errno. */
 int spill_table(struct spill *s, const struct table *t, enum spill_order order);
+
+/*
+ * A gzip task is one stream, whose table can outgrow its worker's share
+ * before the stream ends. Its table then goes out as a run at once, but
+ * counts only when the task completes: task runs are named for their task
+ * (task-T-K in the folder) and made live by spill_adopt on the task's
+ * result. The runs of a task that fails, or whose worker dies, are never
+ * adopted (a rerun writes over them; spill_fini removes the rest).
+ * task_spill runs in whichever process maps the task.
+ */
+struct task_spill {
+	const char *dir;	/* the spill folder; NULL when it could not be made */
+	int dir_err;		/* then: why, as -errno */
+	uint64_t task;		/* the parent's task id */
+	unsigned runs;		/* written for this task so far */
+	uint64_t bytes;		/* their bytes */
+};
+
+/*
+ * If t holds more than budget bytes, write it as the task's next run (key
+ * order) and empty it. Returns 1 if it did (entries remembered in t are
+ * gone: mapper_forget), 0 if t is within budget, or -errno.
+ */
+int task_spill(struct task_spill *ts, struct table *t, size_t budget);
+/* The task completed: its first runs runs, of bytes bytes, become live. */
+int spill_adopt(struct spill *s, uint64_t task, unsigned runs, uint64_t bytes);
 
 typedef int (*spill_fn)(void *ctx, const char *key, size_t len, uint64_t count);
 

@@ -45,14 +45,16 @@ struct reply {
 	int32_t first_bad_why;	/* parse_error of the first bad line */
 	uint64_t lines, bad, first_bad;	/* as struct map_stats */
 	uint64_t inflated;	/* gzip: bytes after inflate */
-	uint64_t err_off;	/* gzip error: offset in the compressed stream */
+	uint64_t err_off;	/* gzip error: offset in the compressed stream;
+				   WIRE_ESPILL: the errno */
+	uint64_t runs, run_bytes;	/* gzip: the task's runs (task_spill) */
 	double t_start, t_end;	/* when the worker began and finished the task
 				   (MSG_RELEASE: the chunk), on now_sec()'s clock */
 	uint64_t payload_len;	/* bytes that follow */
 };
 
 /* Both are written whole: no padding may carry uninitialised bytes. */
-_Static_assert(sizeof(struct msg) == 32 && sizeof(struct reply) == 88,
+_Static_assert(sizeof(struct msg) == 32 && sizeof(struct reply) == 104,
 	       "struct msg and struct reply have no padding");
 
 /* Errors a worker reports beside -errno ones. */
@@ -61,6 +63,7 @@ enum wire_error {
 	WIRE_EGZ_TRUNCATED = -1001,	/* stream ends before its trailer */
 	WIRE_EGZ_TRAILING = -1002,	/* non-gzip bytes after the last member */
 	WIRE_EGZ_METHOD = -1003,	/* zip: encrypted, or not deflate or stored */
+	WIRE_ESPILL = -1004,		/* the task's table could not be spilled */
 };
 
 /* A growable byte buffer; the owner frees p. */

@@ -7,6 +7,8 @@
  * inflates while it maps. Each task ends with one MSG_RESULT carrying the
  * task's table; each gzip chunk is released with MSG_RELEASE as soon as it
  * is inflated. The worker reads partition bytes from the shared pool.
+ * A gzip task's table that passes env->task_budget is written as a task
+ * run (spill.h) and emptied; MSG_RESULT counts the runs.
  */
 #ifndef NGRAMCOUNT_WORKER_H
 #define NGRAMCOUNT_WORKER_H
@@ -14,12 +16,35 @@
 #include "ngramcount/gz.h"
 #include "ngramcount/map.h"
 #include "ngramcount/reader.h"
+#include "ngramcount/spill.h"
 
 struct worker_env {
 	const struct bufpool *pool;	/* the shared slots, mapped before fork */
 	enum gz_backend inflate;	/* gzip backend */
 	const struct map_opts *map;	/* what to count, set before fork */
+	const char *spill_dir;		/* where a gzip task's runs go, or NULL */
+	int spill_err;			/* then: why there is none (-errno) */
+	size_t task_budget;		/* a gzip task's table spills past it */
 };
+
+/*
+ * A gzip task being mapped, in a worker or in the parent (-j 0): inflated
+ * text goes to m, whose table t is written as a task run whenever it
+ * passes budget.
+ */
+struct gz_task {
+	struct mapper *m;
+	struct table *t;
+	struct task_spill ts;
+	size_t budget;
+	int spill_err;		/* the -errno of a spill that failed */
+};
+
+/*
+ * A gz_sink (ctx: struct gz_task): map_feed's return, or WIRE_ESPILL when
+ * the table could not be spilled (spill_err says why).
+ */
+int gz_task_sink(void *ctx, const char *buf, size_t len);
 
 /* pool.h's worker_fn: ctx is a struct worker_env. */
 int worker_main(int in_fd, int out_fd, void *ctx);

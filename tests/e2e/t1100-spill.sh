@@ -1,8 +1,9 @@
 #!/bin/sh
 # t1100 - past memory: with a tiny --memory the final table spills to
-# sorted runs in --tmpdir and the output is byte for byte the in-memory
-# run's, for every order, --top, --per-year and output format; the runs are
-# removed on success, on failure and on SIGINT.
+# sorted runs in --tmpdir, and so does a gzip task's table in its worker,
+# and the output is byte for byte the in-memory run's, for every order,
+# --top, --per-year and output format; the runs are removed on success, on
+# failure and on SIGINT.
 . tests/e2e/lib.sh
 
 "$GEN" --size 12M --seed 41 --out "$TMP/plain" >/dev/null
@@ -45,8 +46,8 @@ options() {
 test_case "spilling with --top, --per-year, filters and output formats; the oracle agrees" options
 
 millions() {
-	# Word trigrams of 12 MB of text: over a million distinct keys.
-	"$GEN" --format text --size 12M --seed 43 --out text >/dev/null
+	# Word trigrams of 20 MB of text: over a million distinct keys.
+	"$GEN" --format text --size 20M --seed 43 --out text >/dev/null
 	mkdir -p tmp
 	"$NGC" --no-progress -n 3 --stats text >mem.out 2>stats.mem
 	keys=$(sed -n 's/^  distinct ngrams  //p' stats.mem)
@@ -59,6 +60,50 @@ millions() {
 	test -z "$(ls -A tmp)"
 }
 test_case "over a million distinct keys through a 96M budget: the oracle's bytes" millions
+
+gzip_tasks() {
+	# A gzip file is one task: its table outgrows its worker's share.
+	mkdir -p two tmp
+	"$GEN" --format text --size 8M --seed 44 --out text >/dev/null
+	cat text/* | gzip -1 >two/a.gz
+	"$GEN" --format text --size 6M --seed 45 --out text2 >/dev/null
+	cat text2/* | gzip -1 >two/b.gz
+	"$NGC" --no-progress -n 3 two >mem.out
+	$ORACLE -n 3 two | cmp - mem.out
+	budget="--buffer-memory 24M --memory 48M --tmpdir tmp"
+	for j in 0 1 2; do
+		# shellcheck disable=SC2086
+		"$NGC" --no-progress -j $j -n 3 $budget --stats two >spill.out 2>stats
+		cmp mem.out spill.out
+		test "$(sed -n 's/^  spilled .*(\([0-9]*\) by gzip tasks).*/\1/p' stats)" -ge 4
+		test -z "$(ls -A tmp)"
+	done
+	# A gzip stream on stdin spills the same way.
+	# shellcheck disable=SC2086
+	"$NGC" --no-progress -n 3 $budget - <two/b.gz >spill.out
+	$ORACLE -n 3 two/b.gz | cmp - spill.out
+	# A worker killed once its task's runs are written: those never count,
+	# the rerun's do.
+	# shellcheck disable=SC2086
+	NGRAMCOUNT_FAULT=late:2 "$NGC" --no-progress -j 1 -n 3 $budget two >spill.out 2>err
+	grep -q "1 worker replaced" err
+	cmp mem.out spill.out
+	test -z "$(ls -A tmp)"
+	# No folder for the runs: the run fails naming the file, no output.
+	expect_status 1 "$NGC" --no-progress -n 3 --buffer-memory 24M --memory 48M \
+		--tmpdir nodir -o out.tsv two 2>err
+	grep -q "^ngramcount: two/[ab].gz: spilling to nodir: No such file or directory" err
+	test ! -e out.tsv
+	# --keep-going: a truncated stream that spilled is skipped, its runs removed.
+	head -c 2000000 two/a.gz >cut.gz
+	# shellcheck disable=SC2086
+	expect_status 3 "$NGC" --no-progress -n 3 --keep-going $budget --stats cut.gz two/b.gz \
+		>spill.out 2>err
+	grep -q "skipped cut.gz: truncated gzip stream" err
+	$ORACLE -n 3 two/b.gz | cmp - spill.out
+	test -z "$(ls -A tmp)"
+}
+test_case "a gzip file past its worker's share spills task runs: -j 0/1/2, stdin, a killed worker, --keep-going" gzip_tasks
 
 cleanup() {
 	mkdir -p tmp
