@@ -4,7 +4,7 @@
 #   2. the fuzz corpus (tests/fuzz/corpus) replayed through every target;
 #   3. end-to-end tests (tests/e2e/t*.sh) on both builds; sanitizer reports
 #      go to files, and any report fails the suite;
-#   4. the zlib-only build (build-zlib/, ISAL=0): unit tests and the gzip
+#   4. the zlib-only build (build-zlib/, ISAL=0 XXHASH=0: the fallbacks): unit tests and the gzip
 #      end-to-end tests, since zlib must always build and always work;
 #   5. valgrind memcheck over small end-to-end runs (workers traced too).
 # Last line: "N passed, N failed".
