@@ -5,6 +5,7 @@
  * each (header, count, key bytes): no per-key malloc, and clearing a table
  * is HASH_CLEAR (frees the buckets) plus an arena reset.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,7 +57,8 @@ static struct ngram *upsert_hashed(struct table *t, const char *key, size_t len,
 	HASH_FIND_BYHASHVALUE(hh, t->head, key, len, hash, e);
 	if (e)
 		return &e->g;
-	e = arena_alloc(&t->arena, sizeof(*e) + len);
+	/* The key starts inside the struct's tail padding. */
+	e = arena_alloc(&t->arena, offsetof(struct table_entry, g.key) + len);
 	e->g.count = 0;
 	e->g.len = (uint32_t)len;
 	memcpy(e->g.key, key, len);
