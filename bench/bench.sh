@@ -45,6 +45,12 @@ row() {	# row NAME LABEL BYTES BASELINE FLOOR
 			l, w, b / 1e6 / w, c, r / 1024, base / w, w / fl }'
 }
 
+mem_row() {	# mem_row NAME RUN INPUT: a row of the memory table
+	read -r wall rss cpu <"$tmp/m.$1"
+	awk -v run="$2" -v inp="$3" -v w="$wall" -v r="$rss" 'BEGIN {
+		printf "| %s | %s | %.2f | %.0f |\n", run, inp, w, r / 1024 }'
+}
+
 # trace_cost INPUTS: "A s -> B s (+x %)", the median wall time of -j 2 and
 # of -j 2 --trace, 11 runs each, alternated so both see the same machine.
 trace_cost() {
@@ -203,32 +209,19 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	echo
 	echo "| run | input | wall s | peak RSS MiB |"
 	echo "|---|---|---|---|"
-	for m in p2 p10; do
-		read -r wall rss cpu <"$tmp/m.$m"
-		awk -v m="$m" -v w="$wall" -v r="$rss" -v b="$plain_mb" 'BEGIN {
-			printf "| ngramcount -j 2 | %s | %.2f | %.0f |\n",
-				m == "p2" ? sprintf("the plain set, %.1f GB", b / 1e9) : sprintf("the plain set named 10 times, %.1f GB", 10 * b / 1e9), w, r / 1024 }'
-	done
-	keys_mb=$(du -bc "$data"/keys/* | tail -1 | cut -f1)
-	read -r wall rss cpu <"$tmp/m.keys"
-	awk -v w="$wall" -v r="$rss" -v b="$keys_mb" 'BEGIN {
-		printf "| ngramcount -j 2 | many-keys set, %.1f GB | %.2f | %.0f |\n", b / 1e9, w, r / 1024 }'
-	read -r wall rss cpu <"$tmp/m.keysspill"
-	awk -v w="$wall" -v r="$rss" -v b="$keys_mb" 'BEGIN {
-		printf "| ngramcount -j 2 --memory 256M (spills) | many-keys set, %.1f GB | %.2f | %.0f |\n", b / 1e9, w, r / 1024 }'
+	gb=$(awk -v b="$plain_mb" 'BEGIN { printf "%.1f", b / 1e9 }')
+	mem_row p2 "ngramcount -j 2" "the plain set, $gb GB"
+	gb=$(awk -v b="$plain_mb" 'BEGIN { printf "%.1f", 10 * b / 1e9 }')
+	mem_row p10 "ngramcount -j 2" "the plain set named 10 times, $gb GB"
+	gb=$(du -bc "$data"/keys/* | tail -1 | awk '{ printf "%.1f", $1 / 1e9 }')
+	mem_row keys "ngramcount -j 2" "many-keys set, $gb GB"
+	mem_row keysspill "ngramcount -j 2 --memory 256M (spills)" "many-keys set, $gb GB"
 	tri=$(awk '/distinct ngrams/ { printf "%.1f M", $3 / 1e6 }' "$tmp/tri.stats")
-	read -r wall rss cpu <"$tmp/m.tri"
-	awk -v w="$wall" -v r="$rss" -v k="$tri" 'BEGIN {
-		printf "| ngramcount -j 2 -n 3 | text set: %s distinct word trigrams | %.2f | %.0f |\n", k, w, r / 1024 }'
-	read -r wall rss cpu <"$tmp/m.trispill"
-	awk -v w="$wall" -v r="$rss" -v k="$tri" 'BEGIN {
-		printf "| ngramcount -j 2 -n 3 --memory 1G (spills) | text set: %s distinct word trigrams | %.2f | %.0f |\n", k, w, r / 1024 }'
-	read -r wall rss cpu <"$tmp/m.trigz"
-	awk -v w="$wall" -v r="$rss" -v k="$tri" 'BEGIN {
-		printf "| ngramcount -j 2 -n 3 | the text set as one gzip file (one task): %s trigrams | %.2f | %.0f |\n", k, w, r / 1024 }'
-	read -r wall rss cpu <"$tmp/m.trigzspill"
-	awk -v w="$wall" -v r="$rss" -v k="$tri" 'BEGIN {
-		printf "| ngramcount -j 2 -n 3 --memory 1G (its worker spills) | the text set as one gzip file (one task): %s trigrams | %.2f | %.0f |\n", k, w, r / 1024 }'
+	mem_row tri "ngramcount -j 2 -n 3" "text set: $tri distinct word trigrams"
+	mem_row trispill "ngramcount -j 2 -n 3 --memory 1G (spills)" "text set: $tri distinct word trigrams"
+	mem_row trigz "ngramcount -j 2 -n 3" "the text set as one gzip file (one task): $tri trigrams"
+	mem_row trigzspill "ngramcount -j 2 -n 3 --memory 1G (its worker spills)" \
+		"the text set as one gzip file (one task): $tri trigrams"
 	echo
 	echo "Read buffers come from one pool (\`buffers\` in --stats), so ten times the input costs no"
 	echo "more memory; the table grows with distinct keys only. The many-keys run's --stats:"
