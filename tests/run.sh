@@ -6,7 +6,8 @@
 #      go to files, and any report fails the suite;
 #   4. the zlib-only build (build-zlib/, ISAL=0 XXHASH=0: the fallbacks): unit tests and the gzip
 #      end-to-end tests, since zlib must always build and always work;
-#   5. valgrind memcheck over small end-to-end runs (workers traced too).
+#   5. valgrind memcheck over small end-to-end runs (workers traced too),
+#      spilling ones included.
 # Last line: "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -88,7 +89,8 @@ if command -v valgrind >/dev/null; then
 		    "-j 0 --io sync||gz" \
 		    "-j 2 --io uring --trace t.json||gz plain" \
 		    "-j 2 --partition-size 4K|--ignore-case --per-year --top 50 --output-format csv|v3" \
-		    "-j 2|--ignore-case --pos drop -n 2 --min-count 2 --sort key|text"; do
+		    "-j 2|--ignore-case --pos drop -n 2 --min-count 2 --sort key|text" \
+		    "-j 2 --buffer-memory 1M --partition-size 64K --memory 1100K --tmpdir .|-n 2|text plain"; do
 		args=${case%%|*}
 		shared=${case#*|}
 		shared=${shared%|*}
