@@ -874,7 +874,7 @@ static int assign_gz(struct engine *e, unsigned w)
 		e->gtask = (struct gz_task){
 			.m = &e->gm, .t = &e->gt, .budget = e->st->task_budget,
 			.ts = { .dir = e->env.spill_dir, .dir_err = e->env.spill_err,
-				.task = (uint64_t)(f - e->files) },
+				.parts = e->env.spill_parts, .task = (uint64_t)(f - e->files) },
 		};
 		mapper_reset(&e->gm);
 		e->gz_err = mapper_set_format(&e->gm, f->fmt);
@@ -1278,6 +1278,7 @@ static int setup(struct engine *e)
 		if ((err = spill_mkdir(e->sp)))
 			e->env.spill_err = err;	/* told only if a task must spill */
 		e->env.spill_dir = e->sp->dir;
+		e->env.spill_parts = e->sp->parts;
 		e->env.task_budget = e->st->task_budget;
 	}
 	if ((err = bufpool_init(&e->pool, nslots, c->partition_size)))

@@ -53,9 +53,10 @@ static void print_stats(const struct config *c, const struct run_stats *st,
 	fprintf(stderr, "  distinct ngrams  %llu\n",
 		(unsigned long long)(sp->spills ? spilled_keys : t->count));
 	if (sp->spills)
-		fprintf(stderr, "  spilled          %llu tables (%llu by gzip tasks), %llu bytes of "
-			"runs (table budget %zu, per gzip task %zu)\n",
-			(unsigned long long)sp->spills, (unsigned long long)st->task_runs,
+		fprintf(stderr, "  spilled          %llu tables (%llu by gzip tasks) in %u hash "
+			"partition%s, %llu bytes of runs (table budget %zu, per gzip task %zu)\n",
+			(unsigned long long)sp->spills, (unsigned long long)st->task_runs, sp->parts,
+			sp->parts == 1 ? "" : "s",
 			(unsigned long long)sp->bytes, st->table_budget, st->task_budget);
 	fprintf(stderr, "  table memory     %s (%.0f bytes per ngram)\n",
 		fmt_bytes(b, sizeof(b), (double)table_bytes(t)),
@@ -196,7 +197,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	catch_signals();
 	table_init(&only);
-	spill_init(&sp, c.tmpdir);
+	/* A partition a worker: the runs' final merge runs in that many processes. */
+	spill_init(&sp, c.tmpdir, c.workers);
 	if (c.nwords || c.words_file) {
 		if (read_words(&c, &only)) {
 			status = NGC_EXIT_FAIL;
@@ -269,7 +271,11 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_DFL);
 	r = sp.spills ? output_spilled(&sp, &c.out, st.table_budget, &spilled_keys)
 		      : output_write(&t, &c.out, tr);
-	if (r && !ngc_stop) {
+	if (r == -ECHILD && !ngc_stop) {
+		fprintf(stderr, "ngramcount: a process merging a partition of the spilled runs "
+			"died; nothing written\n");
+		status = NGC_EXIT_FAIL;
+	} else if (r && !ngc_stop) {
 		fprintf(stderr, "ngramcount: %s: %s\n", c.out.path ? c.out.path : "stdout", strerror(-r));
 		status = NGC_EXIT_FAIL;
 	} else if (st.nskipped) {

@@ -8,8 +8,10 @@
  * rows kept; --sort none prints them in the table's order.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ngramcount/output.h"
@@ -238,6 +240,8 @@ struct from_runs {
 	struct out_writer w;
 	struct table top;		/* --top: candidates, pruned to o->top */
 	struct spill_sorter sorter;	/* count order: rows to sort on disk */
+	struct spill_writer rows;	/* key order, a partition: its rows */
+	int to_rows;			/* rows go to rows, not to w */
 	uint64_t keys;
 };
 
@@ -265,6 +269,17 @@ static void prune_top(struct from_runs *r)
 	r->top = kept;
 }
 
+/* A candidate for --top. */
+static int add_top(void *ctx, const char *key, size_t len, uint64_t count)
+{
+	struct from_runs *r = ctx;
+	table_add(&r->top, key, len, count);
+	if (r->top.count >= 2 * r->o->top + 1024)
+		prune_top(r);
+	return 0;
+}
+
+/* A key's total, merged from the runs: choose it and send it on. */
 static int merged_row(void *ctx, const char *key, size_t len, uint64_t count)
 {
 	struct from_runs *r = ctx;
@@ -272,15 +287,164 @@ static int merged_row(void *ctx, const char *key, size_t len, uint64_t count)
 	r->keys++;
 	if (count < r->o->min_count)
 		return 0;
-	if (r->o->top) {
-		table_add(&r->top, key, len, count);
-		if (r->top.count >= 2 * r->o->top + 1024)
-			prune_top(r);
-		return 0;
-	}
+	if (r->o->top)
+		return add_top(ctx, key, len, count);
 	if (r->o->sort == SORT_COUNT)
 		return spill_add(&r->sorter, key, len, count);
+	if (r->to_rows)
+		return spill_write(&r->rows, key, len, count);
 	return write_merged(ctx, key, len, count);
+}
+
+/*
+ * Partition part's totals, merged from its runs, to the rows chosen from
+ * them, in runs again: sorted by count (the default order), in key order
+ * (--sort key), or the partition's best (--top, by count). *keys: the
+ * partition's distinct keys.
+ */
+static int choose(struct spill *sp, unsigned part, const struct output_opts *o,
+		  size_t budget, uint64_t *keys)
+{
+	struct from_runs r = { .o = o };
+	int err, ce;
+
+	table_init(&r.top);
+	if (o->top) {
+		if (!(err = spill_merge(sp, part, SPILL_BY_KEY, merged_row, &r)) && r.top.count)
+			err = spill_table(sp, &r.top, SPILL_BY_COUNT);
+	} else if (o->sort == SORT_COUNT) {
+		spill_sorter_init(&r.sorter, sp, budget);
+		err = spill_merge(sp, part, SPILL_BY_KEY, merged_row, &r);
+		ce = spill_add_end(&r.sorter);
+		if (!err)
+			err = ce;
+	} else {
+		/* Tagged past the partitions: not a run of the merge it is made by. */
+		r.to_rows = 1;
+		if (!(err = spill_writer_open(&r.rows, sp, sp->parts))) {
+			err = spill_merge(sp, part, SPILL_BY_KEY, merged_row, &r);
+			err = spill_writer_close(&r.rows, err);
+		}
+	}
+	table_fini(&r.top);
+	*keys = r.keys;
+	return err;
+}
+
+/* What a child process of choose_all() reports on its pipe, then its runs. */
+struct part_report {
+	int32_t err;
+	uint32_t nruns;
+	uint64_t keys, bytes;
+};
+
+/* Partition part in a child process: choose, then report what it made. */
+static int choose_child(struct spill *sp, unsigned part, const struct output_opts *o,
+			size_t budget, unsigned base, int fd)
+{
+	struct part_report rep = { 0 };
+	uint64_t bytes = sp->bytes;
+	struct spill_run *made = NULL;
+
+	/* Test-only: NGRAMCOUNT_FAULT=merge kills this process (see worker.c). */
+	const char *fault = getenv("NGRAMCOUNT_FAULT");
+	if (fault && !strcmp(fault, "merge"))
+		raise(SIGKILL);
+	rep.err = choose(sp, part, o, budget, &rep.keys);
+	rep.bytes = sp->bytes - bytes;
+	for (unsigned i = 0; i < sp->nruns; i++)
+		if (sp->run[i].num >= base) {
+			made = xrealloc(made, (rep.nruns + 1) * sizeof(*made));
+			made[rep.nruns++] = sp->run[i];
+		}
+	int err = write_full(fd, &rep, sizeof(rep));
+	if (!err && rep.nruns)
+		err = write_full(fd, made, rep.nruns * sizeof(*made));
+	free(made);
+	return rep.err || err ? NGC_EXIT_FAIL : NGC_EXIT_OK;
+}
+
+/* Child p's report and runs, once it has exited; its runs become live. */
+static int collect_child(struct spill *sp, pid_t pid, int fd, uint64_t *keys)
+{
+	struct part_report rep;
+	struct spill_run *made = NULL;
+	int status, err = read_full(fd, &rep, sizeof(rep));
+
+	if (!err && rep.nruns) {
+		made = xmalloc(rep.nruns * sizeof(*made));
+		err = read_full(fd, made, rep.nruns * sizeof(*made));
+	}
+	close(fd);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* No report: it died. A report: its own verdict, and a clean exit. */
+	err = err ? -ECHILD : rep.err;
+	if (!err && !(WIFEXITED(status) && WEXITSTATUS(status) == NGC_EXIT_OK))
+		err = -ECHILD;
+	for (uint32_t i = 0; !err && i < rep.nruns; i++) {
+		sp->run = xrealloc(sp->run, (sp->nruns + 1) * sizeof(*sp->run));
+		sp->run[sp->nruns++] = made[i];
+		if (made[i].num >= sp->next)
+			sp->next = made[i].num + 1;
+	}
+	if (!err) {
+		sp->bytes += rep.bytes;
+		*keys += rep.keys;
+	}
+	free(made);
+	return err;
+}
+
+/*
+ * Every partition's rows chosen (choose()), partition 0 here and each
+ * other in a child process of its own, at the same time: each merges only
+ * its own runs. Child p numbers its runs from base + p * stride, and
+ * reports them; the partitions' key-sorted runs are gone afterwards.
+ */
+static int choose_all(struct spill *sp, const struct output_opts *o, size_t budget,
+		      uint64_t *keys)
+{
+	unsigned parts = sp->parts, base = sp->next, stride = (UINT_MAX - base) / parts;
+	pid_t *pid = xcalloc(parts, sizeof(*pid));
+	int *fd = xcalloc(parts, sizeof(*fd));
+	int err = 0, e;
+
+	budget /= parts;
+	for (unsigned p = 1; p < parts && !err; p++) {
+		int pfd[2];
+		if (pipe(pfd) < 0) {
+			err = -errno;
+			break;
+		}
+		if ((pid[p] = fork()) == 0) {
+			close(pfd[0]);
+			free(pid);
+			free(fd);
+			sp->next = base + p * stride;
+			_exit(choose_child(sp, p, o, budget, sp->next, pfd[1]));
+		}
+		close(pfd[1]);
+		fd[p] = pfd[0];
+		if (pid[p] < 0) {
+			err = -errno;
+			close(fd[p]);
+		}
+	}
+	if (!err)
+		err = choose(sp, 0, o, budget, keys);
+	/* The key-sorted runs of the other partitions are the children's. */
+	unsigned n = 0;
+	for (unsigned i = 0; i < sp->nruns; i++)
+		if (sp->run[i].num >= base)
+			sp->run[n++] = sp->run[i];
+	sp->nruns = n;
+	for (unsigned p = 1; p < parts; p++)
+		if (pid[p] > 0 && (e = collect_child(sp, pid[p], fd[p], keys)) && !err)
+			err = e;
+	free(pid);
+	free(fd);
+	return err;
 }
 
 int output_spilled(struct spill *sp, const struct output_opts *o, size_t budget,
@@ -290,31 +454,34 @@ int output_spilled(struct spill *sp, const struct output_opts *o, size_t budget,
 	int err, ce;
 
 	table_init(&r.top);
-	if (o->top) {
-		/* The best rows in a table, then printed like any table. */
-		if (!(err = spill_merge(sp, SPILL_BY_KEY, merged_row, &r)))
+	if (sp->parts == 1 && o->top) {
+		/* One partition: straight from the merge of the totals. */
+		if (!(err = spill_merge(sp, SPILL_ALL, SPILL_BY_KEY, merged_row, &r)))
 			err = output_write(&r.top, o, NULL);
-	} else if (o->sort == SORT_COUNT) {
-		/* Totals by key to runs by count, then those merged to the output. */
-		spill_sorter_init(&r.sorter, sp, budget);
-		err = spill_merge(sp, SPILL_BY_KEY, merged_row, &r);
-		ce = spill_add_end(&r.sorter);
-		if (!err)
-			err = ce;
-		if (!err && !(err = out_open(&r.w, o))) {
-			err = spill_merge(sp, SPILL_BY_COUNT, write_merged, &r);
+		*keys = r.keys;
+	} else if (sp->parts == 1 && o->sort != SORT_COUNT) {
+		if (!(err = out_open(&r.w, o))) {
+			err = spill_merge(sp, SPILL_ALL, SPILL_BY_KEY, merged_row, &r);
 			ce = out_close(&r.w, !err);
 			if (!err)
 				err = ce;
 		}
-	} else if (!(err = out_open(&r.w, o))) {
-		err = spill_merge(sp, SPILL_BY_KEY, merged_row, &r);
-		ce = out_close(&r.w, !err);
-		if (!err)
-			err = ce;
+		*keys = r.keys;
+	} else if (!(err = choose_all(sp, o, budget, keys))) {
+		/* Each partition's chosen rows are runs now: merge them all. */
+		if (o->top) {
+			if (!(err = spill_merge(sp, SPILL_ALL, SPILL_BY_COUNT, add_top, &r)))
+				err = output_write(&r.top, o, NULL);
+		} else if (!(err = out_open(&r.w, o))) {
+			err = spill_merge(sp, SPILL_ALL, o->sort == SORT_COUNT ? SPILL_BY_COUNT
+									   : SPILL_BY_KEY,
+					  write_merged, &r);
+			ce = out_close(&r.w, !err);
+			if (!err)
+				err = ce;
+		}
 	}
 	table_fini(&r.top);
-	*keys = r.keys;
 	return err;
 }
 

@@ -16,10 +16,19 @@
 #define NGC_SPILL_FANIN	32		/* runs merged at once */
 #define NGC_SPILL_BUF	(256u << 10)	/* stdio buffer per open run */
 
-void spill_init(struct spill *s, const char *tmpdir)
+void spill_init(struct spill *s, const char *tmpdir, unsigned parts)
 {
 	memset(s, 0, sizeof(*s));
 	s->tmpdir = tmpdir;
+	s->parts = parts < 1 ? 1 : parts > NGC_SPILL_MAX_PARTS ? NGC_SPILL_MAX_PARTS : parts;
+}
+
+unsigned spill_part(const char *key, size_t len, unsigned parts)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)key[i]) * 16777619u;
+	return h % parts;
 }
 
 static void run_path(const struct spill *s, unsigned n, char *path, size_t size)
@@ -67,10 +76,10 @@ int spill_mkdir(struct spill *s)
 	return 0;
 }
 
-static void live(struct spill *s)
+static void live(struct spill *s, unsigned part)
 {
 	s->run = xrealloc(s->run, (s->nruns + 1) * sizeof(*s->run));
-	s->run[s->nruns++] = s->next++;
+	s->run[s->nruns++] = (struct spill_run){ s->next++, part };
 }
 
 static FILE *open_run(const char *path, const char *mode, int *err)
@@ -83,8 +92,8 @@ static FILE *open_run(const char *path, const char *mode, int *err)
 	return f;
 }
 
-/* A new run file, open for writing; its number is added to the live runs. */
-static FILE *run_create(struct spill *s, int *err)
+/* A new run file of partition part, open for writing; it is live from now. */
+static FILE *run_create(struct spill *s, unsigned part, int *err)
 {
 	char path[4096];
 	FILE *f;
@@ -93,7 +102,7 @@ static FILE *run_create(struct spill *s, int *err)
 		return NULL;
 	run_path(s, s->next, path, sizeof(path));
 	if ((f = open_run(path, "wbx", err)))
-		live(s);
+		live(s, part);
 	return f;
 }
 
@@ -131,8 +140,12 @@ static int collect(const struct ngram *g, void *ctx)
 	return 0;
 }
 
-/* Write t to f in that order and close f. */
-static int write_table(FILE *f, const struct table *t, enum spill_order order, uint64_t *bytes)
+/*
+ * Write t in that order to f[0], or by key to f[spill_part()] of nf files,
+ * and close them.
+ */
+static int write_table(FILE **f, unsigned nf, const struct table *t, enum spill_order order,
+		       uint64_t *bytes)
 {
 	const struct ngram **v;
 	int err = 0;
@@ -146,43 +159,65 @@ static int write_table(FILE *f, const struct table *t, enum spill_order order, u
 		qsort(v, t->count, sizeof(*v), by_key);
 	}
 	for (size_t i = 0; i < t->count && !err; i++)
-		err = put_record(bytes, f, v[i]->key, v[i]->len, v[i]->count);
+		err = put_record(bytes, f[nf > 1 ? spill_part(v[i]->key, v[i]->len, nf) : 0],
+				 v[i]->key, v[i]->len, v[i]->count);
 	free(v);
-	return run_close(f, err);
+	for (unsigned i = 0; i < nf; i++)
+		err = run_close(f[i], err);
+	return err;
+}
+
+/* Close the first n of f after a failure to open the next. */
+static int close_some(FILE **f, unsigned n, int err)
+{
+	while (n--)
+		run_close(f[n], 0);
+	free(f);
+	return err;
 }
 
 int spill_table(struct spill *s, const struct table *t, enum spill_order order)
 {
+	unsigned nf = order == SPILL_BY_KEY ? s->parts : 1;
+	FILE **f = xcalloc(nf, sizeof(*f));
 	int err = 0;
-	FILE *f = run_create(s, &err);
 
-	if (!f)
-		return err;
+	for (unsigned i = 0; i < nf; i++)
+		if (!(f[i] = run_create(s, i, &err)))
+			return close_some(f, i, err);
 	s->spills++;
-	return write_table(f, t, order, &s->bytes);
+	err = write_table(f, nf, t, order, &s->bytes);
+	free(f);
+	return err;
 }
 
-static void task_path(const char *dir, uint64_t task, unsigned k, char *path, size_t size)
+static void task_path(const char *dir, uint64_t task, unsigned k, unsigned part, char *path,
+		      size_t size)
 {
-	snprintf(path, size, "%s/task-%llu-%u", dir, (unsigned long long)task, k);
+	snprintf(path, size, "%s/task-%llu-%u-%u", dir, (unsigned long long)task, k, part);
 }
 
 int task_spill(struct task_spill *ts, struct table *t, size_t budget)
 {
 	char path[4096];
 	int err = 0;
-	FILE *f;
+	FILE **f;
 
 	if (table_bytes(t) <= budget)
 		return 0;
 	if (!ts->dir)
 		return ts->dir_err;
-	task_path(ts->dir, ts->task, ts->runs, path, sizeof(path));
-	/* "w": a task run again after its worker died writes over its runs. */
-	if (!(f = open_run(path, "wb", &err)))
-		return err;
+	f = xcalloc(ts->parts, sizeof(*f));
+	for (unsigned i = 0; i < ts->parts; i++) {
+		task_path(ts->dir, ts->task, ts->runs, i, path, sizeof(path));
+		/* "w": a task run again after its worker died writes over its runs. */
+		if (!(f[i] = open_run(path, "wb", &err)))
+			return close_some(f, i, err);
+	}
 	ts->runs++;
-	if ((err = write_table(f, t, SPILL_BY_KEY, &ts->bytes)))
+	err = write_table(f, ts->parts, t, SPILL_BY_KEY, &ts->bytes);
+	free(f);
+	if (err)
 		return err;
 	table_fini(t);
 	table_init(t);
@@ -193,13 +228,14 @@ int spill_adopt(struct spill *s, uint64_t task, unsigned runs, uint64_t bytes)
 {
 	char from[4096], to[4096];
 
-	for (unsigned k = 0; k < runs; k++) {
-		task_path(s->dir, task, k, from, sizeof(from));
-		run_path(s, s->next, to, sizeof(to));
-		if (rename(from, to) < 0)
-			return -errno;
-		live(s);
-	}
+	for (unsigned k = 0; k < runs; k++)
+		for (unsigned i = 0; i < s->parts; i++) {
+			task_path(s->dir, task, k, i, from, sizeof(from));
+			run_path(s, s->next, to, sizeof(to));
+			if (rename(from, to) < 0)
+				return -errno;
+			live(s, i);
+		}
 	s->spills += runs;
 	s->bytes += bytes;
 	return 0;
@@ -264,7 +300,7 @@ static int merge_some(struct spill *s, unsigned first, unsigned n, enum spill_or
 	int err = 0, r;
 
 	for (unsigned i = 0; i < n && !err; i++) {
-		run_path(s, s->run[first + i], path, sizeof(path));
+		run_path(s, s->run[first + i].num, path, sizeof(path));
 		if (!(rd[i].f = open_run(path, "rb", &err)))
 			break;
 		if ((r = next_record(&rd[i])) < 0)
@@ -314,7 +350,7 @@ static int merge_some(struct spill *s, unsigned first, unsigned n, enum spill_or
 		if (rd[i].f)
 			fclose(rd[i].f);
 		free(rd[i].key);
-		run_path(s, s->run[first + i], path, sizeof(path));
+		run_path(s, s->run[first + i].num, path, sizeof(path));
 		unlink(path);
 	}
 	memmove(s->run + first, s->run + first + n, (s->nruns - first - n) * sizeof(*s->run));
@@ -325,32 +361,56 @@ static int merge_some(struct spill *s, unsigned first, unsigned n, enum spill_or
 	return err;
 }
 
-struct pass {
-	struct spill *s;
-	FILE *out;
-};
-
-static int to_run(void *ctx, const char *key, size_t len, uint64_t count)
-{
-	struct pass *p = ctx;
-	return put_record(&p->s->bytes, p->out, key, len, count);
-}
-
-int spill_merge(struct spill *s, enum spill_order order, spill_fn fn, void *ctx)
+int spill_writer_open(struct spill_writer *w, struct spill *s, unsigned part)
 {
 	int err = 0;
-
-	/* Passes: the oldest NGC_SPILL_FANIN runs into one new run at the end. */
-	while (s->nruns > NGC_SPILL_FANIN && !err) {
-		struct pass p = { s, run_create(s, &err) };
-		if (!p.out)
-			break;
-		err = merge_some(s, 0, NGC_SPILL_FANIN, order, to_run, &p);
-		err = run_close(p.out, err);
-	}
-	if (!err && s->nruns)
-		err = merge_some(s, 0, s->nruns, order, fn, ctx);
+	w->s = s;
+	w->f = run_create(s, part, &err);
 	return err;
+}
+
+int spill_write(void *ctx, const char *key, size_t len, uint64_t count)
+{
+	struct spill_writer *w = ctx;
+	return put_record(&w->s->bytes, w->f, key, len, count);
+}
+
+int spill_writer_close(struct spill_writer *w, int err)
+{
+	return run_close(w->f, err);
+}
+
+/* Move the runs of part (SPILL_ALL: every run) to the front; returns how many. */
+static unsigned gather(struct spill *s, unsigned part)
+{
+	unsigned n = 0;
+
+	if (part == SPILL_ALL)
+		return s->nruns;
+	for (unsigned i = 0; i < s->nruns; i++)
+		if (s->run[i].part == part) {
+			struct spill_run r = s->run[i];
+			memmove(s->run + n + 1, s->run + n, (i - n) * sizeof(*s->run));
+			s->run[n++] = r;
+		}
+	return n;
+}
+
+int spill_merge(struct spill *s, unsigned part, enum spill_order order, spill_fn fn, void *ctx)
+{
+	struct spill_writer w;
+	unsigned n;
+	int err = 0;
+
+	/* Passes: NGC_SPILL_FANIN runs at a time into one new run of the part. */
+	while ((n = gather(s, part)) > NGC_SPILL_FANIN) {
+		if ((err = spill_writer_open(&w, s, part == SPILL_ALL ? 0 : part)))
+			return err;
+		err = merge_some(s, 0, NGC_SPILL_FANIN, order, spill_write, &w);
+		if ((err = spill_writer_close(&w, err)))
+			return err;
+	}
+	return n ? merge_some(s, 0, n, order, fn, ctx) : 0;
 }
 
 void spill_sorter_init(struct spill_sorter *q, struct spill *s, size_t budget)

@@ -77,6 +77,7 @@ static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_of
  * memory in its N-th task (a gzip task at its first chunk, so some of the
  * stream was delivered); late:N dies by SIGKILL when the N-th task is
  * mapped, before its result is sent (a gzip task's runs are written).
+ * (NGRAMCOUNT_FAULT=merge is output.c's: a partition's merge process dies.)
  */
 static void fault_init(struct worker *w)
 {
@@ -148,7 +149,8 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 		mapper_reset(&w->m);
 		w->task = (struct gz_task){
 			.m = &w->m, .t = &w->table, .budget = env->task_budget,
-			.ts = { .dir = env->spill_dir, .dir_err = env->spill_err, .task = msg->task },
+			.ts = { .dir = env->spill_dir, .dir_err = env->spill_err,
+				.parts = env->spill_parts, .task = msg->task },
 		};
 		if ((err = gz_init(&w->gz, env->inflate)))
 			return err;

@@ -44,10 +44,14 @@ int output_write(const struct table *t, const struct output_opts *o, struct trac
 
 /*
  * Write the totals held in sp's runs as output_write would write them as
- * a table: the same bytes. Key order streams from the k-way merge; --top
- * keeps its rows in a table; count order sorts on disk again, in tables
- * of at most budget bytes. *keys is set to the distinct keys merged.
- * Returns 0 or -errno (-EOVERFLOW: a total past 2^64-1).
+ * a table: the same bytes. Each hash partition's runs are merged by key
+ * at the same time, partition 0 here and each other in a child process
+ * (reaped before this returns), into its chosen rows: sorted on disk by
+ * count again (tables of budget / partitions bytes), in key order, or its
+ * --top best; then those are merged to the output. With one partition,
+ * key order and --top come straight from the merge. *keys is set to the
+ * distinct keys merged. Returns 0 or -errno (-EOVERFLOW: a total past
+ * 2^64-1; -ECHILD: a partition's process died).
  */
 int output_spilled(struct spill *sp, const struct output_opts *o, size_t budget,
 		   uint64_t *keys);

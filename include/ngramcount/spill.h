@@ -3,6 +3,10 @@
  * key-sorted runs whenever it passes its budget, and merged back, k-way,
  * one record of each run in memory.
  *
+ * Key-sorted runs are hash-partitioned: a table goes out as one run per
+ * partition, holding the keys spill_part() gives it, so each partition
+ * merges on its own (output.c merges them in parallel processes).
+ *
  * Runs live in a folder of their own made in --tmpdir (mkdtemp), removed
  * with everything in it by spill_fini, which every exit path of main()
  * calls (success, failure, SIGINT and SIGTERM), after the workers are
@@ -14,22 +18,37 @@
 #ifndef NGRAMCOUNT_SPILL_H
 #define NGRAMCOUNT_SPILL_H
 
+#include <limits.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "ngramcount/table.h"
 
+struct spill_run {
+	unsigned num;		/* the file: run-<num> in the folder */
+	unsigned part;		/* key-sorted totals: their partition; other runs:
+				   whatever their maker tags them */
+};
+
 struct spill {
 	const char *tmpdir;	/* where to make the folder; not owned */
 	char *dir;		/* the folder, once made; owned */
+	unsigned parts;		/* hash partitions of key-sorted runs, >= 1 */
 	unsigned nruns;		/* runs 0..nruns-1 are live */
 	unsigned next;		/* number of the next run file */
-	unsigned *run;		/* live runs' file numbers; owned */
+	struct spill_run *run;	/* the live runs; owned */
 	uint64_t bytes;		/* bytes written, merge passes included */
 	uint64_t spills;	/* tables written out */
 };
 
-void spill_init(struct spill *s, const char *tmpdir);
+/* Each spill of a table opens a file per partition: not hundreds. */
+#define NGC_SPILL_MAX_PARTS 16
+
+/* parts: hash partitions of the key-sorted runs, from 1 to NGC_SPILL_MAX_PARTS. */
+void spill_init(struct spill *s, const char *tmpdir, unsigned parts);
+/* The partition of a key, of parts. */
+unsigned spill_part(const char *key, size_t len, unsigned parts);
 /* Make the folder now (before fork, for workers' runs). Returns 0 or -errno. */
 int spill_mkdir(struct spill *s);
 /* Remove every file in the folder, live runs or not, and the folder. */
@@ -41,7 +60,10 @@ enum spill_order {
 	SPILL_BY_COUNT,		/* count descending, then key: no summing */
 };
 
-/* Write t as a run in that order. Returns 0 or -errno. */
+/*
+ * Write t as a run in that order: by key, a run per partition; by count,
+ * one run of partition 0. Returns 0 or -errno.
+ */
 int spill_table(struct spill *s, const struct table *t, enum spill_order order);
 
 /*
@@ -56,6 +78,7 @@ int spill_table(struct spill *s, const struct table *t, enum spill_order order);
 struct task_spill {
 	const char *dir;	/* the spill folder; NULL when it could not be made */
 	int dir_err;		/* then: why, as -errno */
+	unsigned parts;		/* the spill's partitions: a run each */
 	uint64_t task;		/* the parent's task id */
 	unsigned runs;		/* written for this task so far */
 	uint64_t bytes;		/* their bytes */
@@ -72,12 +95,28 @@ int spill_adopt(struct spill *s, uint64_t task, unsigned runs, uint64_t bytes);
 
 typedef int (*spill_fn)(void *ctx, const char *key, size_t len, uint64_t count);
 
+#define SPILL_ALL UINT_MAX	/* spill_merge: the runs of every partition */
+
 /*
- * Merge every live run in order, calling fn once per key (by key: its
- * summed total; -EOVERFLOW past 2^64-1) or per record (by count). The runs
- * are consumed. Returns 0, fn's non-zero return, or -errno.
+ * Merge the live runs of partition part (or SPILL_ALL) in order, calling
+ * fn once per key (by key: its summed total; -EOVERFLOW past 2^64-1) or
+ * per record (by count). The runs are consumed. Returns 0, fn's non-zero
+ * return, or -errno.
  */
-int spill_merge(struct spill *s, enum spill_order order, spill_fn fn, void *ctx);
+int spill_merge(struct spill *s, unsigned part, enum spill_order order, spill_fn fn,
+		void *ctx);
+
+/* A run written record by record, in the order the caller keeps. */
+struct spill_writer {
+	struct spill *s;
+	FILE *f;
+};
+/* Start a live run of partition part. Returns 0 or -errno. */
+int spill_writer_open(struct spill_writer *w, struct spill *s, unsigned part);
+/* Append a record (a spill_fn: ctx is the writer). */
+int spill_write(void *ctx, const char *key, size_t len, uint64_t count);
+/* Finish it; err is the caller's error so far. Returns err or -errno. */
+int spill_writer_close(struct spill_writer *w, int err);
 
 /*
  * Write rows given in any order as runs sorted by count, through a table

@@ -23,6 +23,7 @@ struct worker_env {
 	enum gz_backend inflate;	/* gzip backend */
 	const struct map_opts *map;	/* what to count, set before fork */
 	const char *spill_dir;		/* where a gzip task's runs go, or NULL */
+	unsigned spill_parts;		/* a run for each partition (spill.h) */
 	int spill_err;			/* then: why there is none (-errno) */
 	size_t task_budget;		/* a gzip task's table spills past it */
 };

@@ -26,9 +26,13 @@ spills() {
 
 orders() {
 	spills
+	grep -q "in 2 hash partitions" stats
+	spills -j 3 --sort key
+	grep -q "in 3 hash partitions" stats
 	spills --sort key
 	spills --sort count --min-count 500
 	spills -j 0
+	grep -q "in 1 hash partition," stats
 	spills --io sync -j 1
 }
 test_case "spilled runs merge to the in-memory bytes: count and key order, -j 0/1/2" orders
@@ -113,6 +117,13 @@ cleanup() {
 	expect_status 1 "$NGC" --no-progress $SMALL --memory 2M --tmpdir nodir "$TMP/plain" \
 		>/dev/null 2>err
 	grep -q "spilling to nodir: No such file or directory" err
+	# A partition's merge process dies: the run fails, nothing is left.
+	# shellcheck disable=SC2086
+	expect_status 1 env NGRAMCOUNT_FAULT=merge "$NGC" --no-progress -j 2 $SMALL --memory 2M \
+		--tmpdir tmp -o out.tsv "$TMP/plain" 2>err
+	grep -q "a process merging a partition of the spilled runs died" err
+	test -z "$(ls -A tmp)"
+	test ! -e out.tsv
 	expect_status 2 "$NGC" --memory 1M "$TMP/plain" 2>err
 	grep -q "does not even hold the read buffers" err
 	# SIGINT once runs exist: they go with the run.
@@ -134,6 +145,6 @@ cleanup() {
 	test -z "$(ls -A tmp)"
 	test ! -e out.tsv
 }
-test_case "spilled runs removed on failure and on SIGINT; a budget below the buffers is refused" cleanup
+test_case "spilled runs removed on failure (a merge process killed too) and on SIGINT; a budget below the buffers is refused" cleanup
 
 done_testing
