@@ -230,8 +230,9 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	grep -E "distinct|table memory|reduce|wall|cpu|buffers" "$tmp/keys.keep"
 	echo '```'
 	echo
-	echo "The same with --memory 256M: the table (over 450 MiB) spills to sorted runs, merged"
-	echo "back k-way and sorted by count on disk; the output is the same bytes:"
+	echo "The same with --memory 256M: the table (over 450 MiB) spills to sorted runs, a run per"
+	echo "hash partition; the partitions are merged back k-way and sorted by count on disk at the"
+	echo "same time, a process each; the output is the same bytes:"
 	echo
 	echo '```'
 	grep -E "distinct|spilled|wall|cpu" "$tmp/spill.stats"
