@@ -118,15 +118,21 @@ static int bad(const char *fmt, ...)
 }
 
 /*
- * The index of arg in a NULL-terminated list of names, or -1. Each list is
- * in the order of its enum's values.
+ * *n = the index of arg in a NULL-terminated list of names (each list is
+ * in the order of its enum's values). Returns 0, or CLI_USAGE after naming
+ * option opt and the choices: "--sort wants count, key or none, not 'x'".
  */
-static int choice(const char *arg, const char *const *names)
+static int choice(const char *opt, const char *arg, const char *const *names, int *n)
 {
+	char list[128] = "";
+
+	for (*n = 0; names[*n]; ++*n)
+		if (!strcmp(arg, names[*n]))
+			return 0;
 	for (int i = 0; names[i]; i++)
-		if (!strcmp(arg, names[i]))
-			return i;
-	return -1;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 !i ? "" : names[i + 1] ? ", " : " or ", names[i]);
+	return bad("%s wants %s, not '%s'", opt, list, arg);
 }
 
 static const char *const io_names[] = { "uring", "sync", NULL };		/* enum io_mode */
@@ -354,13 +360,13 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 			c->map.words = (unsigned)v;
 			break;
 		case OPT_FORMAT:
-			if ((n = choice(optarg, format_names)) < 0)
-				return bad("--format wants auto, v1, v2, v3 or text, not '%s'", optarg);
+			if (choice("--format", optarg, format_names, &n))
+				return CLI_USAGE;
 			c->map.format = (enum ngc_format)n;
 			break;
 		case OPT_FIELD:
-			if ((n = choice(optarg, field_names)) < 0)
-				return bad("--field wants match, volume or page, not '%s'", optarg);
+			if (choice("--field", optarg, field_names, &n))
+				return CLI_USAGE;
 			c->map.field = (enum map_field)n;
 			break;
 		case OPT_YEARS:
@@ -369,8 +375,8 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 					   "FROM <= TO), not '%s'", optarg);
 			break;
 		case OPT_POS:
-			if ((n = choice(optarg, pos_names)) < 0)
-				return bad("--pos wants keep, drop or only, not '%s'", optarg);
+			if (choice("--pos", optarg, pos_names, &n))
+				return CLI_USAGE;
 			c->map.pos = (enum map_pos)n;
 			break;
 		case OPT_ICASE:
@@ -402,12 +408,12 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 			c->out.top = v;
 			break;
 		case OPT_SORT:
-			if ((sort = choice(optarg, sort_names)) < 0)
-				return bad("--sort wants count, key or none, not '%s'", optarg);
+			if (choice("--sort", optarg, sort_names, &sort))
+				return CLI_USAGE;
 			break;
 		case OPT_OFMT:
-			if ((n = choice(optarg, ofmt_names)) < 0)
-				return bad("--output-format wants tsv, csv, json or ndjson, not '%s'", optarg);
+			if (choice("--output-format", optarg, ofmt_names, &n))
+				return CLI_USAGE;
 			c->out.format = (enum out_format)n;
 			break;
 		case 'j':
@@ -416,13 +422,13 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 			c->workers = (unsigned)v;
 			break;
 		case OPT_IO:
-			if ((n = choice(optarg, io_names)) < 0)
-				return bad("--io wants 'uring' or 'sync', not '%s'", optarg);
+			if (choice("--io", optarg, io_names, &n))
+				return CLI_USAGE;
 			c->io = (enum io_mode)n;
 			break;
 		case OPT_INFLATE:
-			if ((n = choice(optarg, inflate_names)) < 0)
-				return bad("--inflate wants 'auto', 'zlib' or 'isal', not '%s'", optarg);
+			if (choice("--inflate", optarg, inflate_names, &n))
+				return CLI_USAGE;
 			if (n == GZ_ISAL && !gz_have_isal())
 				return bad("--inflate isal: this build has no ISA-L (install libisal-dev and rebuild)");
 			c->inflate = (enum gz_backend)n;
@@ -443,8 +449,8 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 			c->buffer_memory = (size_t)v;
 			break;
 		case OPT_ORDER:
-			if ((n = choice(optarg, order_names)) < 0)
-				return bad("--order wants 'completion' or 'submission', not '%s'", optarg);
+			if (choice("--order", optarg, order_names, &n))
+				return CLI_USAGE;
 			c->order = n;
 			break;
 		case OPT_PROGRESS:
