@@ -344,7 +344,7 @@ static int choose_child(struct spill *sp, unsigned part, const struct output_opt
 {
 	struct part_report rep = { 0 };
 	uint64_t bytes = sp->bytes;
-	struct spill_run *made = NULL;
+	struct spill_run *made;
 
 	/* Test-only: NGRAMCOUNT_FAULT=merge kills this process (see worker.c). */
 	const char *fault = getenv("NGRAMCOUNT_FAULT");
@@ -352,11 +352,10 @@ static int choose_child(struct spill *sp, unsigned part, const struct output_opt
 		raise(SIGKILL);
 	rep.err = choose(sp, part, o, budget, &rep.keys);
 	rep.bytes = sp->bytes - bytes;
+	made = xmalloc((sp->nruns + 1) * sizeof(*made));
 	for (unsigned i = 0; i < sp->nruns; i++)
-		if (sp->run[i].num >= base) {
-			made = xrealloc(made, (rep.nruns + 1) * sizeof(*made));
+		if (sp->run[i].num >= base)
 			made[rep.nruns++] = sp->run[i];
-		}
 	int err = write_full(fd, &rep, sizeof(rep));
 	if (!err && rep.nruns)
 		err = write_full(fd, made, rep.nruns * sizeof(*made));
@@ -382,13 +381,13 @@ static int collect_child(struct spill *sp, pid_t pid, int fd, uint64_t *keys)
 	err = err ? -ECHILD : rep.err;
 	if (!err && !(WIFEXITED(status) && WEXITSTATUS(status) == NGC_EXIT_OK))
 		err = -ECHILD;
-	for (uint32_t i = 0; !err && i < rep.nruns; i++) {
-		sp->run = xrealloc(sp->run, (sp->nruns + 1) * sizeof(*sp->run));
-		sp->run[sp->nruns++] = made[i];
-		if (made[i].num >= sp->next)
-			sp->next = made[i].num + 1;
-	}
 	if (!err) {
+		sp->run = xrealloc(sp->run, (sp->nruns + rep.nruns) * sizeof(*sp->run));
+		for (uint32_t i = 0; i < rep.nruns; i++) {
+			sp->run[sp->nruns++] = made[i];
+			if (made[i].num >= sp->next)
+				sp->next = made[i].num + 1;
+		}
 		sp->bytes += rep.bytes;
 		*keys += rep.keys;
 	}
@@ -451,36 +450,26 @@ int output_spilled(struct spill *sp, const struct output_opts *o, size_t budget,
 		   uint64_t *keys)
 {
 	struct from_runs r = { .o = o };
-	int err, ce;
+	/* One partition, in key order or --top: rows straight from its totals. */
+	int direct = sp->parts == 1 && (o->top || o->sort != SORT_COUNT);
+	/* Else each partition's chosen rows become runs first, then merged. */
+	int err = direct ? 0 : choose_all(sp, o, budget, keys), ce;
+	spill_fn fn = direct ? merged_row : o->top ? add_top : write_merged;
+	enum spill_order order = !direct && (o->top || o->sort == SORT_COUNT) ? SPILL_BY_COUNT
+									       : SPILL_BY_KEY;
 
 	table_init(&r.top);
-	if (sp->parts == 1 && o->top) {
-		/* One partition: straight from the merge of the totals. */
-		if (!(err = spill_merge(sp, SPILL_ALL, SPILL_BY_KEY, merged_row, &r)))
+	if (!err && o->top) {
+		if (!(err = spill_merge(sp, SPILL_ALL, order, fn, &r)))
 			err = output_write(&r.top, o, NULL);
-		*keys = r.keys;
-	} else if (sp->parts == 1 && o->sort != SORT_COUNT) {
-		if (!(err = out_open(&r.w, o))) {
-			err = spill_merge(sp, SPILL_ALL, SPILL_BY_KEY, merged_row, &r);
-			ce = out_close(&r.w, !err);
-			if (!err)
-				err = ce;
-		}
-		*keys = r.keys;
-	} else if (!(err = choose_all(sp, o, budget, keys))) {
-		/* Each partition's chosen rows are runs now: merge them all. */
-		if (o->top) {
-			if (!(err = spill_merge(sp, SPILL_ALL, SPILL_BY_COUNT, add_top, &r)))
-				err = output_write(&r.top, o, NULL);
-		} else if (!(err = out_open(&r.w, o))) {
-			err = spill_merge(sp, SPILL_ALL, o->sort == SORT_COUNT ? SPILL_BY_COUNT
-									   : SPILL_BY_KEY,
-					  write_merged, &r);
-			ce = out_close(&r.w, !err);
-			if (!err)
-				err = ce;
-		}
+	} else if (!err && !(err = out_open(&r.w, o))) {
+		err = spill_merge(sp, SPILL_ALL, order, fn, &r);
+		ce = out_close(&r.w, !err);
+		if (!err)
+			err = ce;
 	}
+	if (direct)
+		*keys = r.keys;
 	table_fini(&r.top);
 	return err;
 }
