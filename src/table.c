@@ -23,6 +23,52 @@
 #endif
 #include <uthash.h>
 
+/*
+ * uthash's growth, replaced (the two macros it calls, redefined below):
+ *
+ * - When: uthash doubles its buckets when one chain reaches ten entries,
+ *   which lets the average chain (a cache miss an entry on every lookup of
+ *   a new key) grow long. Here the buckets double when the keys pass twice
+ *   their number: chains of one to two on average, and 8 to 16 bytes of
+ *   buckets a key, as uthash's own rule costs.
+ * - How: uthash rehashes by walking the old chains, a cache miss an entry.
+ *   Entries sit in the arena in the order they were added, which is also
+ *   uthash's application order, so the rehash walks that (back from
+ *   tbl->tail) and its reads stream.
+ *
+ * hh_prev is never set: only HASH_DELETE reads it, and no table here
+ * deletes a key.
+ */
+static void expand_buckets(UT_hash_table *tbl)
+{
+	unsigned nb = tbl->num_buckets * 2U;
+	UT_hash_bucket *bkt = xcalloc(nb, sizeof(*bkt));
+
+	for (UT_hash_handle *h = tbl->tail; h;
+	     h = h->prev ? (UT_hash_handle *)((char *)h->prev + tbl->hho) : NULL) {
+		UT_hash_bucket *b = &bkt[h->hashv & (nb - 1U)];
+		b->count++;
+		h->hh_next = b->hh_head;
+		b->hh_head = h;
+	}
+	free(tbl->buckets);
+	tbl->buckets = bkt;
+	tbl->num_buckets = nb;
+	tbl->log2_num_buckets++;
+}
+
+static inline void add_to_bucket(UT_hash_bucket *b, UT_hash_handle *h)
+{
+	b->count++;
+	h->hh_next = b->hh_head;
+	b->hh_head = h;
+	if (h->tbl->num_items > h->tbl->num_buckets * 2U)
+		expand_buckets(h->tbl);
+}
+
+#undef HASH_ADD_TO_BKT
+#define HASH_ADD_TO_BKT(head, hh, addhh, oomed) add_to_bucket(&(head), (addhh))
+
 struct table_entry {
 	UT_hash_handle hh;	/* key points at g.key */
 	struct ngram g;		/* must be last: the key follows it */
@@ -82,10 +128,11 @@ const struct ngram *table_find(const struct table *t, const char *key, size_t le
 }
 
 /*
- * A lookup in a large table is two cache misses: the bucket, then the
- * first entry of its chain. For a batch, hash every key and prefetch its
- * bucket, then prefetch each chain head, then look up: the misses of the
- * whole batch overlap instead of following one another.
+ * A lookup in a large table is a cache miss for the bucket, then one for
+ * each entry of its chain (one or two). For a batch, hash every key and
+ * prefetch its bucket, then each chain's first entry, then its second, then
+ * look up: the misses of the whole batch overlap instead of following one
+ * another.
  */
 int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 		    const struct ngram **overflow)
@@ -105,6 +152,11 @@ int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 		HASH_TO_BKT(hash[i], nb, b);
 		if (bkt[b].hh_head)
 			__builtin_prefetch(bkt[b].hh_head);
+	}
+	for (size_t i = 0; bkt && i < n; i++) {
+		HASH_TO_BKT(hash[i], nb, b);
+		if (bkt[b].hh_head && bkt[b].hh_head->hh_next)
+			__builtin_prefetch(bkt[b].hh_head->hh_next);
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct ngram *g = upsert_hashed(t, kv[i].key, kv[i].len, hash[i]);

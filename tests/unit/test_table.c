@@ -1,5 +1,6 @@
 /* test_table - totals, overflow, sort order, reset; and the arena under it. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +74,45 @@ static void reset_and_reuse(void)
 	table_fini(&t);
 }
 
+static int count_entry(const struct ngram *g, void *ctx)
+{
+	(void)g;
+	++*(size_t *)ctx;
+	return 0;
+}
+
+/* The buckets double as keys pass twice their number; every key stays found. */
+static void grows_and_finds_every_key(void)
+{
+	enum { N = 300000 };
+	static char keys[N][12];
+	struct table_kv kv[NGC_TABLE_BATCH];
+	const struct ngram *over = NULL;
+	struct table t;
+	size_t n = 0, seen = 0;
+	table_init(&t);
+	for (size_t i = 0; i < N; i++) {
+		int len = snprintf(keys[i], sizeof(keys[i]), "w%zu", i * 7919 % N);
+		kv[n++] = (struct table_kv){ keys[i], (size_t)len, i % 3 + 1 };
+		if (n == NGC_TABLE_BATCH || i == N - 1) {
+			CHECK(table_add_batch(&t, kv, n, &over) == 0);
+			n = 0;
+		}
+		if (i % 1000 == 0)
+			CHECK(table_add(&t, keys[i / 2], strlen(keys[i / 2]), 10) == 0);
+	}
+	CHECK(t.count == N);
+	for (size_t i = 0; i < N; i++) {
+		const struct ngram *g = table_find(&t, keys[i], strlen(keys[i]));
+		CHECK(g && g->count == i % 3 + 1 + (i < N / 2 && i * 2 % 1000 == 0 ? 10 : 0));
+	}
+	CHECK(table_find(&t, "w", 1) == NULL);
+	CHECK(table_foreach(&t, count_entry, &seen) == 0 && seen == N);
+	size_t buckets = table_bytes(&t) - t.arena.bytes;
+	CHECK(buckets >= 8 * (size_t)N && buckets <= 16 * (size_t)N);
+	table_fini(&t);
+}
+
 static void arena_alignment_and_big(void)
 {
 	struct arena a;
@@ -97,6 +137,7 @@ int main(void)
 	T_RUN(overflow_is_an_error);
 	T_RUN(sorted_by_count_then_bytes);
 	T_RUN(reset_and_reuse);
+	T_RUN(grows_and_finds_every_key);
 	T_RUN(arena_alignment_and_big);
 	T_DONE();
 }
