@@ -77,14 +77,8 @@ static const struct ngram **select_rows(const struct table *t, const struct outp
 {
 	struct rows r = { .min = o->min_count };
 
-	if (o->sort == SORT_COUNT && !o->top) {
-		r.v = table_sorted(t);
-		for (size_t i = 0; i < t->count; i++)
-			if (r.v[i]->count >= r.min)
-				r.v[r.n++] = r.v[i];
-		*n = r.n;
-		return r.v;
-	}
+	if (o->sort == SORT_COUNT && !o->top)
+		return table_sorted(t, r.min, n);
 	r.v = xmalloc((t->count ? t->count : 1) * sizeof(*r.v));
 	table_foreach(t, keep_row, &r);
 	if (o->top)

@@ -148,17 +148,18 @@ static int write_table(FILE **f, unsigned nf, const struct table *t, enum spill_
 		       uint64_t *bytes)
 {
 	const struct ngram **v;
+	size_t n = t->count;
 	int err = 0;
 
 	if (order == SPILL_BY_COUNT) {
-		v = table_sorted(t);
+		v = table_sorted(t, 0, &n);
 	} else {
 		struct collect c = { xmalloc((t->count ? t->count : 1) * sizeof(*v)), 0 };
 		table_foreach(t, collect, &c);
 		v = c.v;
 		qsort(v, t->count, sizeof(*v), by_key);
 	}
-	for (size_t i = 0; i < t->count && !err; i++)
+	for (size_t i = 0; i < n && !err; i++)
 		err = put_record(bytes, f[nf > 1 ? spill_part(v[i]->key, v[i]->len, nf) : 0],
 				 v[i]->key, v[i]->len, v[i]->count);
 	free(v);

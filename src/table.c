@@ -241,68 +241,105 @@ static int by_count_then_key(const void *pa, const void *pb)
 	return ngram_cmp_key(a->g, b->g);
 }
 
-/* Byte d of the sort key (~count, prefix), least significant first. */
+/* Byte d of the sort key (~count, prefix), most significant first. */
 static inline unsigned digit(const struct sort_rec *r, unsigned d)
 {
-	return (unsigned)((d < 8 ? r->prefix >> (8 * d) : ~r->count >> (8 * (d - 8))) & 0xff);
+	return (unsigned)((d < 8 ? ~r->count >> (56 - 8 * d) : r->prefix >> (120 - 8 * d)) & 0xff);
+}
+
+static inline int rec_before(const struct sort_rec *a, const struct sort_rec *b)
+{
+	return a->count != b->count ? a->count > b->count : a->prefix < b->prefix;
+}
+
+static void insertion_sort(struct sort_rec *r, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct sort_rec x = r[i];
+		size_t j = i;
+		for (; j > 0 && rec_before(&x, &r[j - 1]); j--)
+			r[j] = r[j - 1];
+		r[j] = x;
+	}
 }
 
 /*
- * LSD radix sort on (count descending, prefix ascending): one pass to
- * count all 16 digits, then one scatter per digit that is not the same in
- * every record (most high count bytes are zero). Runs that tie on both
- * are then put in full key order with qsort; they are short.
+ * MSD radix sort on (count descending, prefix ascending), from digit d:
+ * the records are in a, and end sorted in b if in_b, else in a. A digit
+ * the same in every record is skipped; each bucket is then sorted on the
+ * next digit, back the other way, so no pass copies. Buckets of a few
+ * dozen records are insertion sorted: about three passes over the data in
+ * all, where an LSD sort makes one for every digit that varies.
  */
-static struct sort_rec *radix_sort(struct sort_rec *r, struct sort_rec *tmp, size_t n)
+static void radix_sort(struct sort_rec *a, struct sort_rec *b, size_t n, unsigned d, int in_b)
 {
-	static size_t hist[16][256];
+	size_t count[256], at[256];
 
-	memset(hist, 0, sizeof(hist));
-	for (size_t i = 0; i < n; i++)
-		for (unsigned d = 0; d < 16; d++)
-			hist[d][digit(&r[i], d)]++;
-	for (unsigned d = 0; d < 16; d++) {
-		size_t sum = 0;
-		if (hist[d][digit(&r[0], d)] == n)
+	for (; n > 48 && d < 16; d++) {
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[digit(&a[i], d)]++;
+		if (count[digit(&a[0], d)] == n)
 			continue;
-		for (unsigned v = 0; v < 256; v++) {
-			size_t c = hist[d][v];
-			hist[d][v] = sum;
-			sum += c;
+		for (size_t v = 0, sum = 0; v < 256; v++) {
+			at[v] = sum;
+			sum += count[v];
 		}
 		for (size_t i = 0; i < n; i++)
-			tmp[hist[d][digit(&r[i], d)]++] = r[i];
-		struct sort_rec *swap = r;
-		r = tmp;
-		tmp = swap;
+			b[at[digit(&a[i], d)]++] = a[i];
+		for (size_t v = 0, start = 0; v < 256; start += count[v++])
+			if (count[v])
+				radix_sort(b + start, a + start, count[v], d + 1, !in_b);
+		return;
 	}
+	insertion_sort(a, n);
+	if (in_b)
+		memcpy(b, a, n * sizeof(*a));
+}
+
+/*
+ * Sorted on the records, then runs that tie on both count and prefix are
+ * put in full key order with qsort; they are short.
+ */
+static void sort_records(struct sort_rec *r, struct sort_rec *tmp, size_t n)
+{
+	uint64_t dc = 0, dp = 0;
+	unsigned d = 0;
+
+	/* Leading digits the same in every record are skipped in one pass. */
+	for (size_t i = 1; i < n; i++) {
+		dc |= r[i].count ^ r[0].count;
+		dp |= r[i].prefix ^ r[0].prefix;
+	}
+	while (d < 16 && !(d < 8 ? dc >> (56 - 8 * d) : dp >> (120 - 8 * d)))
+		d++;
+	radix_sort(r, tmp, n, d, 0);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && r[j].count == r[i].count && r[j].prefix == r[i].prefix; j++)
 			;
 		if (j - i > 1)
 			qsort(r + i, j - i, sizeof(*r), by_count_then_key);
 	}
-	return r;
 }
 
-const struct ngram **table_sorted(const struct table *t)
+const struct ngram **table_sorted(const struct table *t, uint64_t min, size_t *n)
 {
-	size_t n = t->count;
-	struct sort_rec *a = xmalloc((n ? n : 1) * sizeof(*a));
-	struct sort_rec *b = xmalloc((n ? n : 1) * sizeof(*b)), *r = a;
+	struct sort_rec *a = xmalloc((t->count ? t->count : 1) * sizeof(*a)), *b;
 	const struct ngram **v;
-	size_t i = 0;
+	size_t k = 0;
 
-	for (struct table_entry *e = t->head; e; e = e->hh.next, i++)
-		a[i] = (struct sort_rec){ e->g.count, key_prefix(&e->g), &e->g };
-	if (n)
-		r = radix_sort(a, b, n);
+	for (struct table_entry *e = t->head; e; e = e->hh.next)
+		if (e->g.count >= min)
+			a[k++] = (struct sort_rec){ e->g.count, key_prefix(&e->g), &e->g };
+	b = xmalloc((k ? k : 1) * sizeof(*b));
+	sort_records(a, b, k);
+	free(b);
 	/* The pointers move to the front of the same memory, in order. */
-	v = (const struct ngram **)(void *)r;
-	for (size_t j = 0; j < n; j++)
-		v[j] = r[j].g;
-	free(r == a ? b : a);
-	return xrealloc(v, (n ? n : 1) * sizeof(*v));
+	v = (const struct ngram **)(void *)a;
+	for (size_t j = 0; j < k; j++)
+		v[j] = a[j].g;
+	*n = k;
+	return xrealloc(v, (k ? k : 1) * sizeof(*v));
 }
 
 size_t table_bytes(const struct table *t)

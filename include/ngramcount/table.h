@@ -83,10 +83,11 @@ int table_foreach(const struct table *t,
 		  int (*fn)(const struct ngram *g, void *ctx), void *ctx);
 
 /*
- * A new array of the table's entries, most frequent first, ties in byte
- * order of the key. The caller frees the array (not the entries).
+ * A new array of the table's entries whose total is at least min (*n of
+ * them), most frequent first, ties in byte order of the key. The caller
+ * frees the array (not the entries).
  */
-const struct ngram **table_sorted(const struct table *t);
+const struct ngram **table_sorted(const struct table *t, uint64_t min, size_t *n);
 
 /* Most frequent first, ties in byte order of the key; qsort-style result. */
 int ngram_cmp_count(const struct ngram *a, const struct ngram *b);

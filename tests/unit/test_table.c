@@ -38,6 +38,7 @@ static void sorted_by_count_then_bytes(void)
 {
 	struct table t;
 	const struct ngram **v;
+	size_t n;
 	table_init(&t);
 	table_add(&t, "b", 1, 7);
 	table_add(&t, "ab", 2, 7);
@@ -45,7 +46,8 @@ static void sorted_by_count_then_bytes(void)
 	table_add(&t, "\xc3\xa9", 2, 7);	/* UTF-8 sorts after ASCII */
 	table_add(&t, "z", 1, 9);
 	table_add(&t, "big", 3, 5000000000ull);
-	v = table_sorted(&t);
+	v = table_sorted(&t, 0, &n);
+	CHECK(n == 6);
 	CHECK(v[0]->len == 3 && !memcmp(v[0]->key, "big", 3));
 	CHECK(v[1]->len == 1 && v[1]->key[0] == 'z');
 	CHECK(v[2]->len == 1 && v[2]->key[0] == 'a');
@@ -53,6 +55,54 @@ static void sorted_by_count_then_bytes(void)
 	CHECK(v[4]->len == 1 && v[4]->key[0] == 'b');
 	CHECK(v[5]->len == 2 && (unsigned char)v[5]->key[0] == 0xc3);
 	free(v);
+	table_fini(&t);
+}
+
+static int cmp_count(const void *a, const void *b)
+{
+	return ngram_cmp_count(*(const struct ngram *const *)a, *(const struct ngram *const *)b);
+}
+
+struct at_least {
+	uint64_t min;
+	const struct ngram **v;
+	size_t n;
+};
+
+static int collect_at_least(const struct ngram *g, void *ctx)
+{
+	struct at_least *w = ctx;
+	if (g->count >= w->min)
+		w->v[w->n++] = g;
+	return 0;
+}
+
+/*
+ * The radix sort against qsort: counts of every width, many ties, keys
+ * that share their first eight bytes or are prefixes of one another.
+ */
+static void sorted_like_qsort(void)
+{
+	enum { N = 100000 };
+	struct table t;
+	char key[32];
+	uint64_t x = 88172645463325252ull;
+	table_init(&t);
+	for (int i = 0; i < N; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		int len = snprintf(key, sizeof(key), "%s%llu", i % 3 ? "sharedpre" : "",
+				   (unsigned long long)(x % 5000));
+		uint64_t count = i % 4 == 0 ? x % 7 : i % 4 == 1 ? x >> (x % 64) : x % 100000;
+		table_add(&t, key, (size_t)len, count);
+	}
+	size_t n;
+	const struct ngram **v = table_sorted(&t, 1000, &n);
+	struct at_least w = { 1000, malloc(t.count * sizeof(*w.v)), 0 };
+	table_foreach(&t, collect_at_least, &w);
+	qsort(w.v, w.n, sizeof(*w.v), cmp_count);
+	CHECK(n > 1000 && n < t.count && n == w.n && memcmp(v, w.v, n * sizeof(*v)) == 0);
+	free(v);
+	free(w.v);
 	table_fini(&t);
 }
 
@@ -136,6 +186,7 @@ int main(void)
 	T_RUN(sums_per_key);
 	T_RUN(overflow_is_an_error);
 	T_RUN(sorted_by_count_then_bytes);
+	T_RUN(sorted_like_qsort);
 	T_RUN(reset_and_reuse);
 	T_RUN(grows_and_finds_every_key);
 	T_RUN(arena_alignment_and_big);
