@@ -2,6 +2,7 @@
  * test_map - lines into totals: whole lines and a stream cut anywhere give
  * the same table; malformed lines are counted and located.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,36 @@ static void alternating_keys_skip_nothing(void)
 	table_fini(&t);
 }
 
+/*
+ * Neighbour lines whose keys, of one length, differ in one byte, at each
+ * place, for lengths 1 to 24: the previous-key compare must see every byte.
+ */
+static void neighbour_keys_differ_anywhere(void)
+{
+	char *buf = malloc(1 << 16), key[32];
+	for (size_t len = 1; len <= 24; len++) {
+		struct table t;
+		struct mapper m;
+		size_t n = 0;
+		table_init(&t);
+		mapper_init(&m, &t);
+		memset(key, 'k', len);
+		key[len] = '\0';
+		n += (size_t)sprintf(buf + n, "%s\t2000\t1\t1\n", key);
+		for (size_t i = 0; i < len; i++) {
+			key[i] = 'q';
+			n += (size_t)sprintf(buf + n, "%s\t2000\t2\t1\n", key);
+			key[i] = 'k';
+			n += (size_t)sprintf(buf + n, "%s\t2000\t1\t1\n", key);
+		}
+		CHECK(map_lines(&m, buf, n) == 0);
+		CHECK(t.count == len + 1 && total(&t, key) == len + 1);
+		mapper_fini(&m);
+		table_fini(&t);
+	}
+	free(buf);
+}
+
 static void overflow_names_the_key(void)
 {
 	struct table t;
@@ -98,6 +129,7 @@ int main(void)
 	T_RUN(whole_lines);
 	T_RUN(stream_cut_anywhere);
 	T_RUN(alternating_keys_skip_nothing);
+	T_RUN(neighbour_keys_differ_anywhere);
 	T_RUN(overflow_names_the_key);
 	T_DONE();
 }
