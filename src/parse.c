@@ -188,21 +188,21 @@ int parse_totals(const char *line, size_t len, parse_fn fn, void *ctx)
 	return walk_records(p, end, 4, &r, fn, ctx);
 }
 
-/* Skip decimal digits; a run longer than 19 may not fit in 64 bits. */
-static inline const char *skip_digits(const char *p, const char *end)
-{
-	while (p < end && (unsigned)((unsigned char)*p - '0') <= 9)
-		p++;
-	return p;
-}
-
-/* The digits [p, q), at most 19 of them: no overflow is possible. */
-static inline uint64_t small_u64(const char *p, const char *q)
+/*
+ * Skip decimal digits, their value in *v as they go by: exact for 19 or
+ * fewer (a longer run may not fit in 64 bits, and the caller refuses it).
+ */
+static inline const char *scan_digits(const char *p, const char *end, uint64_t *v)
 {
 	uint64_t x = 0;
-	for (; p < q; p++)
-		x = x * 10 + (uint64_t)((unsigned char)*p - '0');
-	return x;
+	unsigned d;
+
+	while (p < end && (d = (unsigned)((unsigned char)*p - '0')) <= 9) {
+		x = x * 10 + d;
+		p++;
+	}
+	*v = x;
+	return p;
 }
 
 /*
@@ -215,17 +215,17 @@ static inline const char *parse_tail(const char *line, const char *p, const char
 				     struct record *r, int *err)
 {
 	const char *s = p, *nl;
+	uint64_t v;
 
-	p = skip_digits(p, end);			/* year: 1 to 4 digits, not 0 */
-	if (p == s || p - s > 4 || p == end || *p != '\t' || small_u64(s, p) == 0)
+	p = scan_digits(p, end, &v);			/* year: 1 to 4 digits, not 0 */
+	if (p == s || p - s > 4 || p == end || *p != '\t' || v == 0)
 		goto slow;
 	s = ++p;
-	p = skip_digits(p, end);			/* match_count */
+	p = scan_digits(p, end, &r->count);		/* match_count */
 	if (p == s || p - s > 19 || p == end || *p != '\t')
 		goto slow;
-	r->count = small_u64(s, p);
 	s = ++p;
-	p = skip_digits(p, end);			/* volume_count */
+	p = scan_digits(p, end, &v);			/* volume_count */
 	if (p == s || p - s > 19 || (p < end && *p != '\n'))
 		goto slow;
 	*err = PARSE_OK;
