@@ -1141,9 +1141,6 @@ static int reply(struct engine *e, unsigned w)
 		ws->gz = NULL;
 		return complete(e, seq, NULL, 0);
 	}
-	if (complete(e, seq, e->payload.p, e->payload.len) ||
-	    adopt(e, f->path, (uint64_t)(f - e->files), r.runs, r.run_bytes))
-		return -1;
 	e->st->lines += r.lines;
 	e->st->partitions[w]++;
 	if (ws->nplain) {
@@ -1159,6 +1156,10 @@ static int reply(struct engine *e, unsigned w)
 		f->state = F_DONE;
 		ws->gz = NULL;
 	}
+	/* Hand the worker its next task first: it maps while this merges. */
+	if (dispatch(e) < 0 || complete(e, seq, e->payload.p, e->payload.len) ||
+	    adopt(e, f->path, (uint64_t)(f - e->files), r.runs, r.run_bytes))
+		return -1;
 	return 0;
 }
 
