@@ -70,6 +70,31 @@ trace_cost() {
 	awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f s -> %.3f s (%+.1f %%)", a / 1e9, b / 1e9, (b / a - 1) * 100 }'
 }
 
+# share NAME INPUTS: the median parent and workers CPU seconds and reduce
+# rate (M keys/s) of $runs runs of -j 2 --stats, into $tmp/share.NAME; and
+# one --trace run's busy line (bench/trace_busy.py), into $tmp/busy.NAME.
+share() {
+	: >"$tmp/share"
+	i=0
+	while [ $i -lt "$runs" ]; do
+		sh -c "$NGC -j 2 --stats $2" 2>"$tmp/s" >/dev/null
+		awk '/cpu time/ { p = $4; w = $7 } /^  reduce/ { r = $2 / $5 / 1e6 }
+			END { print p, w, r }' "$tmp/s" >>"$tmp/share"
+		i=$((i + 1))
+	done
+	for c in 1 2 3; do
+		cut -d' ' -f$c "$tmp/share" | sort -n | sed -n "$(((runs + 1) / 2))p"
+	done | paste -sd' ' >"$tmp/share.$1"
+	sh -c "$NGC -j 2 --trace $tmp/trace.json $2" >/dev/null
+	python3 bench/trace_busy.py "$tmp/trace.json" >"$tmp/busy.$1"
+}
+
+share_row() {	# share_row NAME LABEL
+	read -r p w r <"$tmp/share.$1"
+	awk -v l="$2" -v p="$p" -v w="$w" -v r="$r" 'BEGIN {
+		printf "| %s | %.3f | %.3f | %.1f %% | %.1f |\n", l, p, w, p / w * 100, r }'
+}
+
 P="$data/plain/*"
 G="$data/gz/*"
 NGC="build/ngramcount --no-progress"
@@ -111,6 +136,7 @@ measure p10 "$NGC -j 2 $P10 >/dev/null"
 cat "$data"/keys/* >/dev/null	# warm: the rows compare memory, not the disk
 measure keys "$NGC -j 2 --stats $data/keys/* 2>$tmp/keys.stats >/dev/null"
 cp "$tmp/keys.stats" "$tmp/keys.keep"
+share keys "$data/keys/*"
 mkdir -p "$tmp/spill"
 measure keysspill "$NGC -j 2 --memory 256M --tmpdir $tmp/spill --stats $data/keys/* 2>$tmp/spill.stats >/dev/null"
 # Word trigrams of the text set: about 24 M distinct keys, the size of the
@@ -129,6 +155,8 @@ measure v3 "$NGC -j 2 $data/v3/* >/dev/null"
 measure v3mawk "mawk -F'\t' '{ for (i = 2; i <= NF; i++) { split(\$i, r, \",\"); a[\$1] += r[2] } } END { for (k in a) print k \"\t\" a[k] }' $data/v3/* >/dev/null"
 measure text "$NGC -j 2 $data/text/* >/dev/null"
 measure textmawk "mawk '{ for (i = 1; i <= NF; i++) a[\$i]++ } END { for (k in a) print k \"\t\" a[k] }' $data/text/* >/dev/null"
+share plain "$P"
+share gz "$G"
 trace_cost "$P" >"$tmp/trace.p"
 trace_cost "$G" >"$tmp/trace.g"
 measure pipe "build/handoff pipe -j 2 -s 400"
@@ -186,6 +214,22 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	echo
 	echo "--trace costs (-j 2 with and without it, 11 runs each, alternated; median wall):"
 	echo "plain $(cat "$tmp/trace.p"), gzip $(cat "$tmp/trace.g")."
+	echo
+	echo "## The parent's share, and the reduce (-j 2)"
+	echo
+	echo "CPU seconds from --stats (median of $runs runs; the many-keys set: 1 run). The reduce"
+	echo "rate is keys merged per second of the parent's merging, which shares the 2 cores with"
+	echo "the workers. The busy lines come from a --trace of one run (bench/trace_busy.py)."
+	echo
+	echo "| run | parent CPU s | workers CPU s | parent / workers | reduce M keys/s |"
+	echo "|---|---|---|---|---|"
+	share_row plain "plain set"
+	share_row gz "gzip set"
+	share_row keys "many-keys set (5 M distinct)"
+	echo
+	for s in plain:plain gz:gzip keys:many-keys; do
+		echo "- ${s#*:} set: $(cat "$tmp/busy.${s%%:*}")"
+	done
 	echo
 	echo "## Formats and options (-j 2)"
 	echo
