@@ -62,7 +62,7 @@ static inline void add_to_bucket(UT_hash_bucket *b, UT_hash_handle *h)
 	b->count++;
 	h->hh_next = b->hh_head;
 	b->hh_head = h;
-	if (h->tbl->num_items > h->tbl->num_buckets * 2U)
+	if (h->tbl->num_items > 2ULL * h->tbl->num_buckets)
 		expand_buckets(h->tbl);
 }
 
