@@ -205,6 +205,13 @@ static inline const char *scan_digits(const char *p, const char *end, uint64_t *
 	return p;
 }
 
+/* Whether the four bytes of x are all ASCII digits. */
+static inline int four_digits(uint32_t x)
+{
+	/* Each byte 0x30-0x39: high nibble 3, and still 3 once 6 is added. */
+	return ((x & 0xf0f0f0f0u) | ((x + 0x06060606u) & 0xf0f0f0f0u) >> 4) == 0x33333333u;
+}
+
 /*
  * The fields after the key of a line that starts at line, from p (just
  * past the key's TAB). A well-formed line goes straight through; anything
@@ -216,10 +223,17 @@ static inline const char *parse_tail(const char *line, const char *p, const char
 {
 	const char *s = p, *nl;
 	uint64_t v;
+	uint32_t y;
 
-	p = scan_digits(p, end, &v);			/* year: 1 to 4 digits, not 0 */
-	if (p == s || p - s > 4 || p == end || *p != '\t' || v == 0)
-		goto slow;
+	/* year: 1 to 4 digits, not 0; four digits and a TAB read as one word */
+	if (end - p > 4 && p[4] == '\t' && (memcpy(&y, p, 4), four_digits(y)) &&
+	    y != 0x30303030u) {
+		p += 4;
+	} else {
+		p = scan_digits(p, end, &v);
+		if (p == s || p - s > 4 || p == end || *p != '\t' || v == 0)
+			goto slow;
+	}
 	s = ++p;
 	p = scan_digits(p, end, &r->count);		/* match_count */
 	if (p == s || p - s > 19 || p == end || *p != '\t')
