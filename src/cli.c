@@ -15,7 +15,7 @@
 #include "ngramcount/cli.h"
 
 #define NGC_VERSION		"0.1.0"
-#define NGC_DEFAULT_QD		32
+#define NGC_DEFAULT_QD		8
 #define NGC_DEFAULT_PARTITION	(2u << 20)
 #define NGC_DEFAULT_BUFMEM	(256ul << 20)
 #define NGC_DEFAULT_MAPMEM	(256ul << 20)
@@ -59,7 +59,7 @@ static const char usage[] =
 "  -j, --workers N          map in N worker processes (default: online CPUs);\n"
 "                           0 maps in the parent (the sequential baseline)\n"
 "      --io uring|sync      read with io_uring (default) or pread(2)\n"
-"      --queue-depth N      reads in flight with io_uring (default 32)\n"
+"      --queue-depth N      reads in flight with io_uring (default 8)\n"
 "      --inflate auto|zlib|isal  gzip backend (default auto: ISA-L when\n"
 "                           built in, else zlib)\n"
 "      --partition-size SZ  bytes per read and partition, K/M/G suffixes\n"

@@ -64,7 +64,7 @@ out_of_memory() {
 	# The parent, with too little address space for its buffer pool
 	# (not under ASan, which needs terabytes of address space to start).
 	[ -z "${NGC_SANITIZED:-}" ] || return 0
-	(ulimit -v 1000000 && "$NGC" --no-progress -j 2 --partition-size 64M --buffer-memory 4G \
+	(ulimit -v 1000000 && "$NGC" --no-progress -j 2 --queue-depth 32 --partition-size 64M --buffer-memory 4G \
 		-o out.tsv "$TMP/many") 2>err && return 1
 	cat err
 	grep -q "cannot map 4[0-9] buffers of 67108864 bytes: Cannot allocate memory" err
