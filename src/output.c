@@ -484,7 +484,7 @@ int output_write(const struct table *t, const struct output_opts *o, struct trac
 		/* Sorted rows are scattered over the arena: fetch ahead. */
 		if (i + NGC_OUT_AHEAD < n) {
 			__builtin_prefetch(v[i + NGC_OUT_AHEAD]);
-			__builtin_prefetch((const char *)v[i + NGC_OUT_AHEAD] + 64);
+			__builtin_prefetch(v[i + NGC_OUT_AHEAD]->key);
 		}
 		out_row(&w, v[i]->key, v[i]->len, v[i]->count);
 	}
