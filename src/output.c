@@ -339,7 +339,6 @@ static int choose_child(struct spill *sp, unsigned part, const struct output_opt
 {
 	struct part_report rep = { 0 };
 	uint64_t bytes = sp->bytes;
-	struct spill_run *made;
 
 	/* Test-only: NGRAMCOUNT_FAULT=merge kills this process (see worker.c). */
 	const char *fault = getenv("NGRAMCOUNT_FAULT");
@@ -347,14 +346,11 @@ static int choose_child(struct spill *sp, unsigned part, const struct output_opt
 		raise(SIGKILL);
 	rep.err = choose(sp, part, o, budget, &rep.keys);
 	rep.bytes = sp->bytes - bytes;
-	made = xmalloc((sp->nruns + 1) * sizeof(*made));
-	for (unsigned i = 0; i < sp->nruns; i++)
-		if (sp->run[i].num >= base)
-			made[rep.nruns++] = sp->run[i];
+	spill_drop_below(sp, base);	/* what is left, it made */
+	rep.nruns = sp->nruns;
 	int err = write_full(fd, &rep, sizeof(rep));
 	if (!err && rep.nruns)
-		err = write_full(fd, made, rep.nruns * sizeof(*made));
-	free(made);
+		err = write_full(fd, sp->run, rep.nruns * sizeof(*sp->run));
 	return rep.err || err ? NGC_EXIT_FAIL : NGC_EXIT_OK;
 }
 
@@ -377,13 +373,7 @@ static int collect_child(struct spill *sp, pid_t pid, int fd, uint64_t *keys)
 	if (!err && !(WIFEXITED(status) && WEXITSTATUS(status) == NGC_EXIT_OK))
 		err = -ECHILD;
 	if (!err) {
-		sp->run = xrealloc(sp->run, (sp->nruns + rep.nruns) * sizeof(*sp->run));
-		for (uint32_t i = 0; i < rep.nruns; i++) {
-			sp->run[sp->nruns++] = made[i];
-			if (made[i].num >= sp->next)
-				sp->next = made[i].num + 1;
-		}
-		sp->bytes += rep.bytes;
+		spill_add_runs(sp, made, rep.nruns, rep.bytes);
 		*keys += rep.keys;
 	}
 	free(made);
@@ -428,11 +418,7 @@ static int choose_all(struct spill *sp, const struct output_opts *o, size_t budg
 	if (!err)
 		err = choose(sp, 0, o, budget, keys);
 	/* The key-sorted runs of the other partitions are the children's. */
-	unsigned n = 0;
-	for (unsigned i = 0; i < sp->nruns; i++)
-		if (sp->run[i].num >= base)
-			sp->run[n++] = sp->run[i];
-	sp->nruns = n;
+	spill_drop_below(sp, base);
 	for (unsigned p = 1; p < parts; p++)
 		if (pid[p] > 0 && (e = collect_child(sp, pid[p], fd[p], keys)) && !err)
 			err = e;

@@ -242,6 +242,27 @@ int spill_adopt(struct spill *s, uint64_t task, unsigned runs, uint64_t bytes)
 	return 0;
 }
 
+void spill_drop_below(struct spill *s, unsigned base)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < s->nruns; i++)
+		if (s->run[i].num >= base)
+			s->run[n++] = s->run[i];
+	s->nruns = n;
+}
+
+void spill_add_runs(struct spill *s, const struct spill_run *run, unsigned n, uint64_t bytes)
+{
+	s->run = xrealloc(s->run, (s->nruns + n) * sizeof(*s->run));
+	for (unsigned i = 0; i < n; i++) {
+		s->run[s->nruns++] = run[i];
+		if (run[i].num >= s->next)
+			s->next = run[i].num + 1;
+	}
+	s->bytes += bytes;
+}
+
 /* One open run in a merge: its current record. */
 struct reader {
 	FILE *f;

@@ -93,6 +93,16 @@ int task_spill(struct task_spill *ts, struct table *t, size_t budget);
 /* The task completed: its first runs runs, of bytes bytes, become live. */
 int spill_adopt(struct spill *s, uint64_t task, unsigned runs, uint64_t bytes);
 
+/*
+ * Runs made by another process that shares the folder (output.c's
+ * partition processes), which numbers its runs from a base of its own:
+ * spill_drop_below forgets the live runs numbered below base (that process
+ * consumes them; in it, what is left are the runs it made), spill_add_runs
+ * makes n of its runs, of bytes bytes, live here.
+ */
+void spill_drop_below(struct spill *s, unsigned base);
+void spill_add_runs(struct spill *s, const struct spill_run *run, unsigned n, uint64_t bytes);
+
 typedef int (*spill_fn)(void *ctx, const char *key, size_t len, uint64_t count);
 
 #define SPILL_ALL UINT_MAX	/* spill_merge: the runs of every partition */
