@@ -588,9 +588,8 @@ static int gz_inline(struct engine *e, struct file *f, struct chunk *ch)
 	else if (!err)
 		err = table_merge(e->t, &e->gt, &over);
 	if (err) {
-		r = task_error(e, f, err, err == WIRE_ESPILL ? (uint64_t)-e->gtask.spill_err
-							     : e->gz.err_off, over ? over->key : NULL,
-			       over ? over->len : 0);
+		r = task_error(e, f, err, gz_task_err_off(&e->gtask, err, e->gz.err_off),
+			       over ? over->key : NULL, over ? over->len : 0);
 	} else if (!(r = adopt(e, f->path, e->gtask.ts.task, e->gtask.ts.runs,
 			       e->gtask.ts.bytes))) {
 		e->st->lines += m->st.lines;
@@ -871,11 +870,7 @@ static int assign_gz(struct engine *e, unsigned w)
 	f->started = now_sec();
 	e->ws[w].gz = f;
 	if (w == e->nw) {
-		e->gtask = (struct gz_task){
-			.m = &e->gm, .t = &e->gt, .budget = e->st->task_budget,
-			.ts = { .dir = e->env.spill_dir, .dir_err = e->env.spill_err,
-				.parts = e->env.spill_parts, .task = (uint64_t)(f - e->files) },
-		};
+		gz_task_init(&e->gtask, &e->env, &e->gm, &e->gt, (uint64_t)(f - e->files));
 		mapper_reset(&e->gm);
 		e->gz_err = mapper_set_format(&e->gm, f->fmt);
 		if (gz_init(&e->gz, e->c->inflate))

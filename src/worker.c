@@ -55,7 +55,7 @@ static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_of
 		.bad = w->m.st.bad,
 		.first_bad = w->m.st.first_bad,
 		.inflated = inflated,
-		.err_off = err == WIRE_ESPILL ? (uint64_t)-w->task.spill_err : err_off,
+		.err_off = err_off,
 		.runs = w->in_gz ? w->task.ts.runs : 0,
 		.run_bytes = w->in_gz ? w->task.ts.bytes : 0,
 		.t_start = w->start,
@@ -106,6 +106,21 @@ static void fault(struct worker *w)
 	raise(SIGKILL);
 }
 
+void gz_task_init(struct gz_task *k, const struct worker_env *env, struct mapper *m,
+		  struct table *t, uint64_t task)
+{
+	*k = (struct gz_task){
+		.m = m, .t = t, .budget = env->task_budget,
+		.ts = { .dir = env->spill_dir, .dir_err = env->spill_err,
+			.parts = env->spill_parts, .task = task },
+	};
+}
+
+uint64_t gz_task_err_off(const struct gz_task *k, int err, uint64_t off)
+{
+	return err == WIRE_ESPILL ? (uint64_t)-k->spill_err : off;
+}
+
 int gz_task_sink(void *ctx, const char *buf, size_t len)
 {
 	struct gz_task *k = ctx;
@@ -147,11 +162,7 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 		w->fault_armed = fault_due(w, 0);
 		table_reset(&w->table);
 		mapper_reset(&w->m);
-		w->task = (struct gz_task){
-			.m = &w->m, .t = &w->table, .budget = env->task_budget,
-			.ts = { .dir = env->spill_dir, .dir_err = env->spill_err,
-				.parts = env->spill_parts, .task = msg->task },
-		};
+		gz_task_init(&w->task, env, &w->m, &w->table, msg->task);
 		if ((err = gz_init(&w->gz, env->inflate)))
 			return err;
 		w->in_gz = 1;
@@ -176,7 +187,8 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 			err = map_flush(&w->m);
 		if (fault_due(w, 1))
 			fault(w);
-		err = send_result(w, msg->task, err, w->gz.err_off, w->gz.out_total);
+		err = send_result(w, msg->task, err, gz_task_err_off(&w->task, err, w->gz.err_off),
+				  w->gz.out_total);
 		gz_fini(&w->gz);
 		w->in_gz = 0;
 		return err;

@@ -41,11 +41,21 @@ struct gz_task {
 	int spill_err;		/* the -errno of a spill that failed */
 };
 
+/* Start task task: m maps into t, spilled as env says. */
+void gz_task_init(struct gz_task *k, const struct worker_env *env, struct mapper *m,
+		  struct table *t, uint64_t task);
+
 /*
  * A gz_sink (ctx: struct gz_task): map_feed's return, or WIRE_ESPILL when
  * the table could not be spilled (spill_err says why).
  */
 int gz_task_sink(void *ctx, const char *buf, size_t len);
+
+/*
+ * What a task's error err carries in struct reply's err_off: the errno of
+ * a spill that failed (WIRE_ESPILL), else off, the compressed offset.
+ */
+uint64_t gz_task_err_off(const struct gz_task *k, int err, uint64_t off);
 
 /* pool.h's worker_fn: ctx is a struct worker_env. */
 int worker_main(int in_fd, int out_fd, void *ctx);
