@@ -149,6 +149,7 @@ static inline int same_bytes(const char *a, const char *b, size_t n)
 	return !memcmp(a, b, n);
 }
 
+/* Add v to g's total; past 2^64-1, m->overflow names g. */
 static inline int add_to(struct mapper *m, struct ngram *g, uint64_t v)
 {
 	if (ngram_add(g, v)) {
@@ -295,11 +296,7 @@ static int add_value(struct mapper *m, uint64_t year, uint64_t v)
 	} else if (!g) {
 		g = m->last = table_upsert(m->t, m->key, m->key_len);
 	}
-	if (ngram_add(g, v)) {
-		m->overflow = g;
-		return -EOVERFLOW;
-	}
-	return 0;
+	return add_to(m, g, v);
 }
 
 static uint64_t field(const struct map_opts *o, const struct record *r)

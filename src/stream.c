@@ -32,7 +32,6 @@ static void counter(const struct config *c, const char *name, uint64_t n)
 		fprintf(stderr, "reporter:counter:ngramcount,%s,%llu\n", name, (unsigned long long)n);
 }
 
-
 struct map_run {
 	const struct config *c;
 	struct table t;
