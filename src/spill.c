@@ -358,11 +358,12 @@ static int merge_some(struct spill *s, unsigned first, unsigned n, enum spill_or
 			if (!err)
 				err = fn(ctx, cur, len, total);
 		} else {
-			err = fn(ctx, top->key, len, total);
-			if (!err && (r = next_record(top)) < 0)
-				err = r;
-			else if (!err && !r)
-				h[0] = h[--nh];
+			if (!(err = fn(ctx, top->key, len, total))) {
+				if ((r = next_record(top)) < 0)
+					err = r;
+				else if (!r)
+					h[0] = h[--nh];
+			}
 			sift(h, nh, 0, order);
 		}
 		if (!err && ngc_stop)
