@@ -79,6 +79,7 @@ static double us(const struct trace *t, double sec)
 }
 
 /* Append ,"args":{"file":...,ARGS}} and the line's end. */
+__attribute__((format(printf, 3, 0)))
 static void put_args(struct trace *t, const char *file, const char *args, va_list ap)
 {
 	char *p = t->buf + t->len;
