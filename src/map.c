@@ -121,20 +121,6 @@ static void bad(struct mapper *m, int why)
 	}
 }
 
-static inline uint64_t load64(const char *p)
-{
-	uint64_t x;
-	memcpy(&x, p, sizeof(x));
-	return x;
-}
-
-static inline uint32_t load32(const char *p)
-{
-	uint32_t x;
-	memcpy(&x, p, sizeof(x));
-	return x;
-}
-
 /*
  * Whether a[0..n) == b[0..n), for the short keys of sorted input: two
  * overlapping loads cover 4 to 16 bytes, and nothing past either key is

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ngramcount/parse.h"
+#include "ngramcount/util.h"
 
 #define NGC_YEAR_MIN	1
 #define NGC_YEAR_MAX	9999
@@ -212,6 +213,60 @@ static inline int four_digits(uint32_t x)
 	return ((x & 0xf0f0f0f0u) | ((x + 0x06060606u) & 0xf0f0f0f0u) >> 4) == 0x33333333u;
 }
 
+#define ONES	0x0101010101010101ull
+
+/*
+ * How many of the eight bytes of t (a load XOR '0' in each byte, the
+ * first byte lowest) are digits before the first that is not: a digit is
+ * now 0-9, and any other byte has its top bit set, by itself or once 0x76
+ * is added. A carry out of a byte reaches only bytes after it.
+ */
+static inline unsigned digits8(uint64_t t)
+{
+	uint64_t stop = (t | (t + 0x76 * ONES)) & 0x80 * ONES;
+	return stop ? (unsigned)__builtin_ctzll(stop) >> 3 : 8;
+}
+
+/* The value of the first n (1-8) digits of t: pairs, then fours, then eight. */
+static inline uint64_t value8(uint64_t t, unsigned n)
+{
+	t <<= 8 * (8 - n);			/* the missing leading digits are 0 */
+	t = (t * 10 + (t >> 8)) & 0x00ff00ff00ff00ffull;
+	t = (t * 100 + (t >> 16)) & 0x0000ffff0000ffffull;
+	return (t * 10000 + (t >> 32)) & 0xffffffffull;
+}
+
+/* The index of the first byte c in the 16 bytes a, b (16: none). */
+static inline unsigned first_byte(uint64_t a, uint64_t b, unsigned char c)
+{
+	uint64_t x = a ^ c * ONES, y = b ^ c * ONES;
+	uint64_t za = (x - ONES) & ~x & 0x80 * ONES;	/* exact up to the first */
+	uint64_t zb = (y - ONES) & ~y & 0x80 * ONES;
+
+	return za ? (unsigned)__builtin_ctzll(za) >> 3 :
+		    zb ? 8 + ((unsigned)__builtin_ctzll(zb) >> 3) : 16;
+}
+
+/*
+ * match TAB volume NL in the 16 bytes at p, each field 1-7 digits, with no
+ * branch per digit (end - p >= 16). The end of the line comes from one
+ * search for its NL, not through the digits, so the next line's work need
+ * not wait for this one's. Returns the end of the line, or NULL for
+ * anything else, which the digit-by-digit path then reads.
+ */
+static inline const char *counts_swar(const char *p, uint64_t *match)
+{
+	uint64_t a = load64(p), t = a ^ '0' * ONES;
+	unsigned nl = first_byte(a, load64(p + 8), '\n');
+	unsigned n = digits8(t);
+
+	if (n - 1 >= 7 || p[n] != '\t' || nl - n - 2 >= 7 ||
+	    digits8(load64(p + n + 1) ^ '0' * ONES) != nl - n - 1)
+		return NULL;
+	*match = value8(t, n);
+	return p + nl + 1;
+}
+
 /*
  * The fields after the key of a line that starts at line, from p (just
  * past the key's TAB). A well-formed line goes straight through; anything
@@ -235,6 +290,11 @@ static inline const char *parse_tail(const char *line, const char *p, const char
 			goto slow;
 	}
 	s = ++p;
+	if (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && end - p >= 16 &&
+	    (nl = counts_swar(p, &r->count))) {
+		*err = PARSE_OK;
+		return nl;
+	}
 	p = scan_digits(p, end, &r->count);		/* match_count */
 	if (p == s || p - s > 19 || p == end || *p != '\t')
 		goto slow;

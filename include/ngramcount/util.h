@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Exit statuses; only main.c turns outcomes into these. */
 #define NGC_EXIT_OK	0
@@ -38,6 +39,21 @@ extern volatile sig_atomic_t ngc_stop;
  * that starts the work; a string literal.
  */
 extern const char *ngc_doing;
+
+/* Unaligned loads, in the machine's byte order. */
+static inline uint64_t load64(const char *p)
+{
+	uint64_t x;
+	memcpy(&x, p, sizeof(x));
+	return x;
+}
+
+static inline uint32_t load32(const char *p)
+{
+	uint32_t x;
+	memcpy(&x, p, sizeof(x));
+	return x;
+}
 
 /* Seconds on CLOCK_MONOTONIC. */
 double now_sec(void);
