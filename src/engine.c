@@ -26,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1303,14 +1302,6 @@ static int setup(struct engine *e)
 	return 0;
 }
 
-static double cpu_seconds(int who)
-{
-	struct rusage ru;
-	getrusage(who, &ru);
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
 int engine_run(const struct config *c, struct table *t, struct spill *sp, struct trace *tr,
 	       struct run_stats *st, char *err, size_t errsize)
 {
@@ -1318,7 +1309,6 @@ int engine_run(const struct config *c, struct table *t, struct spill *sp, struct
 		.c = c, .st = st, .t = t, .sp = sp, .tr = tr, .err = err, .errsize = errsize,
 		.nw = c->workers,
 	};
-	double start = now_sec();
 	int r;
 
 	memset(st, 0, sizeof(*st));
@@ -1393,9 +1383,6 @@ int engine_run(const struct config *c, struct table *t, struct spill *sp, struct
 	/* Spilled once: the rest joins the runs, so the output reads only them. */
 	if (!e.failed && sp->spills && t->count)
 		spill_out(&e);
-	st->wall = now_sec() - start;
-	st->cpu_parent = cpu_seconds(RUSAGE_SELF);
-	st->cpu_workers = cpu_seconds(RUSAGE_CHILDREN);
 	return e.failed ? -1 : 0;
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "ngramcount/cli.h"
 #include "ngramcount/engine.h"
@@ -83,6 +84,14 @@ static void print_stats(const struct config *c, const struct run_stats *st,
 		st->cpu_parent, st->cpu_workers);
 	fprintf(stderr, "  throughput       %.1f MB/s read, %.1f MB/s of text\n",
 		(double)st->bytes_read / 1e6 / wall, text / 1e6 / wall);
+}
+
+static double cpu_seconds(int who)
+{
+	struct rusage ru;
+	getrusage(who, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 /* The --word and --words set into only. Returns 0, or -1 after a message. */
@@ -179,6 +188,7 @@ int main(int argc, char **argv)
 	struct table t, only;
 	struct spill sp;
 	uint64_t spilled_keys = 0;
+	double start;
 	struct trace *tr = NULL;
 	char err[1024];
 	int status = NGC_EXIT_OK, r;
@@ -229,8 +239,9 @@ int main(int argc, char **argv)
 			status = 128 + ngc_stop;
 		goto done;
 	}
+	start = now_sec();
 	if (c.trace) {
-		if ((r = trace_open(&tr, c.trace, now_sec()))) {
+		if ((r = trace_open(&tr, c.trace, start))) {
 			fprintf(stderr, "ngramcount: --trace %s: %s\n", c.trace, strerror(-r));
 			status = NGC_EXIT_FAIL;
 			goto done;
@@ -290,8 +301,12 @@ out:
 	}
 	if (ngc_stop)
 		status = 128 + ngc_stop;
-	if (c.stats)
+	if (c.stats) {
+		st.wall = now_sec() - start;
+		st.cpu_parent = cpu_seconds(RUSAGE_SELF);
+		st.cpu_workers = cpu_seconds(RUSAGE_CHILDREN);
 		print_stats(&c, &st, &t, &sp, spilled_keys);
+	}
 	run_stats_fini(&st);
 	table_fini(&t);
 done:
