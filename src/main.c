@@ -283,8 +283,9 @@ int main(int argc, char **argv)
 	r = sp.spills ? output_spilled(&sp, &c.out, st.table_budget, &spilled_keys)
 		      : output_write(&t, &c.out, tr);
 	if (r == -ECHILD && !ngc_stop) {
-		fprintf(stderr, "ngramcount: a process merging a partition of the spilled runs "
-			"died; nothing written\n");
+		fprintf(stderr, "ngramcount: %s died; nothing written\n", sp.spills ?
+			"a process merging a partition of the spilled runs" :
+			"the process sorting half of the rows");
 		status = NGC_EXIT_FAIL;
 	} else if (r && !ngc_stop) {
 		fprintf(stderr, "ngramcount: %s: %s\n", c.out.path ? c.out.path : "stdout", strerror(-r));

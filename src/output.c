@@ -71,14 +71,17 @@ static size_t top_k(const struct ngram **v, size_t n, size_t k)
 	return k;
 }
 
-/* The rows to print, in order; the caller frees the array. */
+/*
+ * The rows to print, in order; the caller frees the array. NULL when the
+ * process sorting half of them failed (table_sorted).
+ */
 static const struct ngram **select_rows(const struct table *t, const struct output_opts *o,
 					size_t *n)
 {
 	struct rows r = { .min = o->min_count };
 
 	if (o->sort == SORT_COUNT && !o->top)
-		return table_sorted(t, r.min, n);
+		return table_sorted(t, r.min, 1, n);
 	r.v = xmalloc((t->count ? t->count : 1) * sizeof(*r.v));
 	table_foreach(t, keep_row, &r);
 	if (o->top)
@@ -462,7 +465,11 @@ int output_write(const struct table *t, const struct output_opts *o, struct trac
 	const struct ngram **v = select_rows(t, o, &n);
 	double t1 = now_sec();
 	struct out_writer w;
-	int err = out_open(&w, o);
+	int err;
+
+	if (!v)
+		return -ECHILD;
+	err = out_open(&w, o);
 
 	trace_span(tr, TRACK_OUTPUT, "sort", NULL, t0, t1, "\"keys\":%zu,\"rows\":%zu",
 		   t->count, n);

@@ -152,7 +152,7 @@ static int write_table(FILE **f, unsigned nf, const struct table *t, enum spill_
 	int err = 0;
 
 	if (order == SPILL_BY_COUNT) {
-		v = table_sorted(t, 0, &n);
+		v = table_sorted(t, 0, 0, &n);
 	} else {
 		struct collect c = { xmalloc((t->count ? t->count : 1) * sizeof(*v)), 0 };
 		table_foreach(t, collect, &c);

@@ -5,9 +5,15 @@
  * each (header, count, key bytes): no per-key malloc, and clearing a table
  * is HASH_CLEAR (frees the buckets) plus an arena reset.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ngramcount/table.h"
 #include "ngramcount/util.h"
@@ -322,15 +328,98 @@ static void sort_records(struct sort_rec *r, struct sort_rec *tmp, size_t n)
 	}
 }
 
-const struct ngram **table_sorted(const struct table *t, uint64_t min, size_t *n)
+/*
+ * The records of t's entries with count >= min, into a; returns how many.
+ * The entries lie in the arena in list order: memory a few entries ahead
+ * is fetched while this one is read.
+ */
+static size_t make_records(const struct table *t, uint64_t min, struct sort_rec *a)
 {
-	struct sort_rec *a = xmalloc((t->count ? t->count : 1) * sizeof(*a)), *b;
-	const struct ngram **v;
 	size_t k = 0;
 
-	for (struct table_entry *e = t->head; e; e = e->hh.next)
+	for (struct table_entry *e = t->head; e; e = e->hh.next) {
+		__builtin_prefetch((char *)e + 1024);
 		if (e->g.count >= min)
 			a[k++] = (struct sort_rec){ e->g.count, key_prefix(&e->g), &e->g };
+	}
+	return k;
+}
+
+/* A child's half: sorted in place, in the memory it shares with the parent. */
+static int sort_child(struct sort_rec *r, size_t n)
+{
+	/* Test-only: NGRAMCOUNT_FAULT=sort kills this process (see worker.c). */
+	const char *fault = getenv("NGRAMCOUNT_FAULT");
+	if (fault && !strcmp(fault, "sort"))
+		raise(SIGKILL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	ngc_doing = "process sorting half of the output";
+	struct sort_rec *tmp = xmalloc(n * sizeof(*tmp));
+	sort_records(r, tmp, n);
+	free(tmp);
+	return NGC_EXIT_OK;
+}
+
+/*
+ * r[0..n), in memory shared with a child process, sorted a half in each
+ * process at the same time, then merged into v. Without a child (fork
+ * failed), this process sorts both halves. Returns 0, or -ECHILD when the
+ * child fails.
+ */
+static int sort_split(struct sort_rec *r, size_t n, const struct ngram **v)
+{
+	size_t h = n / 2, i = 0, j = h;
+	struct sort_rec *tmp = xmalloc((n - h) * sizeof(*tmp));
+	pid_t pid = fork(), w;
+	int status;
+
+	if (pid == 0)
+		_exit(sort_child(r, h));
+	if (pid < 0)
+		sort_records(r, tmp, h);
+	sort_records(r + h, tmp, n - h);
+	free(tmp);
+	if (pid > 0) {
+		while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+			;
+		if (w < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != NGC_EXIT_OK)
+			return -ECHILD;
+	}
+	while (i < h && j < n)
+		*v++ = by_count_then_key(&r[j], &r[i]) < 0 ? r[j++].g : r[i++].g;
+	while (i < h)
+		*v++ = r[i++].g;
+	while (j < n)
+		*v++ = r[j++].g;
+	return 0;
+}
+
+const struct ngram **table_sorted(const struct table *t, uint64_t min, int split, size_t *n)
+{
+	size_t cap = t->count ? t->count : 1, k;
+	struct sort_rec *a = MAP_FAILED, *b;
+	const struct ngram **v;
+
+	if (split && t->count >= NGC_SORT_SPLIT)
+		a = mmap(NULL, cap * sizeof(*a), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (a != MAP_FAILED) {
+		/* Its pages at once, not a fault each (before Linux 5.14: faults). */
+		madvise(a, cap * sizeof(*a), MADV_POPULATE_WRITE);
+		k = make_records(t, min, a);
+		v = xmalloc((k ? k : 1) * sizeof(*v));
+		int err = sort_split(a, k, v);
+		munmap(a, cap * sizeof(*a));
+		if (err) {
+			free(v);
+			v = NULL;
+			k = 0;
+		}
+		*n = k;
+		return v;
+	}
+	a = xmalloc(cap * sizeof(*a));
+	k = make_records(t, min, a);
 	b = xmalloc((k ? k : 1) * sizeof(*b));
 	sort_records(a, b, k);
 	free(b);

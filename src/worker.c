@@ -77,7 +77,8 @@ static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_of
  * memory in its N-th task (a gzip task at its first chunk, so some of the
  * stream was delivered); late:N dies by SIGKILL when the N-th task is
  * mapped, before its result is sent (a gzip task's runs are written).
- * (NGRAMCOUNT_FAULT=merge is output.c's: a partition's merge process dies.)
+ * (NGRAMCOUNT_FAULT=merge is output.c's: a partition's merge process dies;
+ * NGRAMCOUNT_FAULT=sort is table.c's: the process sorting half the rows dies.)
  */
 static void fault_init(struct worker *w)
 {

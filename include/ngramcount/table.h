@@ -82,12 +82,17 @@ int table_merge(struct table *dst, const struct table *src, const struct ngram *
 int table_foreach(const struct table *t,
 		  int (*fn)(const struct ngram *g, void *ctx), void *ctx);
 
+/* From this many entries, table_sorted(split 1) sorts in two processes. */
+#define NGC_SORT_SPLIT	(1u << 18)
+
 /*
  * A new array of the table's entries whose total is at least min (*n of
  * them), most frequent first, ties in byte order of the key. The caller
- * frees the array (not the entries).
+ * frees the array (not the entries). With split set and NGC_SORT_SPLIT
+ * entries or more, a child process (fork) sorts half of them while this
+ * one sorts the other half; NULL (*n 0) when that child fails.
  */
-const struct ngram **table_sorted(const struct table *t, uint64_t min, size_t *n);
+const struct ngram **table_sorted(const struct table *t, uint64_t min, int split, size_t *n);
 
 /* Most frequent first, ties in byte order of the key; qsort-style result. */
 int ngram_cmp_count(const struct ngram *a, const struct ngram *b);

@@ -94,4 +94,27 @@ disk_full() {
 }
 test_case "disk full on -o: error, temporary removed, existing file untouched" disk_full
 
+many_keys_sorted_in_two() {
+	# Over 2^18 distinct keys the output is sorted a half in each of two
+	# processes: few counts (ties merged by key), keys sharing 8 bytes.
+	python3 -c '
+import random
+r = random.Random(7)
+for i in range(300000):
+    print("sharedprefix%d\t2000\t%d\t1" % (r.randrange(10**9), r.randrange(1, 60)))
+' >keys.tsv
+	$ORACLE keys.tsv >want
+	"$NGC" --no-progress -j 2 keys.tsv >out
+	cmp want out
+	"$NGC" --no-progress -j 2 --min-count 30 keys.tsv >out
+	$ORACLE --min-count 30 keys.tsv | cmp - out
+	# The process sorting half of them dies: the run fails, nothing written.
+	expect_status 1 env NGRAMCOUNT_FAULT=sort "$NGC" --no-progress -j 2 -o out.tsv \
+		keys.tsv 2>err
+	grep -q "the process sorting half of the rows died; nothing written" err
+	test ! -e out.tsv
+}
+test_case "300,000 keys: sorted a half in each of two processes; that process killed" \
+	many_keys_sorted_in_two
+
 done_testing

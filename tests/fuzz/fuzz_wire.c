@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(reduce_merge(&b, w.p, w.len, &over, &keys) == 0);
 		FUZZ_ASSERT(a.count == b.count);
 		size_t na, nb;
-		const struct ngram **va = table_sorted(&a, 0, &na), **vb = table_sorted(&b, 0, &nb);
+		const struct ngram **va = table_sorted(&a, 0, 0, &na), **vb = table_sorted(&b, 0, 0, &nb);
 		for (size_t i = 0; i < a.count; i++)
 			FUZZ_ASSERT(va[i]->count == vb[i]->count && va[i]->len == vb[i]->len &&
 				    !memcmp(va[i]->key, vb[i]->key, va[i]->len));

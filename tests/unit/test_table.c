@@ -46,7 +46,7 @@ static void sorted_by_count_then_bytes(void)
 	table_add(&t, "\xc3\xa9", 2, 7);	/* UTF-8 sorts after ASCII */
 	table_add(&t, "z", 1, 9);
 	table_add(&t, "big", 3, 5000000000ull);
-	v = table_sorted(&t, 0, &n);
+	v = table_sorted(&t, 0, 0, &n);
 	CHECK(n == 6);
 	CHECK(v[0]->len == 3 && !memcmp(v[0]->key, "big", 3));
 	CHECK(v[1]->len == 1 && v[1]->key[0] == 'z');
@@ -79,31 +79,43 @@ static int collect_at_least(const struct ngram *g, void *ctx)
 
 /*
  * The radix sort against qsort: counts of every width, many ties, keys
- * that share their first eight bytes or are prefixes of one another.
+ * that share their first eight bytes or are prefixes of one another; n
+ * adds over keys drawn from 2 x keys, those below min left out.
  */
-static void sorted_like_qsort(void)
+static void check_sorted(int n_adds, uint64_t keys, uint64_t min, int split)
 {
-	enum { N = 100000 };
 	struct table t;
 	char key[32];
 	uint64_t x = 88172645463325252ull;
 	table_init(&t);
-	for (int i = 0; i < N; i++) {
+	for (int i = 0; i < n_adds; i++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		int len = snprintf(key, sizeof(key), "%s%llu", i % 3 ? "sharedpre" : "",
-				   (unsigned long long)(x % 5000));
+				   (unsigned long long)(x % keys));
 		uint64_t count = i % 4 == 0 ? x % 7 : i % 4 == 1 ? x >> (x % 64) : x % 100000;
 		table_add(&t, key, (size_t)len, count);
 	}
 	size_t n;
-	const struct ngram **v = table_sorted(&t, 1000, &n);
-	struct at_least w = { 1000, malloc(t.count * sizeof(*w.v)), 0 };
+	const struct ngram **v = table_sorted(&t, min, split, &n);
+	struct at_least w = { min, malloc(t.count * sizeof(*w.v)), 0 };
 	table_foreach(&t, collect_at_least, &w);
 	qsort(w.v, w.n, sizeof(*w.v), cmp_count);
-	CHECK(n > 1000 && n < t.count && n == w.n && memcmp(v, w.v, n * sizeof(*v)) == 0);
+	CHECK(v && n > 1000 && n < t.count && n == w.n && memcmp(v, w.v, n * sizeof(*v)) == 0);
+	CHECK(!split || t.count >= NGC_SORT_SPLIT);
 	free(v);
 	free(w.v);
 	table_fini(&t);
+}
+
+static void sorted_like_qsort(void)
+{
+	check_sorted(100000, 5000, 1000, 0);
+}
+
+/* Over NGC_SORT_SPLIT keys, a child process sorts half and the halves merge. */
+static void sorted_in_two_processes(void)
+{
+	check_sorted(600000, 200000, 7, 1);
 }
 
 static void reset_and_reuse(void)
@@ -187,6 +199,7 @@ int main(void)
 	T_RUN(overflow_is_an_error);
 	T_RUN(sorted_by_count_then_bytes);
 	T_RUN(sorted_like_qsort);
+	T_RUN(sorted_in_two_processes);
 	T_RUN(reset_and_reuse);
 	T_RUN(grows_and_finds_every_key);
 	T_RUN(arena_alignment_and_big);

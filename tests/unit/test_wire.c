@@ -28,7 +28,7 @@ static void round_trip(void)
 	CHECK(reduce_merge(&b, w.p, w.len, &over, &keys) == 0);
 	CHECK(a.count == b.count);
 	size_t na, nb;
-	const struct ngram **va = table_sorted(&a, 0, &na), **vb = table_sorted(&b, 0, &nb);
+	const struct ngram **va = table_sorted(&a, 0, 0, &na), **vb = table_sorted(&b, 0, 0, &nb);
 	int same = 1;
 	for (size_t i = 0; i < a.count; i++)
 		same &= va[i]->count == vb[i]->count && va[i]->len == vb[i]->len &&
