@@ -362,43 +362,48 @@ static int sort_child(struct sort_rec *r, size_t n)
 
 /*
  * r[0..n), in memory shared with a child process, sorted a half in each
- * process at the same time, then merged into v. Without a child (fork
- * failed), this process sorts both halves. Returns 0, or -ECHILD when the
- * child fails.
+ * process at the same time. Without a child (fork failed), this process
+ * sorts both halves. Returns 0, or -ECHILD when the child fails.
  */
-static int sort_split(struct sort_rec *r, size_t n, const struct ngram **v)
+static int sort_halves(struct sort_rec *r, size_t n)
 {
-	size_t h = n / 2, i = 0, j = h;
-	struct sort_rec *tmp = xmalloc((n - h) * sizeof(*tmp));
+	size_t h = n / 2;
 	pid_t pid = fork(), w;
+	struct sort_rec *tmp;
 	int status;
 
 	if (pid == 0)
-		_exit(sort_child(r, h));
+		_exit(sort_child(r, h));	/* nothing of the parent's heap to free */
+	tmp = xmalloc((n - h) * sizeof(*tmp));
 	if (pid < 0)
 		sort_records(r, tmp, h);
 	sort_records(r + h, tmp, n - h);
 	free(tmp);
-	if (pid > 0) {
-		while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-			;
-		if (w < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != NGC_EXIT_OK)
-			return -ECHILD;
-	}
+	if (pid < 0)
+		return 0;
+	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	return w < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != NGC_EXIT_OK ? -ECHILD : 0;
+}
+
+/* The entries of the sorted halves r[0..h) and r[h..n), merged into v. */
+static void merge_halves(const struct sort_rec *r, size_t h, size_t n, const struct ngram **v)
+{
+	size_t i = 0, j = h;
+
 	while (i < h && j < n)
 		*v++ = by_count_then_key(&r[j], &r[i]) < 0 ? r[j++].g : r[i++].g;
 	while (i < h)
 		*v++ = r[i++].g;
 	while (j < n)
 		*v++ = r[j++].g;
-	return 0;
 }
 
 const struct ngram **table_sorted(const struct table *t, uint64_t min, int split, size_t *n)
 {
 	size_t cap = t->count ? t->count : 1, k;
 	struct sort_rec *a = MAP_FAILED, *b;
-	const struct ngram **v;
+	const struct ngram **v = NULL;
 
 	if (split && t->count >= NGC_SORT_SPLIT)
 		a = mmap(NULL, cap * sizeof(*a), PROT_READ | PROT_WRITE,
@@ -407,15 +412,12 @@ const struct ngram **table_sorted(const struct table *t, uint64_t min, int split
 		/* Its pages at once, not a fault each (before Linux 5.14: faults). */
 		madvise(a, cap * sizeof(*a), MADV_POPULATE_WRITE);
 		k = make_records(t, min, a);
-		v = xmalloc((k ? k : 1) * sizeof(*v));
-		int err = sort_split(a, k, v);
-		munmap(a, cap * sizeof(*a));
-		if (err) {
-			free(v);
-			v = NULL;
-			k = 0;
+		if (sort_halves(a, k) == 0) {
+			v = xmalloc((k ? k : 1) * sizeof(*v));
+			merge_halves(a, k / 2, k, v);
 		}
-		*n = k;
+		munmap(a, cap * sizeof(*a));
+		*n = v ? k : 0;
 		return v;
 	}
 	a = xmalloc(cap * sizeof(*a));
