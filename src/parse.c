@@ -1,7 +1,7 @@
 /*
- * parse.c - the line parser of the map stage. Fields are found with
- * memchr; numbers are checked digit by digit, so a malformed line is
- * always reported and never half-counted.
+ * parse.c - the line parser of the map stage. Every byte of a number is
+ * checked (a digit at a time, or eight at a time for a v2 line's short
+ * counts), so a malformed line is always reported and never half-counted.
  */
 #include <string.h>
 

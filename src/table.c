@@ -362,13 +362,14 @@ static int sort_child(struct sort_rec *r, size_t n)
 
 /*
  * r[0..n), in memory shared with a child process, sorted a half in each
- * process at the same time. Without a child (fork failed), this process
- * sorts both halves. Returns 0, or -ECHILD when the child fails.
+ * process at the same time. Without a child (fork failed, or fewer than
+ * NGC_SORT_SPLIT records: --min-count left few), this process sorts both
+ * halves. Returns 0, or -ECHILD when the child fails.
  */
 static int sort_halves(struct sort_rec *r, size_t n)
 {
 	size_t h = n / 2;
-	pid_t pid = fork(), w;
+	pid_t pid = n >= NGC_SORT_SPLIT ? fork() : -1, w;
 	struct sort_rec *tmp;
 	int status;
 

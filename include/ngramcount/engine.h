@@ -50,7 +50,7 @@ struct run_stats {
 	const char *io;			/* backend used: "io_uring" or "sync" */
 	int io_fallback;		/* -errno io_uring_setup gave, or 0 */
 	uint64_t sqes, submits;		/* io_uring counters */
-	/* The whole run, output included: main fills these at the end. */
+	/* The whole run, output included: main fills these at the end (--stats). */
 	double wall;			/* seconds */
 	double cpu_parent;		/* user+sys seconds of the parent */
 	double cpu_workers;		/* user+sys seconds of every child process */
