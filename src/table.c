@@ -361,24 +361,23 @@ static int sort_child(struct sort_rec *r, size_t n)
 }
 
 /*
- * r[0..n), in memory shared with a child process, sorted a half in each
- * process at the same time. Without a child (fork failed, or fewer than
- * NGC_SORT_SPLIT records: --min-count left few), this process sorts both
- * halves. Returns 0, or -ECHILD when the child fails.
+ * r[0..n), in memory shared with a child process, sorted as two runs,
+ * r[0..*h) and r[*h..n): from NGC_SORT_SPLIT records, a child sorts the
+ * first half while this process sorts the second. Without a child (fork
+ * failed, or fewer records: --min-count left few), this process sorts
+ * them all as one run (*h = 0). Returns 0, or -ECHILD when the child fails.
  */
-static int sort_halves(struct sort_rec *r, size_t n)
+static int sort_two_runs(struct sort_rec *r, size_t n, size_t *h)
 {
-	size_t h = n / 2;
 	pid_t pid = n >= NGC_SORT_SPLIT ? fork() : -1, w;
 	struct sort_rec *tmp;
 	int status;
 
 	if (pid == 0)
-		_exit(sort_child(r, h));	/* nothing of the parent's heap to free */
-	tmp = xmalloc((n - h) * sizeof(*tmp));
-	if (pid < 0)
-		sort_records(r, tmp, h);
-	sort_records(r + h, tmp, n - h);
+		_exit(sort_child(r, n / 2));	/* nothing of the parent's heap to free */
+	*h = pid < 0 ? 0 : n / 2;
+	tmp = xmalloc((n - *h) * sizeof(*tmp));
+	sort_records(r + *h, tmp, n - *h);
 	free(tmp);
 	if (pid < 0)
 		return 0;
@@ -387,8 +386,8 @@ static int sort_halves(struct sort_rec *r, size_t n)
 	return w < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != NGC_EXIT_OK ? -ECHILD : 0;
 }
 
-/* The entries of the sorted halves r[0..h) and r[h..n), merged into v. */
-static void merge_halves(const struct sort_rec *r, size_t h, size_t n, const struct ngram **v)
+/* The entries of the sorted runs r[0..h) and r[h..n), merged into v. */
+static void merge_runs(const struct sort_rec *r, size_t h, size_t n, const struct ngram **v)
 {
 	size_t i = 0, j = h;
 
@@ -402,7 +401,7 @@ static void merge_halves(const struct sort_rec *r, size_t h, size_t n, const str
 
 const struct ngram **table_sorted(const struct table *t, uint64_t min, int split, size_t *n)
 {
-	size_t cap = t->count ? t->count : 1, k;
+	size_t cap = t->count ? t->count : 1, k, h;
 	struct sort_rec *a = MAP_FAILED, *b;
 	const struct ngram **v = NULL;
 
@@ -413,9 +412,9 @@ const struct ngram **table_sorted(const struct table *t, uint64_t min, int split
 		/* Its pages at once, not a fault each (before Linux 5.14: faults). */
 		madvise(a, cap * sizeof(*a), MADV_POPULATE_WRITE);
 		k = make_records(t, min, a);
-		if (sort_halves(a, k) == 0) {
+		if (sort_two_runs(a, k, &h) == 0) {
 			v = xmalloc((k ? k : 1) * sizeof(*v));
-			merge_halves(a, k / 2, k, v);
+			merge_runs(a, h, k, v);
 		}
 		munmap(a, cap * sizeof(*a));
 		*n = v ? k : 0;
