@@ -3,7 +3,9 @@
  *
  * Entries and their keys are carved from the table's arena, one allocation
  * each (header, count, key bytes): no per-key malloc, and clearing a table
- * is HASH_CLEAR (frees the buckets) plus an arena reset.
+ * is HASH_CLEAR (frees the buckets) plus an arena reset. Keys of sorted
+ * input may join uthash's list of entries before its buckets
+ * (table_upsert_next; t->loose marks them).
  */
 #include <errno.h>
 #include <signal.h>
@@ -45,29 +47,35 @@
  * hh_prev is never set: only HASH_DELETE reads it, and no table here
  * deletes a key.
  */
-static void expand_buckets(UT_hash_table *tbl)
-{
-	unsigned nb = tbl->num_buckets * 2U;
-	UT_hash_bucket *bkt = xcalloc(nb, sizeof(*bkt));
-
-	for (UT_hash_handle *h = tbl->tail; h;
-	     h = h->prev ? (UT_hash_handle *)((char *)h->prev + tbl->hho) : NULL) {
-		UT_hash_bucket *b = &bkt[h->hashv & (nb - 1U)];
-		b->count++;
-		h->hh_next = b->hh_head;
-		b->hh_head = h;
-	}
-	free(tbl->buckets);
-	tbl->buckets = bkt;
-	tbl->num_buckets = nb;
-	tbl->log2_num_buckets++;
-}
-
-static inline void add_to_bucket(UT_hash_bucket *b, UT_hash_handle *h)
+static inline void link_in(UT_hash_bucket *b, UT_hash_handle *h)
 {
 	b->count++;
 	h->hh_next = b->hh_head;
 	b->hh_head = h;
+}
+
+/* Buckets for every entry (nb of them, a power of two), in one walk. */
+static void rebucket(UT_hash_table *tbl, unsigned nb)
+{
+	UT_hash_bucket *bkt = xcalloc(nb, sizeof(*bkt));
+
+	for (UT_hash_handle *h = tbl->tail; h;
+	     h = h->prev ? (UT_hash_handle *)((char *)h->prev + tbl->hho) : NULL)
+		link_in(&bkt[h->hashv & (nb - 1U)], h);
+	free(tbl->buckets);
+	tbl->buckets = bkt;
+	for (; tbl->num_buckets < nb; tbl->num_buckets *= 2U)
+		tbl->log2_num_buckets++;
+}
+
+static void expand_buckets(UT_hash_table *tbl)
+{
+	rebucket(tbl, tbl->num_buckets * 2U);
+}
+
+static inline void add_to_bucket(UT_hash_bucket *b, UT_hash_handle *h)
+{
+	link_in(b, h);
 	if (h->tbl->num_items > 2ULL * h->tbl->num_buckets)
 		expand_buckets(h->tbl);
 }
@@ -82,23 +90,38 @@ struct table_entry {
 
 void table_init(struct table *t)
 {
-	t->head = NULL;
+	t->head = t->loose = NULL;
 	arena_init(&t->arena);
 	t->count = 0;
+	t->rising = 1;
 }
 
 void table_reset(struct table *t)
 {
 	HASH_CLEAR(hh, t->head);
 	arena_reset(&t->arena);
+	t->loose = NULL;
 	t->count = 0;
+	t->rising = 1;
 }
 
 void table_fini(struct table *t)
 {
 	HASH_CLEAR(hh, t->head);
 	arena_fini(&t->arena);
+	t->loose = NULL;
 	t->count = 0;
+}
+
+static struct table_entry *new_entry(struct table *t, const char *key, size_t len)
+{
+	/* The key starts inside the struct's tail padding. */
+	struct table_entry *e = arena_alloc(&t->arena, offsetof(struct table_entry, g.key) + len);
+	e->g.count = 0;
+	e->g.len = (uint32_t)len;
+	memcpy(e->g.key, key, len);
+	t->count++;
+	return e;
 }
 
 static struct ngram *upsert_hashed(struct table *t, const char *key, size_t len,
@@ -109,26 +132,93 @@ static struct ngram *upsert_hashed(struct table *t, const char *key, size_t len,
 	HASH_FIND_BYHASHVALUE(hh, t->head, key, len, hash, e);
 	if (e)
 		return &e->g;
-	/* The key starts inside the struct's tail padding. */
-	e = arena_alloc(&t->arena, offsetof(struct table_entry, g.key) + len);
-	e->g.count = 0;
-	e->g.len = (uint32_t)len;
-	memcpy(e->g.key, key, len);
+	e = new_entry(t, key, len);
 	HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->head, e->g.key, len, hash, e);
-	t->count++;
 	return &e->g;
+}
+
+/* Hash and bucket the entries table_upsert_next appended. */
+static void bucket_loose(struct table *t)
+{
+	UT_hash_table *tbl;
+	unsigned nb;
+
+	if (!t->loose)
+		return;
+	tbl = t->head->hh.tbl;
+	for (struct table_entry *e = t->loose; e; e = e->hh.next)
+		HASH_VALUE(e->g.key, e->g.len, e->hh.hashv);
+	for (nb = tbl->num_buckets; tbl->num_items > 2ULL * nb; nb *= 2U)
+		;
+	if (nb > tbl->num_buckets) {
+		rebucket(tbl, nb);
+	} else {
+		for (struct table_entry *e = t->loose; e; e = e->hh.next)
+			link_in(&tbl->buckets[e->hh.hashv & (nb - 1U)], &e->hh);
+	}
+	t->loose = NULL;
 }
 
 struct ngram *table_upsert(struct table *t, const char *key, size_t len)
 {
 	unsigned hash;
+
+	t->rising = 0;
+	bucket_loose(t);
 	HASH_VALUE(key, len, hash);
 	return upsert_hashed(t, key, len, hash);
+}
+
+static int key_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+	if (c)
+		return c;
+	return (an > bn) - (an < bn);
+}
+
+/*
+ * Sorted input adds its keys in rising order. While every key so far came
+ * after the one added before it, a key after the last is new for certain:
+ * it goes on the end of uthash's list of entries, without a hash or a
+ * bucket (a lookup that would miss in cache). The first key out of order,
+ * or any other lookup, hashes and buckets those entries (bucket_loose).
+ */
+struct ngram *table_upsert_next(struct table *t, const char *key, size_t len)
+{
+	struct table_entry *e, *last;
+	UT_hash_table *tbl;
+	unsigned hash;
+	int c;
+
+	if (!t->rising)
+		return table_upsert(t, key, len);
+	if (!t->head) {
+		HASH_VALUE(key, len, hash);
+		return upsert_hashed(t, key, len, hash);
+	}
+	tbl = t->head->hh.tbl;
+	last = ELMT_FROM_HH(tbl, tbl->tail);
+	c = key_cmp(key, len, last->g.key, last->g.len);
+	if (c <= 0)
+		return c ? table_upsert(t, key, len) : &last->g;
+	e = new_entry(t, key, len);
+	e->hh.tbl = tbl;
+	e->hh.key = e->g.key;
+	e->hh.keylen = (unsigned)len;
+	HASH_APPEND_LIST(hh, t->head, e);
+	tbl->num_items++;
+	if (!t->loose)
+		t->loose = e;
+	return &e->g;
 }
 
 const struct ngram *table_find(const struct table *t, const char *key, size_t len)
 {
 	struct table_entry *e;
+
+	/* Buckets index the entries; making them changes no key or total. */
+	bucket_loose((struct table *)t);
 	HASH_FIND(hh, t->head, key, len, e);
 	return e ? &e->g : NULL;
 }
@@ -143,9 +233,13 @@ const struct ngram *table_find(const struct table *t, const char *key, size_t le
 int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 		    const struct ngram **overflow)
 {
-	unsigned hash[NGC_TABLE_BATCH];
-	UT_hash_bucket *bkt = t->head ? t->head->hh.tbl->buckets : NULL;
-	unsigned nb = t->head ? t->head->hh.tbl->num_buckets : 0, b;
+	unsigned hash[NGC_TABLE_BATCH], nb, b;
+	UT_hash_bucket *bkt;
+
+	t->rising = 0;
+	bucket_loose(t);
+	bkt = t->head ? t->head->hh.tbl->buckets : NULL;
+	nb = t->head ? t->head->hh.tbl->num_buckets : 0;
 
 	for (size_t i = 0; i < n; i++) {
 		HASH_VALUE(kv[i].key, kv[i].len, hash[i]);
@@ -223,11 +317,7 @@ int table_merge(struct table *dst, const struct table *src, const struct ngram *
 
 int ngram_cmp_key(const struct ngram *a, const struct ngram *b)
 {
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->key, b->key, n);
-	if (c)
-		return c;
-	return (a->len > b->len) - (a->len < b->len);
+	return key_cmp(a->key, a->len, b->key, b->len);
 }
 
 int ngram_cmp_count(const struct ngram *a, const struct ngram *b)

@@ -24,8 +24,10 @@ struct table_entry;
 
 struct table {
 	struct table_entry *head;	/* uthash head; NULL when empty */
+	struct table_entry *loose;	/* first entry not in a bucket, or NULL */
 	struct arena arena;		/* owns every entry and key */
 	size_t count;			/* distinct keys */
+	int rising;			/* every key came after the one added before */
 };
 
 void table_init(struct table *t);
@@ -35,6 +37,12 @@ void table_reset(struct table *t);
 
 /* The entry for key, added with count 0 if absent. Never NULL. */
 struct ngram *table_upsert(struct table *t, const char *key, size_t len);
+
+/*
+ * The same, faster for keys that come in rising byte order (sorted input):
+ * while they do, a key after the last one added is appended, not hashed.
+ */
+struct ngram *table_upsert_next(struct table *t, const char *key, size_t len);
 
 /* The entry for key, or NULL. */
 const struct ngram *table_find(const struct table *t, const char *key, size_t len);

@@ -176,6 +176,59 @@ static void grows_and_finds_every_key(void)
 	table_fini(&t);
 }
 
+static int check_order(const struct ngram *g, void *ctx)
+{
+	int *i = ctx;
+	char want[16];
+	int n = snprintf(want, sizeof(want), "k%06d", *i * 2);
+	CHECK(g->len == (uint32_t)n && !memcmp(g->key, want, (size_t)n));
+	++*i;
+	return 0;
+}
+
+/*
+ * table_upsert_next: rising keys are appended unhashed; a lookup, a key
+ * that falls, or a batch buckets them, and every key is then found once.
+ */
+static void rising_keys_then_a_fall(void)
+{
+	enum { N = 100000 };
+	char key[16];
+	struct table t;
+	int n, i = 0;
+	table_init(&t);
+	for (int round = 0; round < 2; round++) {
+		for (int k = 0; k < N; k++) {
+			n = snprintf(key, sizeof(key), "k%06d", k * 2);
+			CHECK(ngram_add(table_upsert_next(&t, key, (size_t)n), (uint64_t)k + 1) == 0);
+			CHECK(ngram_add(table_upsert_next(&t, key, (size_t)n), 1) == 0);
+			if (k == N / 2) {	/* a lookup while keys are unhashed */
+				CHECK(table_find(&t, "k000004", 7)->count == 4);
+				CHECK(table_find(&t, "k000005", 7) == NULL);
+			}
+			if (k == N / 2 + 10)	/* again: these ten need no more buckets */
+				CHECK(table_find(&t, key, (size_t)n)->count == (uint64_t)k + 2);
+		}
+		CHECK(t.count == N && t.loose);
+		i = 0;
+		CHECK(table_foreach(&t, check_order, &i) == 0 && i == N);
+		CHECK(table_upsert_next(&t, "k000010", 7)->count == 7);	/* falls */
+		CHECK(t.count == N && !t.loose);
+		CHECK(table_upsert_next(&t, "k000011", 7)->count == 0);	/* falls, new */
+		CHECK(table_upsert_next(&t, "k999999", 7)->count == 0);	/* hashed now */
+		CHECK(t.count == N + 2 && !t.loose);
+		for (int k = 0; k < N; k++) {
+			n = snprintf(key, sizeof(key), "k%06d", k * 2);
+			const struct ngram *g = table_find(&t, key, (size_t)n);
+			CHECK(g && g->count == (uint64_t)k + 2);
+			n = snprintf(key, sizeof(key), "k%06d", k * 2 + 1);
+			CHECK((table_find(&t, key, (size_t)n) != NULL) == (k == 5));
+		}
+		table_reset(&t);	/* and rising again */
+	}
+	table_fini(&t);
+}
+
 static void arena_alignment_and_big(void)
 {
 	struct arena a;
@@ -203,6 +256,7 @@ int main(void)
 	T_RUN(sorted_in_two_processes);
 	T_RUN(reset_and_reuse);
 	T_RUN(grows_and_finds_every_key);
+	T_RUN(rising_keys_then_a_fall);
 	T_RUN(arena_alignment_and_big);
 	T_DONE();
 }
