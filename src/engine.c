@@ -122,6 +122,8 @@ struct wstate {
 	unsigned owed;			/* replies it owes: a worker owing none is
 					   only waiting for input, never late */
 	int timed_out;			/* killed for --task-timeout */
+	int respawned;			/* started this turn: what poll saw on its
+					   pipe was the old worker's */
 };
 
 struct engine {
@@ -1005,6 +1007,7 @@ static int worker_gone(struct engine *e, unsigned w, int err)
 		return -1;
 	if ((err = pool_respawn(&e->workers, w, worker_main, &e->env)))
 		return fail(e, "cannot restart worker %u: %s", w, strerror(-err));
+	ws->respawned = 1;
 	if (ws->nplain)
 		return send_plain(e, w, 0);
 	if (ws->gz)
@@ -1207,8 +1210,10 @@ static int turn(struct engine *e)
 		return 0;
 	if (e->rd->event_fd >= 0 && e->rd->inflight)
 		pfd[nfd++] = (struct pollfd){ .fd = e->rd->event_fd, .events = POLLIN };
-	for (unsigned w = 0; w < e->nw; w++)
+	for (unsigned w = 0; w < e->nw; w++) {
+		e->ws[w].respawned = 0;
 		pfd[nfd++] = (struct pollfd){ .fd = e->workers.w[w].from, .events = POLLIN };
+	}
 	if (!nfd && !progress)
 		return fail(e, "internal error: the run stalled");
 	if (poll(pfd, nfd, progress ? 0 : NGC_POLL_MS) < 0 && errno != EINTR)
@@ -1221,7 +1226,9 @@ static int turn(struct engine *e)
 		if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) ||
 		    pfd[i].fd == e->rd->event_fd)
 			continue;
-		if (reply(e, i - (nfd - e->nw)))
+		unsigned w = i - (nfd - e->nw);
+		/* A reply that started a worker in another's place: wait for it. */
+		if (!e->ws[w].respawned && reply(e, w))
 			return -1;
 	}
 	progress_update(&e->prog, e->done_bytes, e->st->bytes_total);
