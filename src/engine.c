@@ -766,11 +766,17 @@ static struct file *next_plain_file(struct engine *e)
 
 static struct file *next_read(struct engine *e)
 {
+	struct file *best = NULL;
+
+	/* The gzip file holding fewest chunks: a worker with none waits. */
 	for (unsigned i = 0; i <= e->nw; i++) {
 		struct file *f = e->ws[i].gz;
-		if (f && f->next_chunk < f->nchunks && f->held < NGC_GZ_HOLD && !f->reading)
-			return f;
+		if (f && f->next_chunk < f->nchunks && f->held < NGC_GZ_HOLD && !f->reading &&
+		    (!best || f->held < best->held))
+			best = f;
 	}
+	if (best)
+		return best;
 	return e->plain_held < e->plain_cap ? next_plain_file(e) : NULL;
 }
 
@@ -813,9 +819,12 @@ static int start_reads(struct engine *e)
 		/*
 		 * pread(2) blocks: read one chunk a turn, so the chunk just read
 		 * is handed to a worker before the next read, not after 32 more.
+		 * So is the only chunk a gzip file holds: its worker has nothing
+		 * to inflate until it lands, and a read from the page cache is
+		 * copied when it is submitted, with the rest of the batch.
 		 */
 		started++;
-		if (e->rd->event_fd < 0)
+		if (e->rd->event_fd < 0 || (f->gzip && f->held == 1))
 			break;
 	}
 	int err = reader_flush(e->rd);
@@ -927,6 +936,27 @@ static int dispatch(struct engine *e)
 		}
 	}
 	return n;
+}
+
+/*
+ * Hand out what is ready, start the reads there is room for, and take in
+ * the reads done: the progress made (tasks, reads), or -1.
+ */
+static int pump(struct engine *e)
+{
+	struct read_req *done[NGC_REAP_BATCH];
+	int progress, n;
+
+	if ((progress = dispatch(e)) < 0 || (n = start_reads(e)) < 0)
+		return -1;
+	progress += n;
+	while ((n = (int)reader_reap(e->rd, done, NGC_REAP_BATCH)) > 0) {
+		progress += n;
+		for (int i = 0; i < n; i++)
+			if (read_done(e, (struct chunk *)done[i]))
+				return -1;
+	}
+	return progress;
 }
 
 /* Worker replies */
@@ -1153,8 +1183,11 @@ static int reply(struct engine *e, unsigned w)
 		f->state = F_DONE;
 		ws->gz = NULL;
 	}
-	/* Hand the worker its next task first: it maps while this merges. */
-	if (dispatch(e) < 0 || complete(e, seq, e->payload.p, e->payload.len) ||
+	/*
+	 * Hand the worker its next task, and start its reads, first: it maps
+	 * while this merges.
+	 */
+	if (pump(e) < 0 || complete(e, seq, e->payload.p, e->payload.len) ||
 	    adopt(e, f->path, (uint64_t)(f - e->files), r.runs, r.run_bytes))
 		return -1;
 	return 0;
@@ -1192,20 +1225,12 @@ static int spill_check(struct engine *e)
 
 static int turn(struct engine *e)
 {
-	struct read_req *done[NGC_REAP_BATCH];
 	struct pollfd *pfd = e->pfd;
-	int progress, n;
+	int progress;
 	unsigned nfd = 0;
 
-	if ((progress = dispatch(e)) < 0 || (n = start_reads(e)) < 0)
+	if ((progress = pump(e)) < 0)
 		return -1;
-	progress += n;
-	while ((n = (int)reader_reap(e->rd, done, NGC_REAP_BATCH)) > 0) {
-		progress += n;
-		for (int i = 0; i < n; i++)
-			if (read_done(e, (struct chunk *)done[i]))
-				return -1;
-	}
 	if (finished(e))
 		return 0;
 	if (e->rd->event_fd >= 0 && e->rd->inflight)
