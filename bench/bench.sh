@@ -41,7 +41,7 @@ row() {	# row NAME LABEL BYTES BASELINE FLOOR
 	set -- "$1" "$2" "$3" "$(cut -d' ' -f1 "$tmp/m.$4")" "$(cut -d' ' -f1 "$tmp/m.$5")"
 	read -r wall rss cpu <"$tmp/m.$1"
 	awk -v l="$2" -v w="$wall" -v r="$rss" -v c="$cpu" -v b="$3" -v base="$4" -v fl="$5" 'BEGIN {
-		printf "| %s | %.2f | %.0f | %.2f | %.0f | %.1fx | %.2fx |\n",
+		printf "| %s | %.3f | %.0f | %.2f | %.0f | %.1fx | %.2fx |\n",
 			l, w, b / 1e6 / w, c, r / 1024, base / w, w / fl }'
 }
 

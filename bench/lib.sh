@@ -25,12 +25,15 @@ measure() {
 	i=0
 	while [ $i -lt "$runs" ]; do
 		[ -z "${pre:-}" ] || sh -c "$pre"
-		/usr/bin/time -f "%e %M %U %S" -o "$tmp/t" sh -c "$*" >"$tmp/stdout" 2>"$tmp/stderr" || {
+		# Wall time from bash's time, to the millisecond (GNU time's %e
+		# has two decimals); RSS and CPU from GNU time.
+		bash -c 'TIMEFORMAT=%3R; time /usr/bin/time -f "%M %U %S" -o "$1" sh -c "$2" >"$3" 2>"$4"' \
+			_ "$tmp/t" "$*" "$tmp/stdout" "$tmp/stderr" 2>"$tmp/wall" || {
 			echo "bench: '$name' failed:" >&2
 			cat "$tmp/stderr" >&2
 			exit 1
 		}
-		cat "$tmp/t" >>"$tmp/times"
+		echo "$(cat "$tmp/wall") $(cat "$tmp/t")" >>"$tmp/times"
 		i=$((i + 1))
 	done
 	sort -n "$tmp/times" | awk -v n="$runs" 'NR == int((n + 1) / 2) { wall = $1 }
