@@ -44,7 +44,10 @@ struct ngram *table_upsert(struct table *t, const char *key, size_t len);
  */
 struct ngram *table_upsert_next(struct table *t, const char *key, size_t len);
 
-/* The entry for key, or NULL. */
+/*
+ * The entry for key, or NULL. Keys table_upsert_next appended unhashed are
+ * hashed and bucketed first: the table's keys and totals stay as they are.
+ */
 const struct ngram *table_find(const struct table *t, const char *key, size_t len);
 
 /* One key and count of a batch. */
