@@ -281,7 +281,7 @@ static inline const char *parse_tail(const char *line, const char *p, const char
 	uint32_t y;
 
 	/* year: 1 to 4 digits, not 0; four digits and a TAB read as one word */
-	if (end - p > 4 && p[4] == '\t' && (memcpy(&y, p, 4), four_digits(y)) &&
+	if (end - p > 4 && p[4] == '\t' && four_digits(y = load32(p)) &&
 	    y != 0x30303030u) {
 		p += 4;
 	} else {

@@ -159,14 +159,20 @@ static void bucket_loose(struct table *t)
 	t->loose = NULL;
 }
 
-struct ngram *table_upsert(struct table *t, const char *key, size_t len)
+/* The entry for key, found or added through the buckets. */
+static struct ngram *upsert(struct table *t, const char *key, size_t len)
 {
 	unsigned hash;
 
-	t->rising = 0;
 	bucket_loose(t);
 	HASH_VALUE(key, len, hash);
 	return upsert_hashed(t, key, len, hash);
+}
+
+struct ngram *table_upsert(struct table *t, const char *key, size_t len)
+{
+	t->rising = 0;
+	return upsert(t, key, len);
 }
 
 static int key_cmp(const char *a, size_t an, const char *b, size_t bn)
@@ -188,15 +194,12 @@ struct ngram *table_upsert_next(struct table *t, const char *key, size_t len)
 {
 	struct table_entry *e, *last;
 	UT_hash_table *tbl;
-	unsigned hash;
 	int c;
 
 	if (!t->rising)
 		return table_upsert(t, key, len);
-	if (!t->head) {
-		HASH_VALUE(key, len, hash);
-		return upsert_hashed(t, key, len, hash);
-	}
+	if (!t->head)
+		return upsert(t, key, len);
 	tbl = t->head->hh.tbl;
 	last = ELMT_FROM_HH(tbl, tbl->tail);
 	c = key_cmp(key, len, last->g.key, last->g.len);
