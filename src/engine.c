@@ -484,6 +484,7 @@ static int seam_line(void *ctx, uint64_t k, const char *line, size_t len)
 
 	memset(&m->st, 0, sizeof(m->st));
 	mapper_set_format(m, f->fmt);
+	table_new_source(e->t);
 	if (map_line(m, line, len))
 		return fail_overflow(e, m->overflow->key, m->overflow->len);
 	f->lines[k]++;
@@ -515,6 +516,7 @@ static int map_inline(struct engine *e, struct chunk *ch)
 
 	memset(&m->st, 0, sizeof(m->st));
 	mapper_set_format(m, ch->f->fmt);
+	table_new_source(e->t);
 	if (map_lines(m, p, ch->part_len))
 		return fail_overflow(e, m->overflow->key, m->overflow->len);
 	trace_span(e->tr, TRACK_PARENT, "partition", ch->f->path, t0, now_sec(),

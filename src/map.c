@@ -151,7 +151,7 @@ static inline int add_plain(struct mapper *m, const char *k, size_t n, uint64_t 
 	struct ngram *g = m->last;
 
 	if (!g || g->len != n || !same_bytes(g->key, k, n))
-		g = m->last = table_upsert_next(m->t, k, n);
+		g = m->last = table_upsert(m->t, k, n);
 	return add_to(m, g, v);
 }
 
@@ -278,9 +278,9 @@ static int add_value(struct mapper *m, uint64_t year, uint64_t v)
 		y[0] = '\0';
 		for (int i = 4; i > 0; i--, year /= 10)
 			y[i] = (char)('0' + year % 10);
-		g = table_upsert_next(m->t, m->key, m->key_len + NGC_YEAR_KEY);
+		g = table_upsert(m->t, m->key, m->key_len + NGC_YEAR_KEY);
 	} else if (!g) {
-		g = m->last = table_upsert_next(m->t, m->key, m->key_len);
+		g = m->last = table_upsert(m->t, m->key, m->key_len);
 	}
 	return add_to(m, g, v);
 }

@@ -34,7 +34,10 @@ int reduce_merge(struct table *t, const char *payload, size_t len,
 		 const struct ngram **overflow, uint64_t *keys)
 {
 	struct merge m = { .t = t };
-	int err = wire_get_table(payload, len, add, &m);
+	int err;
+
+	table_new_source(t);
+	err = wire_get_table(payload, len, add, &m);
 	if (!err)
 		err = flush(&m);
 	*overflow = m.overflow;

@@ -4,8 +4,8 @@
  * Entries and their keys are carved from the table's arena, one allocation
  * each (header, count, key bytes): no per-key malloc, and clearing a table
  * is HASH_CLEAR (frees the buckets) plus an arena reset. Keys of sorted
- * input may join uthash's list of entries before its buckets
- * (table_upsert_next; t->loose marks them).
+ * input join uthash's list of entries without its buckets (t->loose marks
+ * the first of them; struct table_run says why that is safe).
  */
 #include <errno.h>
 #include <signal.h>
@@ -88,12 +88,40 @@ struct table_entry {
 	struct ngram g;		/* must be last: the key follows it */
 };
 
+/*
+ * Keys from sorted input come in rising byte order, and a key after the
+ * last one is new for certain: it goes on the end of uthash's list of
+ * entries without a hash or a bucket (a lookup that would miss in cache).
+ * The table keeps the ranges such keys came in, each from its first entry
+ * to its last, disjoint and in key order: every key of the table lies in
+ * one, and a key in no range is not in the table. A run's entries follow
+ * one another in the list. A worker's table from a sorted file is one run
+ * (two where the file's order falls once); the final table has one or two
+ * for each result and seam line, split where a key falls inside another.
+ */
+struct table_run {
+	struct table_entry *lo, *hi;
+};
+
+/*
+ * Runs cost a binary search over them for each key out of order, and
+ * entries walked and runs moved to split or insert one: past a run for
+ * every 16 keys, or two steps of work for every key, hashing costs less.
+ */
+static int too_dear(const struct table *t)
+{
+	return t->nruns > 64 + t->count / 16 || t->work > 4096 + 2 * t->count;
+}
+
 void table_init(struct table *t)
 {
 	t->head = t->loose = NULL;
+	t->runs = NULL;
+	t->nruns = t->runs_cap = t->work = 0;
+	t->open = SIZE_MAX;
 	arena_init(&t->arena);
 	t->count = 0;
-	t->rising = 1;
+	t->ordered = 1;
 }
 
 void table_reset(struct table *t)
@@ -101,15 +129,20 @@ void table_reset(struct table *t)
 	HASH_CLEAR(hh, t->head);
 	arena_reset(&t->arena);
 	t->loose = NULL;
+	t->nruns = t->work = 0;
+	t->open = SIZE_MAX;
 	t->count = 0;
-	t->rising = 1;
+	t->ordered = 1;
 }
 
 void table_fini(struct table *t)
 {
 	HASH_CLEAR(hh, t->head);
 	arena_fini(&t->arena);
+	free(t->runs);
+	t->runs = NULL;
 	t->loose = NULL;
+	t->nruns = t->runs_cap = 0;
 	t->count = 0;
 }
 
@@ -124,20 +157,20 @@ static struct table_entry *new_entry(struct table *t, const char *key, size_t le
 	return e;
 }
 
-static struct ngram *upsert_hashed(struct table *t, const char *key, size_t len,
-				   unsigned hash)
+static struct table_entry *upsert_hashed(struct table *t, const char *key, size_t len,
+					 unsigned hash)
 {
 	struct table_entry *e;
 
 	HASH_FIND_BYHASHVALUE(hh, t->head, key, len, hash, e);
 	if (e)
-		return &e->g;
+		return e;
 	e = new_entry(t, key, len);
 	HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->head, e->g.key, len, hash, e);
-	return &e->g;
+	return e;
 }
 
-/* Hash and bucket the entries table_upsert_next appended. */
+/* Hash and bucket the entries appended unhashed. */
 static void bucket_loose(struct table *t)
 {
 	UT_hash_table *tbl;
@@ -160,19 +193,13 @@ static void bucket_loose(struct table *t)
 }
 
 /* The entry for key, found or added through the buckets. */
-static struct ngram *upsert(struct table *t, const char *key, size_t len)
+static struct table_entry *upsert(struct table *t, const char *key, size_t len)
 {
 	unsigned hash;
 
 	bucket_loose(t);
 	HASH_VALUE(key, len, hash);
 	return upsert_hashed(t, key, len, hash);
-}
-
-struct ngram *table_upsert(struct table *t, const char *key, size_t len)
-{
-	t->rising = 0;
-	return upsert(t, key, len);
 }
 
 static int key_cmp(const char *a, size_t an, const char *b, size_t bn)
@@ -183,29 +210,17 @@ static int key_cmp(const char *a, size_t an, const char *b, size_t bn)
 	return (an > bn) - (an < bn);
 }
 
-/*
- * Sorted input adds its keys in rising order. While every key so far came
- * after the one added before it, a key after the last is new for certain:
- * it goes on the end of uthash's list of entries, without a hash or a
- * bucket (a lookup that would miss in cache). The first key out of order,
- * or any other lookup, hashes and buckets those entries (bucket_loose).
- */
-struct ngram *table_upsert_next(struct table *t, const char *key, size_t len)
+static inline int cmp_entry(const char *key, size_t len, const struct table_entry *e)
 {
-	struct table_entry *e, *last;
-	UT_hash_table *tbl;
-	int c;
+	return key_cmp(key, len, e->g.key, e->g.len);
+}
 
-	if (!t->rising)
-		return table_upsert(t, key, len);
-	if (!t->head)
-		return upsert(t, key, len);
-	tbl = t->head->hh.tbl;
-	last = ELMT_FROM_HH(tbl, tbl->tail);
-	c = key_cmp(key, len, last->g.key, last->g.len);
-	if (c <= 0)
-		return c ? table_upsert(t, key, len) : &last->g;
-	e = new_entry(t, key, len);
+/* A new entry on the end of the list, without a bucket. */
+static struct table_entry *append(struct table *t, const char *key, size_t len)
+{
+	UT_hash_table *tbl = t->head->hh.tbl;
+	struct table_entry *e = new_entry(t, key, len);
+
 	e->hh.tbl = tbl;
 	e->hh.key = e->g.key;
 	e->hh.keylen = (unsigned)len;
@@ -213,7 +228,122 @@ struct ngram *table_upsert_next(struct table *t, const char *key, size_t len)
 	tbl->num_items++;
 	if (!t->loose)
 		t->loose = e;
-	return &e->g;
+	return e;
+}
+
+/* Room for k more runs at runs[i]; 0 when runs cost too much. */
+static int make_room(struct table *t, size_t i, size_t k)
+{
+	if (too_dear(t))
+		return 0;
+	if (t->nruns + k > t->runs_cap) {
+		t->runs_cap = t->runs_cap ? 2 * t->runs_cap : 16;
+		t->runs = xrealloc(t->runs, t->runs_cap * sizeof(*t->runs));
+	}
+	memmove(t->runs + i + k, t->runs + i, (t->nruns - i) * sizeof(*t->runs));
+	t->work += t->nruns - i;
+	t->nruns += k;
+	return 1;
+}
+
+/* A new key, a run of its own at runs[i]; NULL when runs cost too much. */
+static struct table_entry *new_run(struct table *t, size_t i, const char *key, size_t len)
+{
+	struct table_entry *e;
+
+	if (!make_room(t, i, 1))
+		return NULL;
+	e = t->head ? append(t, key, len) : upsert(t, key, len);
+	t->runs[i] = (struct table_run){ e, e };
+	t->open = i;
+	return e;
+}
+
+/*
+ * Key lies inside runs[j], after its first key and before its last: walk
+ * the run (its entries follow one another in the list) to where key is, or
+ * would be, and split the run there. NULL when runs cost too much.
+ */
+static struct table_entry *split_run(struct table *t, size_t j, const char *key, size_t len)
+{
+	struct table_entry *prev = t->runs[j].lo, *e = prev->hh.next, *hi = t->runs[j].hi;
+	int c;
+
+	if (too_dear(t))
+		return NULL;
+	while ((c = cmp_entry(key, len, e)) > 0) {
+		prev = e;
+		e = e->hh.next;
+		t->work++;
+	}
+	if (c == 0) {	/* runs[j] ends at e, and the rest is a run */
+		if (!make_room(t, j + 1, 1))
+			return NULL;
+		t->runs[j].hi = e;
+		t->runs[j + 1] = (struct table_run){ e->hh.next, hi };
+		t->open = SIZE_MAX;
+		return e;
+	}
+	if (!make_room(t, j + 1, 2))	/* runs[j] to prev, key, e to hi */
+		return NULL;
+	t->runs[j].hi = prev;
+	t->runs[j + 2] = (struct table_run){ e, hi };
+	e = append(t, key, len);
+	t->runs[j + 1] = (struct table_run){ e, e };
+	t->open = j + 1;
+	return e;
+}
+
+/*
+ * The entry for key through the runs, or NULL when they cannot tell
+ * cheaply. Most keys come after the last one added, before the next run:
+ * they extend the open run, whose last entry is the list's last.
+ */
+static struct table_entry *run_upsert(struct table *t, const char *key, size_t len)
+{
+	struct table_run *r = t->runs;
+	size_t n = t->nruns, i = t->open, lo = 0, hi = n;
+	int c;
+
+	if (i < n && (c = cmp_entry(key, len, r[i].hi)) >= 0) {
+		if (c == 0)
+			return r[i].hi;
+		if (i + 1 == n || cmp_entry(key, len, r[i + 1].lo) < 0)
+			return r[i].hi = append(t, key, len);
+	}
+	while (lo < hi) {	/* lo: the first run that starts after key */
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_entry(key, len, r[mid].lo) < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (lo > 0 && (c = cmp_entry(key, len, r[lo - 1].hi)) <= 0) {
+		struct table_entry *e = c == 0 ? r[lo - 1].hi : r[lo - 1].lo;
+		if (c < 0 && cmp_entry(key, len, e))
+			return split_run(t, lo - 1, key, len);
+		t->open = &e->hh == t->head->hh.tbl->tail ? lo - 1 : SIZE_MAX;
+		return e;
+	}
+	return new_run(t, lo, key, len);
+}
+
+struct ngram *table_upsert(struct table *t, const char *key, size_t len)
+{
+	struct table_entry *e;
+
+	if (t->ordered) {
+		if ((e = run_upsert(t, key, len)))
+			return &e->g;
+		t->ordered = 0;
+		t->nruns = 0;
+	}
+	return &upsert(t, key, len)->g;
+}
+
+void table_new_source(struct table *t)
+{
+	t->open = SIZE_MAX;
 }
 
 const struct ngram *table_find(const struct table *t, const char *key, size_t len)
@@ -224,6 +354,16 @@ const struct ngram *table_find(const struct table *t, const char *key, size_t le
 	bucket_loose((struct table *)t);
 	HASH_FIND(hh, t->head, key, len, e);
 	return e ? &e->g : NULL;
+}
+
+/* Add n to g's total; past 2^64-1, *overflow names g. */
+static int add_naming(struct ngram *g, uint64_t n, const struct ngram **overflow)
+{
+	if (ngram_add(g, n)) {
+		*overflow = g;
+		return -EOVERFLOW;
+	}
+	return 0;
 }
 
 /*
@@ -239,7 +379,12 @@ int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 	unsigned hash[NGC_TABLE_BATCH], nb, b;
 	UT_hash_bucket *bkt;
 
-	t->rising = 0;
+	if (t->ordered) {
+		for (size_t i = 0; i < n; i++)
+			if (add_naming(table_upsert(t, kv[i].key, kv[i].len), kv[i].count, overflow))
+				return -EOVERFLOW;
+		return 0;
+	}
 	bucket_loose(t);
 	bkt = t->head ? t->head->hh.tbl->buckets : NULL;
 	nb = t->head ? t->head->hh.tbl->num_buckets : 0;
@@ -261,13 +406,10 @@ int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 		if (bkt[b].hh_head && bkt[b].hh_head->hh_next)
 			__builtin_prefetch(bkt[b].hh_head->hh_next);
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct ngram *g = upsert_hashed(t, kv[i].key, kv[i].len, hash[i]);
-		if (ngram_add(g, kv[i].count)) {
-			*overflow = g;
+	for (size_t i = 0; i < n; i++)
+		if (add_naming(&upsert_hashed(t, kv[i].key, kv[i].len, hash[i])->g, kv[i].count,
+			       overflow))
 			return -EOVERFLOW;
-		}
-	}
 	return 0;
 }
 
@@ -308,13 +450,10 @@ static uint64_t key_prefix(const struct ngram *g)
 
 int table_merge(struct table *dst, const struct table *src, const struct ngram **overflow)
 {
-	for (struct table_entry *e = src->head; e; e = e->hh.next) {
-		struct ngram *g = table_upsert(dst, e->g.key, e->g.len);
-		if (ngram_add(g, e->g.count)) {
-			*overflow = g;
+	table_new_source(dst);
+	for (struct table_entry *e = src->head; e; e = e->hh.next)
+		if (add_naming(table_upsert(dst, e->g.key, e->g.len), e->g.count, overflow))
 			return -EOVERFLOW;
-		}
-	}
 	return 0;
 }
 
@@ -528,7 +667,7 @@ const struct ngram **table_sorted(const struct table *t, uint64_t min, int split
 
 size_t table_bytes(const struct table *t)
 {
-	size_t b = t->arena.bytes;
+	size_t b = t->arena.bytes + t->runs_cap * sizeof(struct table_run);
 	if (t->head)
 		b += t->head->hh.tbl->num_buckets * sizeof(UT_hash_bucket) +
 		     sizeof(UT_hash_table);

@@ -21,13 +21,19 @@ struct ngram {
 };
 
 struct table_entry;
+struct table_run;
 
 struct table {
 	struct table_entry *head;	/* uthash head; NULL when empty */
 	struct table_entry *loose;	/* first entry not in a bucket, or NULL */
+	struct table_run *runs;		/* key ranges, while every key is in one */
+	size_t nruns, runs_cap;
+	size_t open;			/* the run ending the list that the last
+					   key went to, or SIZE_MAX */
+	size_t work;			/* entries walked, runs moved (table.c) */
 	struct arena arena;		/* owns every entry and key */
 	size_t count;			/* distinct keys */
-	int rising;			/* every key came after the one added before */
+	int ordered;			/* runs[] holds every key (see table_upsert) */
 };
 
 void table_init(struct table *t);
@@ -35,17 +41,26 @@ void table_fini(struct table *t);
 /* Forget every key, keeping memory for reuse. */
 void table_reset(struct table *t);
 
-/* The entry for key, added with count 0 if absent. Never NULL. */
+/*
+ * The entry for key, added with count 0 if absent. Never NULL.
+ *
+ * Keys that come in rising byte order, as sorted files and the tables made
+ * from them give them, are appended without a hash: the table keeps the
+ * ranges (runs) they came in, and a key after the last of a run and before
+ * the next run is new for certain. The first key inside a run that is not
+ * one of its ends (or too many runs) hashes every key, for good.
+ */
 struct ngram *table_upsert(struct table *t, const char *key, size_t len);
 
 /*
- * The same, faster for keys that come in rising byte order (sorted input):
- * while they do, a key after the last one added is appended, not hashed.
+ * The keys upserted next come from another source (another result, file or
+ * partition): the first starts a run of its own instead of extending the
+ * last one, which could cover the ranges of sources still to come.
  */
-struct ngram *table_upsert_next(struct table *t, const char *key, size_t len);
+void table_new_source(struct table *t);
 
 /*
- * The entry for key, or NULL. Keys table_upsert_next appended unhashed are
+ * The entry for key, or NULL. Keys table_upsert appended unhashed are
  * hashed and bucketed first: the table's keys and totals stay as they are.
  */
 const struct ngram *table_find(const struct table *t, const char *key, size_t len);

@@ -187,8 +187,8 @@ static int check_order(const struct ngram *g, void *ctx)
 }
 
 /*
- * table_upsert_next: rising keys are appended unhashed; a lookup, a key
- * that falls, or a batch buckets them, and every key is then found once.
+ * Rising keys are appended unhashed; a lookup buckets them; a key inside
+ * their range, there or not, splits it; every key is found once.
  */
 static void rising_keys_then_a_fall(void)
 {
@@ -200,8 +200,8 @@ static void rising_keys_then_a_fall(void)
 	for (int round = 0; round < 2; round++) {
 		for (int k = 0; k < N; k++) {
 			n = snprintf(key, sizeof(key), "k%06d", k * 2);
-			CHECK(ngram_add(table_upsert_next(&t, key, (size_t)n), (uint64_t)k + 1) == 0);
-			CHECK(ngram_add(table_upsert_next(&t, key, (size_t)n), 1) == 0);
+			CHECK(ngram_add(table_upsert(&t, key, (size_t)n), (uint64_t)k + 1) == 0);
+			CHECK(ngram_add(table_upsert(&t, key, (size_t)n), 1) == 0);
 			if (k == N / 2) {	/* a lookup while keys are unhashed */
 				const struct ngram *g = table_find(&t, "k000004", 7);
 				CHECK(g && g->count == 4);
@@ -212,14 +212,14 @@ static void rising_keys_then_a_fall(void)
 				CHECK(g && g->count == (uint64_t)k + 2);
 			}
 		}
-		CHECK(t.count == N && t.loose);
+		CHECK(t.count == N && t.loose && t.nruns == 1);
 		i = 0;
 		CHECK(table_foreach(&t, check_order, &i) == 0 && i == N);
-		CHECK(table_upsert_next(&t, "k000010", 7)->count == 7);	/* falls */
-		CHECK(t.count == N && !t.loose);
-		CHECK(table_upsert_next(&t, "k000011", 7)->count == 0);	/* falls, new */
-		CHECK(table_upsert_next(&t, "k999999", 7)->count == 0);	/* hashed now */
-		CHECK(t.count == N + 2 && !t.loose);
+		CHECK(table_upsert(&t, "k000010", 7)->count == 7);	/* falls, there */
+		CHECK(table_upsert(&t, "k000011", 7)->count == 0);	/* falls, new */
+		CHECK(table_upsert(&t, "k000012", 7)->count == 8);	/* and rises */
+		CHECK(table_upsert(&t, "k999999", 7)->count == 0);
+		CHECK(t.count == N + 2 && t.loose && t.ordered);
 		for (int k = 0; k < N; k++) {
 			n = snprintf(key, sizeof(key), "k%06d", k * 2);
 			const struct ngram *g = table_find(&t, key, (size_t)n);
@@ -228,6 +228,110 @@ static void rising_keys_then_a_fall(void)
 			CHECK((table_find(&t, key, (size_t)n) != NULL) == (k == 5));
 		}
 		table_reset(&t);	/* and rising again */
+	}
+	table_fini(&t);
+}
+
+static uint64_t rnd(uint64_t *x)
+{
+	*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+	return *x;
+}
+
+/*
+ * Sorted sources added in any order, as results reach the final table:
+ * the sources' ranges interleave (like the files of a dump, each "A".."Z"
+ * then "a".."z" of one letter) and touch (partitions sharing the key that
+ * straddles their cut). Each key is "<upper or lower><letter><number>";
+ * the oracle is a plain array of sums. No key is hashed.
+ */
+static void sorted_sources_in_any_order(void)
+{
+	enum { LETTERS = 26, PER = 2000, PARTS = 8, N = LETTERS * 2 * PER };
+	static uint64_t want[N];
+	int order[LETTERS * PARTS];
+	struct table_kv kv[NGC_TABLE_BATCH];
+	const struct ngram *over = NULL;
+	static char keys[N][12];
+	uint64_t x = 2463534242ull;
+	struct table t;
+	size_t nkv = 0;
+
+	for (int k = 0; k < N; k++) {	/* k: case, then letter, then number */
+		int c = k / (LETTERS * PER), l = k / PER % LETTERS;
+		snprintf(keys[k], sizeof(keys[k]), "%c%c%05d", (c ? 'a' : 'A') + l,
+			 'a' + (k % PER) * 26 / PER, k % PER);
+	}
+	for (int i = 0; i < LETTERS * PARTS; i++)
+		order[i] = i;
+	for (int i = LETTERS * PARTS - 1; i > 0; i--) {
+		int j = (int)(rnd(&x) % (uint64_t)(i + 1)), tmp = order[i];
+		order[i] = order[j], order[j] = tmp;
+	}
+	table_init(&t);
+	for (int s = 0; s < LETTERS * PARTS; s++) {
+		/* part p of letter l: its upper then lower keys, ends shared */
+		int l = order[s] / PARTS, p = order[s] % PARTS;
+		table_new_source(&t);
+		for (int c = 0; c < 2; c++) {
+			int from = (c * LETTERS + l) * PER;
+			for (int k = from + p * PER / PARTS; k <= from + (p + 1) * PER / PARTS && k < from + PER; k++) {
+				uint64_t v = rnd(&x) % 1000;
+				want[k] += v;
+				kv[nkv++] = (struct table_kv){ keys[k], strlen(keys[k]), v };
+				if (nkv == NGC_TABLE_BATCH) {
+					CHECK(table_add_batch(&t, kv, nkv, &over) == 0);
+					nkv = 0;
+				}
+			}
+		}
+		CHECK(table_add_batch(&t, kv, nkv, &over) == 0);
+		nkv = 0;
+	}
+	CHECK(t.count == N && t.ordered && t.loose);
+	for (int k = 0; k < N; k++) {
+		const struct ngram *g = table_find(&t, keys[k], strlen(keys[k]));
+		CHECK(g && g->count == want[k]);
+	}
+	table_fini(&t);
+}
+
+/*
+ * Keys that fall all the time (each its own run) or come again inside a
+ * run: the table gives the runs up and hashes, and no total changes.
+ */
+static void gives_runs_up_for_hashing(void)
+{
+	enum { N = 20000 };
+	static uint64_t want[N];
+	char key[16];
+	struct table t;
+	uint64_t x = 1;
+
+	table_init(&t);
+	for (int round = 0; round < 2; round++) {
+		for (int i = N - 1; i >= 0; i--) {	/* round 0 falls, round 1 comes again */
+			int n = snprintf(key, sizeof(key), "d%06d", round ? N - 1 - i : i);
+			uint64_t v = rnd(&x) % 100;
+			want[round ? N - 1 - i : i] += v;
+			CHECK(table_add(&t, key, (size_t)n, v) == 0);
+		}
+		CHECK(!t.ordered && t.count == N);
+		for (int i = 0; i < N; i++) {
+			int n = snprintf(key, sizeof(key), "d%06d", i);
+			const struct ngram *g = table_find(&t, key, (size_t)n);
+			CHECK(g && g->count == want[i]);
+		}
+		if (!round) {
+			table_reset(&t);	/* ordered again, and the keys rise */
+			memset(want, 0, sizeof(want));
+			for (int i = 0; i < N; i++) {
+				int n = snprintf(key, sizeof(key), "d%06d", i);
+				want[i] = 1;
+				CHECK(table_add(&t, key, (size_t)n, 1) == 0);
+			}
+			CHECK(t.ordered && t.nruns == 1);
+		}
 	}
 	table_fini(&t);
 }
@@ -260,6 +364,8 @@ int main(void)
 	T_RUN(reset_and_reuse);
 	T_RUN(grows_and_finds_every_key);
 	T_RUN(rising_keys_then_a_fall);
+	T_RUN(sorted_sources_in_any_order);
+	T_RUN(gives_runs_up_for_hashing);
 	T_RUN(arena_alignment_and_big);
 	T_DONE();
 }
