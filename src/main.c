@@ -188,7 +188,7 @@ int main(int argc, char **argv)
 	struct table t, only;
 	struct spill sp;
 	uint64_t spilled_keys = 0;
-	double start;
+	double start, mapped;
 	struct trace *tr = NULL;
 	char err[1024];
 	int status = NGC_EXIT_OK, r;
@@ -248,7 +248,10 @@ int main(int argc, char **argv)
 		}
 	}
 	table_init(&t);
-	if (engine_run(&c, &t, &sp, tr, &st, err, sizeof(err))) {
+	r = engine_run(&c, &t, &sp, tr, &st, err, sizeof(err));
+	/* Every worker is reaped: children from here on sort or merge the output. */
+	mapped = cpu_seconds(RUSAGE_CHILDREN);
+	if (r) {
 		if (!ngc_stop)
 			fprintf(stderr, "ngramcount: %s\n", err);
 		status = NGC_EXIT_FAIL;
@@ -304,8 +307,8 @@ out:
 		status = 128 + ngc_stop;
 	if (c.stats) {
 		st.wall = now_sec() - start;
-		st.cpu_parent = cpu_seconds(RUSAGE_SELF);
-		st.cpu_workers = cpu_seconds(RUSAGE_CHILDREN);
+		st.cpu_workers = mapped;
+		st.cpu_parent = cpu_seconds(RUSAGE_SELF) + cpu_seconds(RUSAGE_CHILDREN) - mapped;
 		print_stats(&c, &st, &t, &sp, spilled_keys);
 	}
 	run_stats_fini(&st);

@@ -52,8 +52,9 @@ struct run_stats {
 	uint64_t sqes, submits;		/* io_uring counters */
 	/* The whole run, output included: main fills these at the end (--stats). */
 	double wall;			/* seconds */
-	double cpu_parent;		/* user+sys seconds of the parent */
-	double cpu_workers;		/* user+sys seconds of every child process */
+	double cpu_parent;		/* user+sys seconds of the parent, and of
+					   the children it starts for the output */
+	double cpu_workers;		/* user+sys seconds of the map workers */
 };
 
 /*
