@@ -47,8 +47,9 @@ void table_reset(struct table *t);
  * Keys that come in rising byte order, as sorted files and the tables made
  * from them give them, are appended without a hash: the table keeps the
  * ranges (runs) they came in, and a key after the last of a run and before
- * the next run is new for certain. The first key inside a run that is not
- * one of its ends (or too many runs) hashes every key, for good.
+ * the next run is new for certain. A key inside a run splits it there.
+ * Once runs cost more than hashing (a fall every few keys), every key is
+ * hashed, for good (until table_reset).
  */
 struct ngram *table_upsert(struct table *t, const char *key, size_t len);
 
