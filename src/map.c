@@ -138,11 +138,7 @@ static inline int same_bytes(const char *a, const char *b, size_t n)
 /* Add v to g's total; past 2^64-1, m->overflow names g. */
 static inline int add_to(struct mapper *m, struct ngram *g, uint64_t v)
 {
-	if (ngram_add(g, v)) {
-		m->overflow = g;
-		return -EOVERFLOW;
-	}
-	return 0;
+	return ngram_add_naming(g, v, &m->overflow);
 }
 
 /* Add v to key k as read, reusing the previous line's entry when it is k. */

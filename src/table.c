@@ -356,16 +356,6 @@ const struct ngram *table_find(const struct table *t, const char *key, size_t le
 	return e ? &e->g : NULL;
 }
 
-/* Add n to g's total; past 2^64-1, *overflow names g. */
-static int add_naming(struct ngram *g, uint64_t n, const struct ngram **overflow)
-{
-	if (ngram_add(g, n)) {
-		*overflow = g;
-		return -EOVERFLOW;
-	}
-	return 0;
-}
-
 /*
  * A lookup in a large table is a cache miss for the bucket, then one for
  * each entry of its chain (one or two). For a batch, hash every key and
@@ -381,7 +371,8 @@ int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 
 	if (t->ordered) {
 		for (size_t i = 0; i < n; i++)
-			if (add_naming(table_upsert(t, kv[i].key, kv[i].len), kv[i].count, overflow))
+			if (ngram_add_naming(table_upsert(t, kv[i].key, kv[i].len), kv[i].count,
+					     overflow))
 				return -EOVERFLOW;
 		return 0;
 	}
@@ -407,7 +398,7 @@ int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 			__builtin_prefetch(bkt[b].hh_head->hh_next);
 	}
 	for (size_t i = 0; i < n; i++)
-		if (add_naming(&upsert_hashed(t, kv[i].key, kv[i].len, hash[i])->g, kv[i].count,
+		if (ngram_add_naming(&upsert_hashed(t, kv[i].key, kv[i].len, hash[i])->g, kv[i].count,
 			       overflow))
 			return -EOVERFLOW;
 	return 0;
@@ -452,7 +443,7 @@ int table_merge(struct table *dst, const struct table *src, const struct ngram *
 {
 	table_new_source(dst);
 	for (struct table_entry *e = src->head; e; e = e->hh.next)
-		if (add_naming(table_upsert(dst, e->g.key, e->g.len), e->g.count, overflow))
+		if (ngram_add_naming(table_upsert(dst, e->g.key, e->g.len), e->g.count, overflow))
 			return -EOVERFLOW;
 	return 0;
 }

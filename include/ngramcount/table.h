@@ -99,6 +99,16 @@ static inline int ngram_add(struct ngram *g, uint64_t n)
 	return 0;
 }
 
+/* The same; past 2^64-1, *overflow names g. */
+static inline int ngram_add_naming(struct ngram *g, uint64_t n, const struct ngram **overflow)
+{
+	if (ngram_add(g, n)) {
+		*overflow = g;
+		return -EOVERFLOW;
+	}
+	return 0;
+}
+
 /*
  * Add every total of src to dst. Returns 0, or -EOVERFLOW with *overflow
  * naming the key in dst (entries before it are added).
