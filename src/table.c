@@ -622,12 +622,100 @@ static void merge_runs(const struct sort_rec *r, size_t h, size_t n, const struc
 		*v++ = r[j++].g;
 }
 
+/*
+ * An ordered table sorts otherwise: its runs, in order, give its entries
+ * in key order, and a stable sort on the count alone then leaves ties in
+ * key order, with no key compared. 16-byte records, not 24.
+ */
+struct count_rec {
+	uint64_t count;
+	const struct ngram *g;
+};
+
+#define NGC_DIGIT_BITS	8
+#define NGC_DIGITS	(64 / NGC_DIGIT_BITS)
+#define NGC_DIGIT_MASK	((1u << NGC_DIGIT_BITS) - 1)
+
+/* Digit d of the sort key ~count: most frequent first. */
+static inline unsigned count_digit(uint64_t count, unsigned d)
+{
+	return (unsigned)(~count >> (d * NGC_DIGIT_BITS)) & NGC_DIGIT_MASK;
+}
+
+/*
+ * The entries of an ordered table whose total is at least min, into a in
+ * key order, and hist[d][v]: how many have v for digit d. Returns how many.
+ */
+static size_t key_order_records(const struct table *t, uint64_t min, struct count_rec *a,
+				size_t hist[NGC_DIGITS][NGC_DIGIT_MASK + 1])
+{
+	size_t k = 0;
+
+	for (size_t r = 0; r < t->nruns; r++) {
+		for (struct table_entry *e = t->runs[r].lo;; e = e->hh.next) {
+			__builtin_prefetch((char *)e + 1024);
+			if (e->g.count >= min) {
+				a[k++] = (struct count_rec){ e->g.count, &e->g };
+				for (unsigned d = 0; d < NGC_DIGITS; d++)
+					hist[d][count_digit(e->g.count, d)]++;
+			}
+			if (e == t->runs[r].hi)
+				break;
+		}
+	}
+	return k;
+}
+
+/*
+ * a[0..n) most frequent first, ties in the order they came: LSD radix
+ * sort, a pass a digit through tmp and back, passing over a digit that
+ * is the same in every record. Returns a or tmp, whichever holds them.
+ */
+static struct count_rec *sort_by_count(struct count_rec *a, struct count_rec *tmp, size_t n,
+				       size_t hist[NGC_DIGITS][NGC_DIGIT_MASK + 1])
+{
+	for (unsigned d = 0; d < NGC_DIGITS && n; d++) {
+		size_t *at = hist[d], sum = 0;
+		if (at[count_digit(a[0].count, d)] == n)
+			continue;
+		for (unsigned v = 0; v <= NGC_DIGIT_MASK; v++) {
+			size_t c = at[v];
+			at[v] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[at[count_digit(a[i].count, d)]++] = a[i];
+		struct count_rec *x = a;
+		a = tmp;
+		tmp = x;
+	}
+	return a;
+}
+
+/* table_sorted of an ordered table: one process, no key compared. */
+static const struct ngram **sorted_in_key_order(const struct table *t, uint64_t min, size_t *n)
+{
+	size_t cap = t->count ? t->count : 1, hist[NGC_DIGITS][NGC_DIGIT_MASK + 1] = { { 0 } };
+	struct count_rec *a = xmalloc(2 * cap * sizeof(*a));
+	size_t k = key_order_records(t, min, a, hist);
+	const struct count_rec *s = sort_by_count(a, a + cap, k, hist);
+	/* Pointers to the front of the block: v[j] is over bytes already read. */
+	const struct ngram **v = (const struct ngram **)(void *)a;
+
+	for (size_t j = 0; j < k; j++)
+		v[j] = s[j].g;
+	*n = k;
+	return xrealloc(v, (k ? k : 1) * sizeof(*v));
+}
+
 const struct ngram **table_sorted(const struct table *t, uint64_t min, int split, size_t *n)
 {
 	size_t cap = t->count ? t->count : 1, k, h;
 	struct sort_rec *a = MAP_FAILED, *b;
 	const struct ngram **v = NULL;
 
+	if (t->ordered)
+		return sorted_in_key_order(t, min, n);
 	if (split && t->count >= NGC_SORT_SPLIT)
 		a = mmap(NULL, cap * sizeof(*a), PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);

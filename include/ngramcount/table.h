@@ -119,15 +119,17 @@ int table_merge(struct table *dst, const struct table *src, const struct ngram *
 int table_foreach(const struct table *t,
 		  int (*fn)(const struct ngram *g, void *ctx), void *ctx);
 
-/* From this many entries, table_sorted(split 1) sorts in two processes. */
+/* From this many entries, table_sorted(split 1) of a hashed table forks. */
 #define NGC_SORT_SPLIT	(1u << 18)
 
 /*
  * A new array of the table's entries whose total is at least min (*n of
  * them), most frequent first, ties in byte order of the key. The caller
- * frees the array (not the entries). With split set and NGC_SORT_SPLIT
- * entries or more, a child process (fork) sorts half of them while this
- * one sorts the other half; NULL (*n 0) when that child fails.
+ * frees the array (not the entries). An ordered table (every key in a run)
+ * sorts in this process, with no key compared. A hashed one, with split set
+ * and NGC_SORT_SPLIT entries or more: a child process (fork) sorts half of
+ * them while this one sorts the other half; NULL (*n 0) when that child
+ * fails.
  */
 const struct ngram **table_sorted(const struct table *t, uint64_t min, int split, size_t *n);
 

@@ -77,46 +77,123 @@ static int collect_at_least(const struct ngram *g, void *ctx)
 	return 0;
 }
 
-/*
- * The radix sort against qsort: counts of every width, many ties, keys
- * that share their first eight bytes or are prefixes of one another; n
- * adds over keys drawn from 2 x keys, those below min left out.
- */
-static void check_sorted(int n_adds, uint64_t keys, uint64_t min, int split)
+static uint64_t rnd(uint64_t *x)
 {
-	struct table t;
+	*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+	return *x;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Counts of every width, and many ties. */
+static uint64_t some_count(int i, uint64_t x)
+{
+	return i % 4 == 0 ? x % 7 : i % 4 == 1 ? x >> (x % 64) : x % 100000;
+}
+
+/*
+ * n adds over keys drawn from 2 x keys, in no order: keys that share
+ * their first eight bytes or are prefixes of one another. The table
+ * hashes them.
+ */
+static void add_at_random(struct table *t, int n_adds, uint64_t keys)
+{
 	char key[32];
 	uint64_t x = 88172645463325252ull;
-	table_init(&t);
 	for (int i = 0; i < n_adds; i++) {
-		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		int len = snprintf(key, sizeof(key), "%s%llu", i % 3 ? "sharedpre" : "",
-				   (unsigned long long)(x % keys));
-		uint64_t count = i % 4 == 0 ? x % 7 : i % 4 == 1 ? x >> (x % 64) : x % 100000;
-		table_add(&t, key, (size_t)len, count);
+				   (unsigned long long)(rnd(&x) % keys));
+		table_add(t, key, (size_t)len, some_count(i, x));
 	}
+	CHECK(!t->ordered);
+}
+
+/*
+ * The keys (the same kinds) in byte order, cut into sources ranges, each
+ * sharing its first key with the last of the one before, as partitions
+ * do, and added in a random order; three keys in four are in a range. The
+ * table keeps them in runs.
+ */
+static void add_sorted_sources(struct table *t, int sources, int keys)
+{
+	char (*key)[32] = malloc((size_t)keys * sizeof(*key));
+	const char **sorted = malloc((size_t)keys * sizeof(*sorted));
+	int *order = malloc((size_t)sources * sizeof(*order));
+	uint64_t x = 2463534242ull;
+	for (int k = 0; k < keys; k++) {
+		snprintf(key[k], sizeof(key[k]), "%s%d", k % 3 ? "sharedpre" : "", k);
+		sorted[k] = key[k];
+	}
+	qsort(sorted, (size_t)keys, sizeof(*sorted), cmp_str);
+	for (int s = 0; s < sources; s++)
+		order[s] = s;
+	for (int s = sources - 1; s > 0; s--) {
+		int j = (int)(rnd(&x) % (uint64_t)(s + 1)), tmp = order[s];
+		order[s] = order[j], order[j] = tmp;
+	}
+	for (int s = 0, i = 0; s < sources; s++) {
+		int from = order[s] * (keys / sources), to = from + keys / sources;
+		table_new_source(t);
+		for (int k = from ? from - 1 : 0; k < to; k++)
+			if (rnd(&x) % 4 || k == from - 1)
+				table_add(t, sorted[k], strlen(sorted[k]), some_count(i++, x >> 2));
+	}
+	CHECK(t->ordered);
+	free(order);
+	free(sorted);
+	free(key);
+}
+
+/*
+ * table_sorted against qsort, those below min left out: a hashed table
+ * takes the radix sort on count and prefix (split: in two processes), an
+ * ordered one the stable sort on count of its entries in key order.
+ */
+static void check_sorted(struct table *t, uint64_t min, int split)
+{
 	size_t n;
-	const struct ngram **v = table_sorted(&t, min, split, &n);
-	struct at_least w = { min, malloc(t.count * sizeof(*w.v)), 0 };
-	table_foreach(&t, collect_at_least, &w);
+	const struct ngram **v = table_sorted(t, min, split, &n);
+	struct at_least w = { min, malloc(t->count * sizeof(*w.v)), 0 };
+	table_foreach(t, collect_at_least, &w);
 	qsort(w.v, w.n, sizeof(*w.v), cmp_count);
-	CHECK(v && n > 1000 && (min == 0 || n < t.count) && n == w.n &&
+	CHECK(v && n > 1000 && (min == 0 || n < t->count) && n == w.n &&
 	      memcmp(v, w.v, n * sizeof(*v)) == 0);
-	CHECK(!split || t.count >= NGC_SORT_SPLIT);
+	CHECK(!split || t->count >= NGC_SORT_SPLIT);
 	free(v);
 	free(w.v);
-	table_fini(&t);
+	table_fini(t);
 }
 
 static void sorted_like_qsort(void)
 {
-	check_sorted(100000, 5000, 1000, 0);
+	struct table t;
+	table_init(&t);
+	add_at_random(&t, 100000, 5000);
+	check_sorted(&t, 1000, 0);
 }
 
 /* Over NGC_SORT_SPLIT keys, a child process sorts half and the halves merge. */
 static void sorted_in_two_processes(void)
 {
-	check_sorted(600000, 200000, 0, 1);
+	struct table t;
+	table_init(&t);
+	add_at_random(&t, 600000, 200000);
+	check_sorted(&t, 0, 1);
+}
+
+/* Ordered: ties in key order without a key compared, split or not. */
+static void sorted_in_key_order(void)
+{
+	struct table t;
+	table_init(&t);
+	add_sorted_sources(&t, 40, 400000);
+	check_sorted(&t, 0, 1);
+	table_init(&t);
+	add_sorted_sources(&t, 3, 20000);
+	check_sorted(&t, 1000, 0);
 }
 
 static void reset_and_reuse(void)
@@ -230,12 +307,6 @@ static void rising_keys_then_a_fall(void)
 		table_reset(&t);	/* and rising again */
 	}
 	table_fini(&t);
-}
-
-static uint64_t rnd(uint64_t *x)
-{
-	*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
-	return *x;
 }
 
 /*
@@ -361,6 +432,7 @@ int main(void)
 	T_RUN(sorted_by_count_then_bytes);
 	T_RUN(sorted_like_qsort);
 	T_RUN(sorted_in_two_processes);
+	T_RUN(sorted_in_key_order);
 	T_RUN(reset_and_reuse);
 	T_RUN(grows_and_finds_every_key);
 	T_RUN(rising_keys_then_a_fall);
