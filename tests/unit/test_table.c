@@ -164,7 +164,6 @@ static void check_sorted(struct table *t, uint64_t min, int split)
 	CHECK(!split || t->count >= NGC_SORT_SPLIT);
 	free(v);
 	free(w.v);
-	table_fini(t);
 }
 
 static void sorted_like_qsort(void)
@@ -173,6 +172,7 @@ static void sorted_like_qsort(void)
 	table_init(&t);
 	add_at_random(&t, 100000, 5000);
 	check_sorted(&t, 1000, 0);
+	table_fini(&t);
 }
 
 /* Over NGC_SORT_SPLIT keys, a child process sorts half and the halves merge. */
@@ -182,6 +182,7 @@ static void sorted_in_two_processes(void)
 	table_init(&t);
 	add_at_random(&t, 600000, 200000);
 	check_sorted(&t, 0, 1);
+	table_fini(&t);
 }
 
 /* Ordered: ties in key order without a key compared, split or not. */
@@ -191,9 +192,10 @@ static void sorted_in_key_order(void)
 	table_init(&t);
 	add_sorted_sources(&t, 40, 400000);
 	check_sorted(&t, 0, 1);
-	table_init(&t);
+	table_reset(&t);
 	add_sorted_sources(&t, 3, 20000);
 	check_sorted(&t, 1000, 0);
+	table_fini(&t);
 }
 
 static void reset_and_reuse(void)
