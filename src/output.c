@@ -4,8 +4,9 @@
  *
  * The default (every row, most frequent first) is table_sorted's radix
  * sort. --top K keeps a heap of the K best rows seen, O(n log K), instead
- * of sorting millions of keys to print a few; --sort key is a qsort of the
- * rows kept; --sort none prints them in the table's order.
+ * of sorting millions of keys to print a few; --sort key is table_by_key's
+ * order (a table of sorted keys has it already); --sort none prints them
+ * in the table's order.
  */
 #include <errno.h>
 #include <signal.h>
@@ -82,11 +83,13 @@ static const struct ngram **select_rows(const struct table *t, const struct outp
 
 	if (o->sort == SORT_COUNT && !o->top)
 		return table_sorted(t, r.min, 1, n);
+	if (o->sort == SORT_KEY && !o->top)
+		return table_by_key(t, r.min, n);
 	r.v = xmalloc((t->count ? t->count : 1) * sizeof(*r.v));
 	table_foreach(t, keep_row, &r);
 	if (o->top)
 		r.n = top_k(r.v, r.n, o->top);
-	if (o->sort == SORT_KEY)
+	if (o->sort == SORT_KEY)	/* the --top rows */
 		qsort(r.v, r.n, sizeof(*r.v), by_key);
 	*n = r.n;
 	return r.v;

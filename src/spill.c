@@ -123,23 +123,6 @@ static int run_close(FILE *f, int err)
 	return err;
 }
 
-static int by_key(const void *a, const void *b)
-{
-	return ngram_cmp_key(*(const struct ngram *const *)a, *(const struct ngram *const *)b);
-}
-
-struct collect {
-	const struct ngram **v;
-	size_t n;
-};
-
-static int collect(const struct ngram *g, void *ctx)
-{
-	struct collect *c = ctx;
-	c->v[c->n++] = g;
-	return 0;
-}
-
 /*
  * Write t in that order to f[0], or by key to f[spill_part()] of nf files,
  * and close them.
@@ -147,18 +130,10 @@ static int collect(const struct ngram *g, void *ctx)
 static int write_table(FILE **f, unsigned nf, const struct table *t, enum spill_order order,
 		       uint64_t *bytes)
 {
-	const struct ngram **v;
-	size_t n = t->count;
+	size_t n;
+	const struct ngram **v = order == SPILL_BY_COUNT ? table_sorted(t, 0, 0, &n)
+							 : table_by_key(t, 0, &n);
 	int err = 0;
-
-	if (order == SPILL_BY_COUNT) {
-		v = table_sorted(t, 0, 0, &n);
-	} else {
-		struct collect c = { xmalloc((t->count ? t->count : 1) * sizeof(*v)), 0 };
-		table_foreach(t, collect, &c);
-		v = c.v;
-		qsort(v, t->count, sizeof(*v), by_key);
-	}
 	for (size_t i = 0; i < n && !err; i++)
 		err = put_record(bytes, f[nf > 1 ? spill_part(v[i]->key, v[i]->len, nf) : 0],
 				 v[i]->key, v[i]->len, v[i]->count);

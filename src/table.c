@@ -623,6 +623,23 @@ static void merge_runs(const struct sort_rec *r, size_t h, size_t n, const struc
 }
 
 /*
+ * An ordered table's entries in key order: the runs in order, each along
+ * the list from its first entry to its last. *r is the run of the entry.
+ */
+static struct table_entry *first_in_order(const struct table *t, size_t *r)
+{
+	*r = 0;
+	return t->nruns ? t->runs[0].lo : NULL;
+}
+
+static struct table_entry *next_in_order(const struct table *t, struct table_entry *e, size_t *r)
+{
+	if (e != t->runs[*r].hi)
+		return e->hh.next;
+	return ++*r < t->nruns ? t->runs[*r].lo : NULL;
+}
+
+/*
  * An ordered table sorts otherwise: its runs, in order, give its entries
  * in key order, and a stable sort on the count alone then leaves ties in
  * key order, with no key compared. 16-byte records, not 24.
@@ -649,18 +666,14 @@ static inline unsigned count_digit(uint64_t count, unsigned d)
 static size_t key_order_records(const struct table *t, uint64_t min, struct count_rec *a,
 				size_t hist[NGC_DIGITS][NGC_DIGIT_MASK + 1])
 {
-	size_t k = 0;
+	size_t k = 0, r;
 
-	for (size_t r = 0; r < t->nruns; r++) {
-		for (struct table_entry *e = t->runs[r].lo;; e = e->hh.next) {
-			__builtin_prefetch((char *)e + 1024);
-			if (e->g.count >= min) {
-				a[k++] = (struct count_rec){ e->g.count, &e->g };
-				for (unsigned d = 0; d < NGC_DIGITS; d++)
-					hist[d][count_digit(e->g.count, d)]++;
-			}
-			if (e == t->runs[r].hi)
-				break;
+	for (struct table_entry *e = first_in_order(t, &r); e; e = next_in_order(t, e, &r)) {
+		__builtin_prefetch((char *)e + 1024);
+		if (e->g.count >= min) {
+			a[k++] = (struct count_rec){ e->g.count, &e->g };
+			for (unsigned d = 0; d < NGC_DIGITS; d++)
+				hist[d][count_digit(e->g.count, d)]++;
 		}
 	}
 	return k;
@@ -742,6 +755,30 @@ const struct ngram **table_sorted(const struct table *t, uint64_t min, int split
 		v[j] = a[j].g;
 	*n = k;
 	return xrealloc(v, (k ? k : 1) * sizeof(*v));
+}
+
+static int by_key(const void *a, const void *b)
+{
+	return ngram_cmp_key(*(const struct ngram *const *)a, *(const struct ngram *const *)b);
+}
+
+const struct ngram **table_by_key(const struct table *t, uint64_t min, size_t *n)
+{
+	const struct ngram **v = xmalloc((t->count ? t->count : 1) * sizeof(*v));
+	size_t k = 0, r;
+
+	if (t->ordered) {
+		for (struct table_entry *e = first_in_order(t, &r); e; e = next_in_order(t, e, &r))
+			if (e->g.count >= min)
+				v[k++] = &e->g;
+	} else {
+		for (struct table_entry *e = t->head; e; e = e->hh.next)
+			if (e->g.count >= min)
+				v[k++] = &e->g;
+		qsort(v, k, sizeof(*v), by_key);
+	}
+	*n = k;
+	return v;
 }
 
 size_t table_bytes(const struct table *t)

@@ -63,6 +63,11 @@ static int cmp_count(const void *a, const void *b)
 	return ngram_cmp_count(*(const struct ngram *const *)a, *(const struct ngram *const *)b);
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+	return ngram_cmp_key(*(const struct ngram *const *)a, *(const struct ngram *const *)b);
+}
+
 struct at_least {
 	uint64_t min;
 	const struct ngram **v;
@@ -148,21 +153,26 @@ static void add_sorted_sources(struct table *t, int sources, int keys)
 }
 
 /*
- * table_sorted against qsort, those below min left out: a hashed table
- * takes the radix sort on count and prefix (split: in two processes), an
- * ordered one the stable sort on count of its entries in key order.
+ * table_sorted and table_by_key against qsort, those below min left out: a
+ * hashed table takes the radix sort on count and prefix (split: in two
+ * processes) and a qsort by key, an ordered one the stable sort on count
+ * of its entries in key order, and that order as it is.
  */
 static void check_sorted(struct table *t, uint64_t min, int split)
 {
-	size_t n;
+	size_t n, nk;
 	const struct ngram **v = table_sorted(t, min, split, &n);
+	const struct ngram **vk = table_by_key(t, min, &nk);
 	struct at_least w = { min, malloc(t->count * sizeof(*w.v)), 0 };
 	table_foreach(t, collect_at_least, &w);
 	qsort(w.v, w.n, sizeof(*w.v), cmp_count);
 	CHECK(v && n > 1000 && (min == 0 || n < t->count) && n == w.n &&
 	      memcmp(v, w.v, n * sizeof(*v)) == 0);
 	CHECK(!split || t->count >= NGC_SORT_SPLIT);
+	qsort(w.v, w.n, sizeof(*w.v), cmp_key);
+	CHECK(nk == w.n && memcmp(vk, w.v, nk * sizeof(*vk)) == 0);
 	free(v);
+	free(vk);
 	free(w.v);
 }
 
@@ -185,7 +195,7 @@ static void sorted_in_two_processes(void)
 	table_fini(&t);
 }
 
-/* Ordered: ties in key order without a key compared, split or not. */
+/* Ordered: key order from the runs, and ties in it without a key compared. */
 static void sorted_in_key_order(void)
 {
 	struct table t;
