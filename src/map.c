@@ -1,9 +1,11 @@
 /*
  * map.c - parse lines and sum them into a table.
  *
- * The hot path (v2, default options) is one pass over each line and one
- * table lookup, skipped when the key equals the previous line's: v2 files
- * are sorted by ngram then year, so most lines repeat the key before them.
+ * The hot path (v2, summing match counts) is one pass over each line and
+ * one table lookup, skipped when the key equals the previous line's: v2
+ * files are sorted by ngram then year, so most lines repeat the key before
+ * them. With --years, --pos, --ignore-case, --word or --per-year it reads
+ * such a line's year and adds to what the previous line's ngram became.
  * The general path parses any format, then for each record applies
  * --years and --field, and for each new ngram (the previous one's outcome
  * is reused) --pos, --ignore-case and --word, then adds to its key (the
@@ -59,10 +61,15 @@ static int plain_keys(const struct map_opts *o)
 	return o->pos == POS_KEEP && !o->per_year && !o->ignore_case && !o->only;
 }
 
-static int plain_opts(const struct map_opts *o)
+static int all_years(const struct map_opts *o)
 {
-	return plain_keys(o) && o->field == FIELD_MATCH && o->year_from == 0 &&
-	       o->year_to == 9999 && !o->totals;
+	return o->year_from == 0 && o->year_to == 9999;
+}
+
+/* What the v2 hot path does: it sums the match count, and has no totalcounts. */
+static int hot_opts(const struct map_opts *o)
+{
+	return o->field == FIELD_MATCH && !o->totals;
 }
 
 void mapper_init(struct mapper *m, struct table *t)
@@ -92,7 +99,7 @@ void mapper_set_opts(struct mapper *m, const struct map_opts *o)
 int mapper_set_format(struct mapper *m, enum ngc_format f)
 {
 	m->fmt = f;
-	m->fast = f == FMT_V2 && plain_opts(m->o);
+	m->fast = f == FMT_V2 && hot_opts(m->o);
 	m->plain_keys = plain_keys(m->o);
 	m->skip = f != FMT_AUTO && map_skips(m->o, f);
 	mapper_forget(m);
@@ -149,18 +156,6 @@ static inline int add_plain(struct mapper *m, const char *k, size_t n, uint64_t 
 	if (!g || g->len != n || !same_bytes(g->key, k, n))
 		g = m->last = table_upsert(m->t, k, n);
 	return add_to(m, g, v);
-}
-
-/* The hot path: sum one parsed v2 line, or count it as malformed. */
-static inline int map_record(struct mapper *m, const struct record *r, int err, int comment)
-{
-	m->st.lines++;
-	if (err != PARSE_OK) {
-		if (!comment)
-			bad(m, err);
-		return 0;
-	}
-	return add_plain(m, r->key, r->keylen, r->count);
 }
 
 /* The general path */
@@ -403,13 +398,82 @@ static int map_general(struct mapper *m, const char *line, size_t len)
 	return err < 0 ? err : 0;
 }
 
+/*
+ * The hot path: sum one v2 line parsed by parse_v2_next (its year not
+ * read), or count it as malformed. as_read: plain keys and every year.
+ */
+static inline int map_record(struct mapper *m, struct record *r, int err, int comment,
+			     int as_read)
+{
+	m->st.lines++;
+	if (err != PARSE_OK) {
+		if (!comment)
+			bad(m, err);
+		return 0;
+	}
+	if (as_read)
+		return add_plain(m, r->key, r->keylen, r->count);
+	r->year = parse_v2_year(r);
+	return add_record(m, r);
+}
+
+/* The previous key's lines add to its entry, or (kept) to what take_key made of it. */
+static inline int add_again(struct mapper *m, struct record *r, int as_read, int kept)
+{
+	if (as_read)
+		return add_to(m, m->last, r->count);
+	r->year = parse_v2_year(r);
+	if (r->year < m->o->year_from || r->year > m->o->year_to)
+		return 0;
+	if (!kept)
+		return add_to(m, m->last, r->count);
+	return m->raw_keep ? add_value(m, r->year, r->count) : 0;
+}
+
+/*
+ * v2 lines by the hot path. Sorted input: most lines start with the
+ * previous line's key, the entry it went to (m->last) or, where options
+ * change keys, the ngram take_key kept (m->raw): such a line's key is
+ * neither scanned nor looked up. as_read: plain keys and every year;
+ * kept: the key is m->raw (not plain keys).
+ */
+static inline __attribute__((always_inline)) int hot_lines(struct mapper *m, const char *p,
+							   const char *end, int as_read,
+							   int kept)
+{
+	int err;
+
+	while (p < end) {
+		const char *line = p, *k = kept ? m->raw : m->last ? m->last->key : NULL;
+		size_t kl = kept ? m->raw_len : m->last ? m->last->len : 0;
+		struct record r;
+		int perr;
+		if ((kept ? m->raw_valid : k != NULL) && (size_t)(end - p) > kl && p[kl] == '\t' &&
+		    same_bytes(p, k, kl)) {
+			p = parse_v2_next_key(p, kl, end, &r, &perr);
+			if (perr == PARSE_OK) {
+				m->st.lines++;
+				if ((err = add_again(m, &r, as_read, kept)))
+					return err;
+				continue;
+			}
+		} else {
+			p = parse_v2_next(p, end, &r, &perr);
+		}
+		if ((err = map_record(m, &r, perr, *line == '#', as_read)))
+			return err;
+	}
+	return 0;
+}
+
 int map_line(struct mapper *m, const char *line, size_t len)
 {
 	struct record r;
 
 	if (!m->fast)
 		return map_general(m, line, len);
-	return map_record(m, &r, parse_v2(line, len, &r), len && line[0] == '#');
+	return map_record(m, &r, parse_v2(line, len, &r), len && line[0] == '#',
+			  m->plain_keys && all_years(m->o));
 }
 
 int map_lines(struct mapper *m, const char *buf, size_t len)
@@ -427,28 +491,9 @@ int map_lines(struct mapper *m, const char *buf, size_t len)
 		}
 		return 0;
 	}
-	while (p < end) {
-		struct ngram *g = m->last;
-		const char *line = p;
-		struct record r;
-		int perr;
-		/* Sorted input: most lines start with the previous line's key. */
-		if (g && (size_t)(end - p) > g->len && p[g->len] == '\t' &&
-		    same_bytes(p, g->key, g->len)) {
-			p = parse_v2_next_key(p, g->len, end, &r, &perr);
-			if (perr == PARSE_OK) {
-				m->st.lines++;
-				if ((err = add_to(m, g, r.count)))
-					return err;
-				continue;
-			}
-		} else {
-			p = parse_v2_next(p, end, &r, &perr);
-		}
-		if ((err = map_record(m, &r, perr, *line == '#')))
-			return err;
-	}
-	return 0;
+	if (!m->plain_keys)
+		return hot_lines(m, p, end, 0, 1);
+	return all_years(m->o) ? hot_lines(m, p, end, 1, 0) : hot_lines(m, p, end, 0, 0);
 }
 
 static void carry_append(struct mapper *m, const char *p, size_t n)

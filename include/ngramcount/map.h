@@ -8,9 +8,9 @@
  * (map_feed/map_flush, for inflated gzip), carrying a partial line over.
  *
  * What is counted follows struct map_opts, the same in every process; the
- * format is set per task. v2 with the default options takes the hot path
- * (parse.h's one-pass parser, the previous line's entry reused); anything
- * else goes line by line through the general path. A mapper whose format
+ * format is set per task. v2 summing match counts takes the hot path
+ * (parse.h's one-pass parser, the previous line's entry or ngram reused);
+ * anything else goes line by line through the general path. A mapper whose format
  * is FMT_AUTO holds the first NGC_SNIFF_BYTES of its stream and sniffs.
  * The mapper does not own its table or its options; it owns its buffers.
  */
@@ -70,7 +70,7 @@ struct mapper {
 	struct table *t;		/* where totals go; not owned */
 	const struct map_opts *o;	/* not owned */
 	enum ngc_format fmt;		/* this task's; FMT_AUTO until sniffed */
-	int fast;			/* v2 and default options: the hot path */
+	int fast;			/* v2, match counts, no --totals: the hot path */
 	int plain_keys;			/* keys as read: no --pos, --ignore-case, --word
 					   or --per-year to apply */
 	int skip;			/* the format is passed over (map_skips) */

@@ -56,6 +56,18 @@ int parse_v2(const char *line, size_t len, struct record *r);
 const char *parse_v2_next(const char *p, const char *end, struct record *r, int *err);
 
 /*
+ * The year of a line parse_v2_next or parse_v2_next_key parsed without
+ * error (which leave r->year unset): its 1 to 4 digits after the key's TAB.
+ */
+static inline uint64_t parse_v2_year(const struct record *r)
+{
+	uint64_t y = 0;
+	for (const char *p = r->key + r->keylen + 1; *p != '\t'; p++)
+		y = y * 10 + (uint64_t)(*p - '0');
+	return y;
+}
+
+/*
  * As parse_v2_next, for a line known to start with a keylen-byte key and a
  * TAB (the caller checked, e.g. against the previous line's key).
  */

@@ -120,6 +120,28 @@ pos_double_count() {
 }
 test_case "--pos: the double count of tagged tokens, dropped or kept alone" pos_double_count
 
+hot_path_options() {
+	# Sorted v2 lines, as the hot path reads them: a key's run of lines holds
+	# bad ones (year, count, field count), years on both sides of a --years
+	# edge (its first lines outside), case twins and tagged keys after it.
+	printf 'The\t1799\t5\t1\nThe\t1800\t7\t2\nThe\t18x0\t9\t1\nThe\t1900\t11\t3\nThe_DET\t1900\t4\t1\n' >hot.tsv
+	printf 'apple\t1750\t1\t1\napple\t1850\t2\t1\napple\t1850\t3x\t1\napple\t1950\t4\t1\r\n' >>hot.tsv
+	printf 'apple_NOUN\t1950\t2\t1\nthe\t1800\t100\t9\nthe\t1801\t200\t9\nthe\t0\t1\t1\n' >>hot.tsv
+	printf 'the\t1950\t300\t9\nthe\t1950\t7\nzebra\t2000\t1\t1\n' >>hot.tsv
+	bad=$(awk '!/^[^\t]+\t[0-9][0-9]?[0-9]?[0-9]?\t[0-9]+\t[0-9]+\r?$/ || $2 == 0' hot.tsv | wc -l)
+	test "$bad" -eq 4
+	for opts in "--years 1800-1900" "--years 1801-" "--years -1850 --pos drop" "--pos only" \
+		"--ignore-case" "--ignore-case --years 1800-1900 --per-year" "--word the --word apple" \
+		"--word THE --ignore-case --years 1800-"; do
+		# shellcheck disable=SC2086
+		engines $opts hot.tsv || return 1
+		# shellcheck disable=SC2086
+		"$NGC" --no-progress --stats -j 0 $opts hot.tsv 2>err >/dev/null
+		grep -q "^  malformed lines  $bad\$" err || { echo "malformed lines with: $opts"; return 1; }
+	done
+}
+test_case "options on the hot path: bad lines and --years edges inside a key's run, case twins" hot_path_options
+
 output_formats() {
 	in="$DATA/v3 $DATA/v1 $DATA/bad"
 	engines --output-format csv $in
