@@ -160,6 +160,30 @@ static void v3_lines(void)
 		CHECK(parse_v3(bad[i], strlen(bad[i]), add, &s) != PARSE_OK);
 		CHECK(s.n == 0);
 	}
+	/* Each triple's fault named as the exact parser names it, wherever it is. */
+	static const struct {
+		const char *line;
+		int err;
+	} why[] = {
+		{ "x\t1478,1,1\t1480,2", PARSE_V3 },
+		{ "x\t1478,1,1\t1480,2,3,4", PARSE_V3 },
+		{ "x\t1478,1,1\t1480,,3", PARSE_COUNT },
+		{ "x\t1478,1,1\t0,2,3", PARSE_YEAR_RANGE },
+		{ "x\t1478,1,1\t01480,2,3", PARSE_YEAR_RANGE },
+		{ "x\t1478,1,1\t1x80,2,3", PARSE_YEAR },
+		{ "x\t1478,1,1\t1480,a,3", PARSE_COUNT },
+		{ "x\t1478,1,1\t1480,2,3 ", PARSE_COUNT },
+		{ "x\t1478,18446744073709551616,1", PARSE_RANGE },
+		{ "x\t1478,18446744073709551616x,1", PARSE_RANGE },
+		{ "x\t1478,1844674407370955161x,1", PARSE_COUNT },
+	};
+	for (size_t i = 0; i < sizeof(why) / sizeof(*why); i++)
+		CHECK(parse_v3(why[i].line, strlen(why[i].line), NULL, NULL) == why[i].err);
+	/* Fields past 19 digits that still fit: read exactly. */
+	static const char longer[] = "x\t1478,00000000000000000000007,1\t1479,18446744073709551615,2";
+	memset(&s, 0, sizeof(s));
+	CHECK(parse_v3(longer, strlen(longer), add, &s) == PARSE_OK);
+	CHECK(s.n == 2 && s.match == 6 && s.volume == 3);	/* 7 + 2^64-1 wraps in the test's sum */
 }
 
 static void totals_lines(void)
