@@ -400,7 +400,8 @@ static int map_general(struct mapper *m, const char *line, size_t len)
 
 /*
  * The hot path: sum one v2 line parsed by parse_v2_next (its year not
- * read), or count it as malformed. as_read: plain keys and every year.
+ * read) or parse_v2, or count it as malformed. as_read: plain keys and
+ * every year.
  */
 static inline int map_record(struct mapper *m, struct record *r, int err, int comment,
 			     int as_read)

@@ -10,8 +10,9 @@
  * What is counted follows struct map_opts, the same in every process; the
  * format is set per task. v2 summing match counts takes the hot path
  * (parse.h's one-pass parser, the previous line's entry or ngram reused);
- * anything else goes line by line through the general path. A mapper whose format
- * is FMT_AUTO holds the first NGC_SNIFF_BYTES of its stream and sniffs.
+ * anything else goes line by line through the general path. A mapper
+ * whose format is FMT_AUTO holds the first NGC_SNIFF_BYTES of its stream
+ * and sniffs.
  * The mapper does not own its table or its options; it owns its buffers.
  */
 #ifndef NGRAMCOUNT_MAP_H
