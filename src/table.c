@@ -623,18 +623,19 @@ static void merge_runs(const struct sort_rec *r, size_t h, size_t n, const struc
 }
 
 /*
- * An ordered table's entries in key order: the runs in order, each along
- * the list from its first entry to its last. *r is the run of the entry.
+ * The table's entries: in key order when it is ordered (the runs in order,
+ * each along the list from its first entry to its last), else in the
+ * list's order. *r is the run of the entry.
  */
-static struct table_entry *first_in_order(const struct table *t, size_t *r)
+static struct table_entry *first_entry(const struct table *t, size_t *r)
 {
 	*r = 0;
-	return t->nruns ? t->runs[0].lo : NULL;
+	return !t->ordered ? t->head : t->nruns ? t->runs[0].lo : NULL;
 }
 
-static struct table_entry *next_in_order(const struct table *t, struct table_entry *e, size_t *r)
+static struct table_entry *next_entry(const struct table *t, struct table_entry *e, size_t *r)
 {
-	if (e != t->runs[*r].hi)
+	if (!t->ordered || e != t->runs[*r].hi)
 		return e->hh.next;
 	return ++*r < t->nruns ? t->runs[*r].lo : NULL;
 }
@@ -668,7 +669,7 @@ static size_t key_order_records(const struct table *t, uint64_t min, struct coun
 {
 	size_t k = 0, r;
 
-	for (struct table_entry *e = first_in_order(t, &r); e; e = next_in_order(t, e, &r)) {
+	for (struct table_entry *e = first_entry(t, &r); e; e = next_entry(t, e, &r)) {
 		__builtin_prefetch((char *)e + 1024);
 		if (e->g.count >= min) {
 			a[k++] = (struct count_rec){ e->g.count, &e->g };
@@ -767,16 +768,11 @@ const struct ngram **table_by_key(const struct table *t, uint64_t min, size_t *n
 	const struct ngram **v = xmalloc((t->count ? t->count : 1) * sizeof(*v));
 	size_t k = 0, r;
 
-	if (t->ordered) {
-		for (struct table_entry *e = first_in_order(t, &r); e; e = next_in_order(t, e, &r))
-			if (e->g.count >= min)
-				v[k++] = &e->g;
-	} else {
-		for (struct table_entry *e = t->head; e; e = e->hh.next)
-			if (e->g.count >= min)
-				v[k++] = &e->g;
+	for (struct table_entry *e = first_entry(t, &r); e; e = next_entry(t, e, &r))
+		if (e->g.count >= min)
+			v[k++] = &e->g;
+	if (!t->ordered)
 		qsort(v, k, sizeof(*v), by_key);
-	}
 	*n = k;
 	return v;
 }
