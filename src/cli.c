@@ -16,7 +16,7 @@
 
 #define NGC_VERSION		"0.1.0"
 #define NGC_DEFAULT_QD		8
-#define NGC_DEFAULT_PARTITION	(2u << 20)
+#define NGC_DEFAULT_PARTITION	(1u << 20)
 #define NGC_DEFAULT_BUFMEM	(256ul << 20)
 #define NGC_DEFAULT_MAPMEM	(256ul << 20)
 #define NGC_MAX_WORKERS		256
@@ -63,7 +63,7 @@ static const char usage[] =
 "      --inflate auto|zlib|isal  gzip backend (default auto: ISA-L when\n"
 "                           built in, else zlib)\n"
 "      --partition-size SZ  bytes per read and partition, K/M/G suffixes\n"
-"                           (default 2M)\n"
+"                           (default 1M)\n"
 "      --direct             read files with O_DIRECT, past the page cache (a\n"
 "                           cold-cache measurement); partition size a\n"
 "                           multiple of 4K\n"

@@ -85,7 +85,7 @@ buffer_memory() {
 	"$NGC" --no-progress --stats -j 2 --buffer-memory 36K --partition-size 4K gz plain 2>stats >/dev/null
 	grep -q "buffers          9 x 4.0 KiB" stats
 	"$NGC" --no-progress --stats plain 2>stats >/dev/null
-	grep -q "buffers          18 x 2.0 MiB" stats
+	grep -q "buffers          18 x 1.0 MiB" stats
 	expect_status 2 "$NGC" -j 2 --buffer-memory 35K --partition-size 4K plain 2>err
 	grep -q "holds fewer than the 9 partitions of 4096 bytes that 2 workers need" err
 }
