@@ -1,4 +1,5 @@
 /* test_util - json_quote: valid JSON for any bytes; fmt_u64. */
+#include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -55,11 +56,40 @@ static void fmt_u64_extremes(void)
 	CHECK(!strcmp(b, "18446744073709551615"));
 }
 
+/* Against printf: each side of every power of ten and of two, and random values. */
+static int same_as_printf(uint64_t v)
+{
+	char b[21], want[24];
+	b[fmt_u64(b, v)] = '\0';
+	snprintf(want, sizeof(want), "%" PRIu64, v);
+	return !strcmp(b, want);
+}
+
+static void fmt_u64_like_printf(void)
+{
+	uint64_t x = 88172645463325252ull;
+	int bad = 0;
+
+	for (uint64_t p = 1; p <= UINT64_MAX / 10; p *= 10)
+		bad += !same_as_printf(p - 1) + !same_as_printf(p) + !same_as_printf(p + 1) +
+		       !same_as_printf(10 * p - 1) + !same_as_printf(10 * p);
+	for (unsigned i = 0; i < 64; i++)
+		bad += !same_as_printf((1ull << i) - 1) + !same_as_printf(1ull << i);
+	for (unsigned i = 0; i < 1000000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		bad += !same_as_printf(x >> (x & 63));
+	}
+	CHECK(bad == 0);
+}
+
 int main(void)
 {
 	T_RUN(json_quote_ascii_and_escapes);
 	T_RUN(json_quote_utf8);
 	T_RUN(json_quote_invalid_utf8);
 	T_RUN(fmt_u64_extremes);
+	T_RUN(fmt_u64_like_printf);
 	T_DONE();
 }
