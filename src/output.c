@@ -229,7 +229,7 @@ int out_close(struct out_writer *w, int ok)
 	if (ok)
 		out_flush(w);
 	err = ok ? w->err : -ECANCELED;
-	if (w->tmp)
+	if (w->o->path)
 		err = afile_close(w->fd, w->tmp, w->o->path, err);
 	free(w->buf);
 	w->buf = NULL;

@@ -230,11 +230,20 @@ char *fmt_bytes(char *buf, size_t size, double bytes)
 
 int afile_open(const char *path, char **tmp)
 {
-	char *dcopy = xstrdup(path), *bcopy = xstrdup(path);
+	char *dcopy, *bcopy;
 	/* dirname + basename is at most the path's length + 1 (for "."). */
 	size_t size = strlen(path) + 32;
+	struct stat st;
 	int fd;
 
+	*tmp = NULL;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* /dev/null, a FIFO, a symbolic link: written through, as by > */
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		return fd < 0 ? -errno : fd;
+	}
+	dcopy = xstrdup(path);
+	bcopy = xstrdup(path);
 	*tmp = xmalloc(size);
 	snprintf(*tmp, size, "%s/.%s.ngramcount-XXXXXX", dirname(dcopy), basename(bcopy));
 	free(dcopy);
@@ -255,6 +264,8 @@ int afile_open(const char *path, char **tmp)
 
 int afile_close(int fd, char *tmp, const char *path, int err)
 {
+	if (!tmp)
+		return close(fd) < 0 && !err ? -errno : err;
 	if (!err && fsync(fd) < 0)
 		err = -errno;
 	if (close(fd) < 0 && !err)

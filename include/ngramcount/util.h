@@ -73,7 +73,10 @@ int write_full(int fd, const void *buf, size_t len);
  * -errno; *tmp is its name, owned by the caller until afile_close.
  * afile_close(fd, tmp, path, err): with err 0, fsync, close and rename
  * over path; otherwise (or if any of that fails) close and unlink. Frees
- * tmp. Returns err, or the first -errno of its own.
+ * tmp. Returns err, or the first -errno of its own. A path that is there
+ * and not a regular file (/dev/null, a FIFO, a symbolic link) is opened
+ * and written through instead, as the shell's > would, never renamed
+ * over: *tmp is NULL, and afile_close only closes it.
  */
 int afile_open(const char *path, char **tmp);
 int afile_close(int fd, char *tmp, const char *path, int err);

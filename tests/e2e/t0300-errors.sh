@@ -189,6 +189,29 @@ output_atomic() {
 }
 test_case "-o writes atomically; a failed run leaves an existing file alone" output_atomic
 
+output_not_regular() {
+	printf 'a\t2000\t1\t1\nb\t2000\t2\t1\n' >good
+	printf 'b\t2\na\t1\n' >want
+	# A FIFO (as /dev/null would be) is written through, and stays a FIFO.
+	mkfifo fifo
+	cat fifo >got &
+	"$NGC" --no-progress -o fifo good
+	test -p fifo || { kill $!; return 1; }	# renamed over: cat waits for ever
+	wait $!
+	cmp want got
+	# A symbolic link is written through to its file, and stays a link.
+	echo old >target
+	ln -s target link
+	echo old >trace.json
+	ln -s trace.json tlink
+	"$NGC" --no-progress -o link --trace tlink good
+	test -L link && test -L tlink
+	cmp want target
+	grep -q traceEvents trace.json
+	test "$(ls -a | grep -c ngramcount-)" -eq 0
+}
+test_case "-o to a FIFO or a symbolic link: written through, never renamed over" output_not_regular
+
 usage_errors() {
 	expect_status 2 "$NGC" 2>err
 	grep -q "no input files" err
