@@ -113,6 +113,13 @@ static int read_words(const struct config *c, struct table *only)
 	while ((n = getline(&line, &cap, f)) > 0) {
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			n--;
+		if ((size_t)n > NGC_LINE_MAX) {
+			fprintf(stderr, "ngramcount: --words %s: %s\n", c->words_file,
+				parse_strerror(PARSE_LONG));
+			free(line);
+			fclose(f);
+			return -1;
+		}
 		if (n)
 			map_add_word(only, &c->map, line, (size_t)n);
 	}

@@ -471,6 +471,11 @@ int map_line(struct mapper *m, const char *line, size_t len)
 {
 	struct record r;
 
+	if (len > NGC_LINE_MAX) {	/* only a seam or a carry can be this long */
+		m->st.lines++;
+		bad(m, PARSE_LONG);
+		return 0;
+	}
 	if (!m->fast)
 		return map_general(m, line, len);
 	return map_record(m, &r, parse_v2(line, len, &r), len && line[0] == '#',

@@ -369,6 +369,8 @@ int parse_result(const char *line, size_t len, struct record *r)
 {
 	const char *tab;
 
+	if (len > NGC_LINE_MAX)
+		return PARSE_LONG;
 	if (len && line[len - 1] == '\r')
 		len--;
 	if (memchr(line, '\0', len))
@@ -412,6 +414,7 @@ const char *parse_strerror(int err)
 		[PARSE_V3] = "not ngram TAB year,match,volume ...",
 		[PARSE_TOTALS] = "not a year,match,page,volume record",
 		[PARSE_RESULT] = "not 'key TAB count'",
+		[PARSE_LONG] = "line of 4 GiB or more",
 	};
 	return err >= 0 && err < PARSE_NERRORS ? msg[err] : "unknown error";
 }

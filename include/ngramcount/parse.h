@@ -14,6 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The longest line read: a key is shorter than 4 GiB (table.h). */
+#define NGC_LINE_MAX	((size_t)UINT32_MAX - 1)
+
 enum parse_error {
 	PARSE_OK = 0,
 	PARSE_FIELDS,		/* not exactly four TAB-separated fields */
@@ -27,6 +30,7 @@ enum parse_error {
 	PARSE_V3,		/* v3: a field is not year,match,volume */
 	PARSE_TOTALS,		/* totalcounts: not year,match,page,volume */
 	PARSE_RESULT,		/* a result line: not key TAB count */
+	PARSE_LONG,		/* longer than NGC_LINE_MAX */
 	PARSE_NERRORS
 };
 

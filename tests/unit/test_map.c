@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ngramcount/map.h"
+#include "ngramcount/parse.h"
 #include "t.h"
 
 static const char text[] =
@@ -124,6 +125,25 @@ static void overflow_names_the_key(void)
 	table_fini(&t);
 }
 
+/*
+ * A line of 4 GiB or more (only a seam or a stream's carry gets there) is
+ * malformed, not read: a table's key length is 32 bits. The bytes past the
+ * first are never touched, so a short buffer stands for the long line.
+ */
+static void four_gib_line_is_malformed(void)
+{
+	struct table t;
+	struct mapper m;
+	table_init(&t);
+	mapper_init(&m, &t);
+	CHECK(map_line(&m, "x", NGC_LINE_MAX + 1) == 0);
+	CHECK(m.st.lines == 1 && m.st.bad == 1 && m.st.first_bad_why == PARSE_LONG);
+	CHECK(map_line(&m, "x\t2000\t3\t1", 10) == 0 && total(&t, "x") == 3);
+	CHECK(t.count == 1);
+	mapper_fini(&m);
+	table_fini(&t);
+}
+
 int main(void)
 {
 	T_RUN(whole_lines);
@@ -131,5 +151,6 @@ int main(void)
 	T_RUN(alternating_keys_skip_nothing);
 	T_RUN(neighbour_keys_differ_anywhere);
 	T_RUN(overflow_names_the_key);
+	T_RUN(four_gib_line_is_malformed);
 	T_DONE();
 }

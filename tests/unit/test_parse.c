@@ -79,6 +79,10 @@ static void messages(void)
 	for (int e = 0; e < PARSE_NERRORS; e++)
 		CHECK(strlen(parse_strerror(e)) > 0);
 	CHECK(strcmp(parse_strerror(999), "unknown error") == 0);
+	/* Checked before a byte is read: a short buffer stands for the line. */
+	struct record r;
+	CHECK(parse_result("k\t1", NGC_LINE_MAX + 1, &r) == PARSE_LONG);
+	CHECK(parse_result("k\t1", 3, &r) == PARSE_OK && r.count == 1);
 }
 
 /*
