@@ -25,26 +25,42 @@ void arena_init(struct arena *a)
 	a->bytes = 0;
 }
 
+/* Make the newest block one with at least n bytes free (n aligned to 8). */
+static void arena_fit(struct arena *a, size_t n)
+{
+	if (n <= a->left)
+		return;
+	size_t size = a->head ? a->head->size * 2 : NGC_ARENA_MIN;
+	if (size > NGC_ARENA_MAX)
+		size = NGC_ARENA_MAX;
+	if (size < n)
+		size = n;
+	struct arena_block *b = xmalloc(sizeof(*b) + size);
+	b->next = a->head;
+	b->size = size;
+	a->head = b;
+	a->cur = (char *)b->data;
+	a->left = size;
+	a->bytes += size;
+}
+
 void *arena_alloc(struct arena *a, size_t n)
 {
 	n = (n + 7) & ~(size_t)7;
-	if (n > a->left) {
-		size_t size = a->head ? a->head->size * 2 : NGC_ARENA_MIN;
-		if (size > NGC_ARENA_MAX)
-			size = NGC_ARENA_MAX;
-		if (size < n)
-			size = n;
-		struct arena_block *b = xmalloc(sizeof(*b) + size);
-		b->next = a->head;
-		b->size = size;
-		a->head = b;
-		a->cur = (char *)b->data;
-		a->left = size;
-		a->bytes += size;
-	}
+	arena_fit(a, n);
 	void *p = a->cur;
 	a->cur += n;
 	a->left -= n;
+	return p;
+}
+
+void *arena_alloc_rest(struct arena *a, size_t n, size_t *got)
+{
+	arena_fit(a, (n + 7) & ~(size_t)7);
+	void *p = a->cur;
+	*got = a->left & ~(size_t)7;
+	a->cur += a->left;
+	a->left = 0;
 	return p;
 }
 

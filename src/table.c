@@ -1,11 +1,12 @@
 /*
  * table.c - ngram -> total, on uthash. The only file that includes uthash.h.
  *
- * Entries and their keys are carved from the table's arena, one allocation
- * each (header, count, key bytes): no per-key malloc, and clearing a table
- * is HASH_CLEAR (frees the buckets) plus an arena reset. Keys of sorted
- * input join uthash's list of entries without its buckets (t->loose marks
- * the first of them; struct table_run says why that is safe).
+ * Keys are carved from the table's two arenas, no per-key malloc: a key
+ * hashed as it came is one allocation in t->hashed (uthash handle, count,
+ * key bytes); a key of sorted input is a bare ngram (count, key bytes) in
+ * t->arena, and gets a handle in t->hashed only when it must be found by
+ * its hash (struct table_run says why that is safe). Clearing a table is
+ * HASH_CLEAR (frees the buckets) plus two arena resets.
  */
 #include <errno.h>
 #include <signal.h>
@@ -40,7 +41,7 @@
  *   their number: chains of one to two on average, and 8 to 16 bytes of
  *   buckets a key, as uthash's own rule costs.
  * - How: uthash rehashes by walking the old chains, a cache miss an entry.
- *   Entries sit in the arena in the order they were added, which is also
+ *   Handles sit in t->hashed in the order they were added, which is also
  *   uthash's application order, so the rehash walks that (back from
  *   tbl->tail) and its reads stream.
  *
@@ -83,29 +84,71 @@ static inline void add_to_bucket(UT_hash_bucket *b, UT_hash_handle *h)
 #undef HASH_ADD_TO_BKT
 #define HASH_ADD_TO_BKT(head, hh, addhh, oomed) add_to_bucket(&(head), (addhh))
 
+/*
+ * A key in uthash: its handle, whose key is that of its ngram. The ngram
+ * lies right after the handle when the key was hashed as it came, or in
+ * the runs' memory (below).
+ */
 struct table_entry {
-	UT_hash_handle hh;	/* key points at g.key */
-	struct ngram g;		/* must be last: the key follows it */
+	UT_hash_handle hh;
 };
+
+static inline struct ngram *ngram_of(const struct table_entry *e)
+{
+	return (struct ngram *)(void *)((char *)e->hh.key - offsetof(struct ngram, key));
+}
 
 /*
  * Keys from sorted input come in rising byte order, and a key after the
- * last one is new for certain: it goes on the end of uthash's list of
- * entries without a hash or a bucket (a lookup that would miss in cache).
- * The table keeps the ranges such keys came in, each from its first entry
- * to its last, disjoint and in key order: every key of the table lies in
- * one, and a key in no range is not in the table. A run's entries follow
- * one another in the list. A worker's table from a sorted file is one run
+ * last one is new for certain: it is added with no hash, no bucket (a
+ * lookup that would miss in cache) and no uthash handle, its ngram alone,
+ * after the ngram added before it in the runs' memory (t->arena). The
+ * table keeps the ranges such keys came in, each from its first ngram to
+ * its last, disjoint and in key order: every key of the table lies in one,
+ * and a key in no range is not in the table. A run's ngrams follow one
+ * another in that memory. A worker's table from a sorted file is one run
  * (two where the file's order falls once); the final table has one or two
  * for each result and seam line, split where a key falls inside another.
+ *
+ * That memory is the arena's blocks, each taken whole: where one ends, a
+ * jump (an ngram of length NGC_JUMP) holds the address of the next ngram.
+ * An ngram gets a uthash handle only when a key must be looked up by hash
+ * (table_find, or once the table gives its runs up).
  */
 struct table_run {
-	struct table_entry *lo, *hi;
+	struct ngram *lo, *hi;
 };
+
+#define NGC_JUMP	UINT32_MAX
+#define NGC_JUMP_BYTES	ngram_bytes(0)
+
+/* An ngram's bytes with its key, to the next 8-byte boundary. */
+static inline size_t ngram_bytes(size_t len)
+{
+	return (offsetof(struct ngram, key) + len + 7) & ~(size_t)7;
+}
+
+/* The ngram at p in the runs' memory, past any jump; NULL at its end. */
+static inline struct ngram *run_at(const struct table *t, char *p)
+{
+	struct ngram *g = (struct ngram *)(void *)p;
+
+	if (p == t->end)
+		return NULL;
+	if (g->len == NGC_JUMP)
+		g = (struct ngram *)(uintptr_t)g->count;
+	return g;
+}
+
+/* The ngram added after g in the runs' memory, or NULL. */
+static inline struct ngram *run_next(const struct table *t, const struct ngram *g)
+{
+	return run_at(t, (char *)g + ngram_bytes(g->len));
+}
 
 /*
  * Runs cost a binary search over them for each key out of order, and
- * entries walked and runs moved to split or insert one: past a run for
+ * ngrams walked and runs moved to split or insert one: past a run for
  * every 16 keys, or two steps of work for every key, hashing costs less.
  */
 static int too_dear(const struct table *t)
@@ -113,93 +156,133 @@ static int too_dear(const struct table *t)
 	return t->nruns > 64 + t->count / 16 || t->work > 4096 + 2 * t->count;
 }
 
-void table_init(struct table *t)
+/* No key, the runs' memory unused: what init and reset leave. */
+static void forget_keys(struct table *t)
 {
-	t->head = t->loose = NULL;
-	t->runs = NULL;
-	t->nruns = t->runs_cap = t->work = 0;
-	t->open = SIZE_MAX;
-	arena_init(&t->arena);
-	t->count = 0;
-	t->ordered = 1;
-}
-
-void table_reset(struct table *t)
-{
-	HASH_CLEAR(hh, t->head);
-	arena_reset(&t->arena);
-	t->loose = NULL;
+	t->head = NULL;
+	t->first = t->end = t->unhashed = NULL;
+	t->room = 0;
 	t->nruns = t->work = 0;
 	t->open = SIZE_MAX;
 	t->count = 0;
 	t->ordered = 1;
 }
 
+void table_init(struct table *t)
+{
+	t->runs = NULL;
+	t->runs_cap = 0;
+	arena_init(&t->arena);
+	arena_init(&t->hashed);
+	forget_keys(t);
+}
+
+void table_reset(struct table *t)
+{
+	HASH_CLEAR(hh, t->head);
+	arena_reset(&t->arena);
+	arena_reset(&t->hashed);
+	forget_keys(t);
+}
+
 void table_fini(struct table *t)
 {
 	HASH_CLEAR(hh, t->head);
 	arena_fini(&t->arena);
+	arena_fini(&t->hashed);
 	free(t->runs);
-	t->runs = NULL;
-	t->loose = NULL;
-	t->nruns = t->runs_cap = 0;
-	t->count = 0;
+	table_init(t);
 }
 
-static struct table_entry *new_entry(struct table *t, const char *key, size_t len)
+static void ngram_init(struct table *t, struct ngram *g, const char *key, size_t len)
 {
-	/* The key starts inside the struct's tail padding. */
-	struct table_entry *e = arena_alloc(&t->arena, offsetof(struct table_entry, g.key) + len);
-	e->g.count = 0;
-	e->g.len = (uint32_t)len;
-	memcpy(e->g.key, key, len);
+	g->count = 0;
+	g->len = (uint32_t)len;
+	memcpy(g->key, key, len);
 	t->count++;
-	return e;
 }
 
-static struct table_entry *upsert_hashed(struct table *t, const char *key, size_t len,
-					 unsigned hash)
+/* A new ngram at the end of the runs' memory. */
+static struct ngram *run_alloc(struct table *t, const char *key, size_t len)
 {
-	struct table_entry *e;
+	size_t need = ngram_bytes(len);
+	struct ngram *g;
 
-	HASH_FIND_BYHASHVALUE(hh, t->head, key, len, hash, e);
-	if (e)
-		return e;
-	e = new_entry(t, key, len);
-	HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->head, e->g.key, len, hash, e);
-	return e;
+	if (need > t->room) {	/* the next block, and a jump to it here */
+		size_t got;
+		char *p = arena_alloc_rest(&t->arena, need + NGC_JUMP_BYTES, &got);
+		if (t->end) {
+			g = (struct ngram *)(void *)t->end;
+			g->len = NGC_JUMP;
+			g->count = (uintptr_t)p;
+		} else {
+			t->first = t->unhashed = p;
+		}
+		t->end = p;
+		t->room = got - NGC_JUMP_BYTES;
+	}
+	g = (struct ngram *)(void *)t->end;
+	t->end += need;
+	t->room -= need;
+	ngram_init(t, g, key, len);
+	return g;
 }
 
-/* Hash and bucket the entries appended unhashed. */
-static void bucket_loose(struct table *t)
+/*
+ * Every ngram of the runs' memory without a uthash handle gets one, in
+ * the order they were added, hashed and in its bucket.
+ */
+static void hash_runs(struct table *t)
 {
+	struct table_entry *first = NULL;
 	UT_hash_table *tbl;
 	unsigned nb;
 
-	if (!t->loose)
+	for (struct ngram *g = run_at(t, t->unhashed); g; g = run_next(t, g)) {
+		struct table_entry *e = arena_alloc(&t->hashed, sizeof(*e));
+		if (!t->head) {
+			unsigned hash;
+			HASH_VALUE(g->key, g->len, hash);
+			HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->head, g->key, g->len, hash, e);
+			continue;
+		}
+		e->hh.tbl = t->head->hh.tbl;
+		e->hh.key = g->key;
+		e->hh.keylen = g->len;
+		HASH_VALUE(g->key, g->len, e->hh.hashv);
+		HASH_APPEND_LIST(hh, t->head, e);
+		e->hh.tbl->num_items++;
+		if (!first)
+			first = e;
+	}
+	t->unhashed = t->end;
+	if (!first)
 		return;
 	tbl = t->head->hh.tbl;
-	for (struct table_entry *e = t->loose; e; e = e->hh.next)
-		HASH_VALUE(e->g.key, e->g.len, e->hh.hashv);
 	for (nb = tbl->num_buckets; tbl->num_items > 2ULL * nb; nb *= 2U)
 		;
 	if (nb > tbl->num_buckets) {
 		rebucket(tbl, nb);
 	} else {
-		for (struct table_entry *e = t->loose; e; e = e->hh.next)
+		for (struct table_entry *e = first; e; e = e->hh.next)
 			link_in(&tbl->buckets[e->hh.hashv & (nb - 1U)], &e->hh);
 	}
-	t->loose = NULL;
 }
 
-/* The entry for key, found or added through the buckets. */
-static struct table_entry *upsert(struct table *t, const char *key, size_t len)
+/* The ngram for key, found or added through the buckets (hash: key's). */
+static struct ngram *upsert_hashed(struct table *t, const char *key, size_t len, unsigned hash)
 {
-	unsigned hash;
+	struct table_entry *e;
+	struct ngram *g;
 
-	bucket_loose(t);
-	HASH_VALUE(key, len, hash);
-	return upsert_hashed(t, key, len, hash);
+	HASH_FIND_BYHASHVALUE(hh, t->head, key, len, hash, e);
+	if (e)
+		return ngram_of(e);
+	e = arena_alloc(&t->hashed, sizeof(*e) + ngram_bytes(len));
+	g = (struct ngram *)(e + 1);
+	ngram_init(t, g, key, len);
+	HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->head, g->key, len, hash, e);
+	return g;
 }
 
 static int key_cmp(const char *a, size_t an, const char *b, size_t bn)
@@ -210,25 +293,9 @@ static int key_cmp(const char *a, size_t an, const char *b, size_t bn)
 	return (an > bn) - (an < bn);
 }
 
-static inline int cmp_entry(const char *key, size_t len, const struct table_entry *e)
+static inline int cmp_ngram(const char *key, size_t len, const struct ngram *g)
 {
-	return key_cmp(key, len, e->g.key, e->g.len);
-}
-
-/* A new entry on the end of the list, without a bucket. */
-static struct table_entry *append(struct table *t, const char *key, size_t len)
-{
-	UT_hash_table *tbl = t->head->hh.tbl;
-	struct table_entry *e = new_entry(t, key, len);
-
-	e->hh.tbl = tbl;
-	e->hh.key = e->g.key;
-	e->hh.keylen = (unsigned)len;
-	HASH_APPEND_LIST(hh, t->head, e);
-	tbl->num_items++;
-	if (!t->loose)
-		t->loose = e;
-	return e;
+	return key_cmp(key, len, g->key, g->len);
 }
 
 /* Room for k more runs at runs[i]; 0 when runs cost too much. */
@@ -247,98 +314,114 @@ static int make_room(struct table *t, size_t i, size_t k)
 }
 
 /* A new key, a run of its own at runs[i]; NULL when runs cost too much. */
-static struct table_entry *new_run(struct table *t, size_t i, const char *key, size_t len)
+static struct ngram *new_run(struct table *t, size_t i, const char *key, size_t len)
 {
-	struct table_entry *e;
+	struct ngram *g;
 
 	if (!make_room(t, i, 1))
 		return NULL;
-	e = t->head ? append(t, key, len) : upsert(t, key, len);
-	t->runs[i] = (struct table_run){ e, e };
+	g = run_alloc(t, key, len);
+	t->runs[i] = (struct table_run){ g, g };
 	t->open = i;
-	return e;
+	return g;
 }
 
 /*
  * Key lies inside runs[j], after its first key and before its last: walk
- * the run (its entries follow one another in the list) to where key is, or
- * would be, and split the run there. NULL when runs cost too much.
+ * the run to where key is, or would be, and split the run there. NULL when
+ * runs cost too much.
  */
-static struct table_entry *split_run(struct table *t, size_t j, const char *key, size_t len)
+static struct ngram *split_run(struct table *t, size_t j, const char *key, size_t len)
 {
-	struct table_entry *prev = t->runs[j].lo, *e = prev->hh.next, *hi = t->runs[j].hi;
+	struct ngram *prev = t->runs[j].lo, *g = run_next(t, prev), *hi = t->runs[j].hi;
 	int c;
 
 	if (too_dear(t))
 		return NULL;
-	while ((c = cmp_entry(key, len, e)) > 0) {
-		prev = e;
-		e = e->hh.next;
+	while ((c = cmp_ngram(key, len, g)) > 0) {
+		prev = g;
+		g = run_next(t, g);
 		t->work++;
 	}
-	if (c == 0) {	/* runs[j] ends at e, and the rest is a run */
+	if (c == 0) {	/* runs[j] ends at g, and the rest is a run */
 		if (!make_room(t, j + 1, 1))
 			return NULL;
-		t->runs[j].hi = e;
-		t->runs[j + 1] = (struct table_run){ e->hh.next, hi };
+		t->runs[j].hi = g;
+		t->runs[j + 1] = (struct table_run){ run_next(t, g), hi };
 		t->open = SIZE_MAX;
-		return e;
+		return g;
 	}
-	if (!make_room(t, j + 1, 2))	/* runs[j] to prev, key, e to hi */
+	if (!make_room(t, j + 1, 2))	/* runs[j] to prev, key, g to hi */
 		return NULL;
 	t->runs[j].hi = prev;
-	t->runs[j + 2] = (struct table_run){ e, hi };
-	e = append(t, key, len);
-	t->runs[j + 1] = (struct table_run){ e, e };
+	t->runs[j + 2] = (struct table_run){ g, hi };
+	g = run_alloc(t, key, len);
+	t->runs[j + 1] = (struct table_run){ g, g };
 	t->open = j + 1;
-	return e;
+	return g;
+}
+
+/* Whether g is the last ngram of the runs' memory. */
+static inline int is_last(const struct table *t, const struct ngram *g)
+{
+	return (const char *)g + ngram_bytes(g->len) == t->end;
 }
 
 /*
- * The entry for key through the runs, or NULL when they cannot tell
+ * The ngram for key through the runs, or NULL when they cannot tell
  * cheaply. Most keys come after the last one added, before the next run:
- * they extend the open run, whose last entry is the list's last.
+ * they extend the open run, whose last ngram is the last of the memory.
  */
-static struct table_entry *run_upsert(struct table *t, const char *key, size_t len)
+static struct ngram *run_upsert(struct table *t, const char *key, size_t len)
 {
 	struct table_run *r = t->runs;
 	size_t n = t->nruns, i = t->open, lo = 0, hi = n;
 	int c;
 
-	if (i < n && (c = cmp_entry(key, len, r[i].hi)) >= 0) {
+	if (i < n && (c = cmp_ngram(key, len, r[i].hi)) >= 0) {
 		if (c == 0)
 			return r[i].hi;
-		if (i + 1 == n || cmp_entry(key, len, r[i + 1].lo) < 0)
-			return r[i].hi = append(t, key, len);
+		if (i + 1 == n || cmp_ngram(key, len, r[i + 1].lo) < 0)
+			return r[i].hi = run_alloc(t, key, len);
 	}
 	while (lo < hi) {	/* lo: the first run that starts after key */
 		size_t mid = lo + (hi - lo) / 2;
-		if (cmp_entry(key, len, r[mid].lo) < 0)
+		if (cmp_ngram(key, len, r[mid].lo) < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	if (lo > 0 && (c = cmp_entry(key, len, r[lo - 1].hi)) <= 0) {
-		struct table_entry *e = c == 0 ? r[lo - 1].hi : r[lo - 1].lo;
-		if (c < 0 && cmp_entry(key, len, e))
+	if (lo > 0 && (c = cmp_ngram(key, len, r[lo - 1].hi)) <= 0) {
+		struct ngram *g = c == 0 ? r[lo - 1].hi : r[lo - 1].lo;
+		if (c < 0 && cmp_ngram(key, len, g))
 			return split_run(t, lo - 1, key, len);
-		t->open = &e->hh == t->head->hh.tbl->tail ? lo - 1 : SIZE_MAX;
-		return e;
+		t->open = is_last(t, g) ? lo - 1 : SIZE_MAX;
+		return g;
 	}
 	return new_run(t, lo, key, len);
 }
 
+/* The ngram for key by its hash, every key hashed first. */
+static struct ngram *upsert(struct table *t, const char *key, size_t len)
+{
+	unsigned hash;
+
+	hash_runs(t);
+	HASH_VALUE(key, len, hash);
+	return upsert_hashed(t, key, len, hash);
+}
+
 struct ngram *table_upsert(struct table *t, const char *key, size_t len)
 {
-	struct table_entry *e;
+	struct ngram *g;
 
 	if (t->ordered) {
-		if ((e = run_upsert(t, key, len)))
-			return &e->g;
+		if ((g = run_upsert(t, key, len)))
+			return g;
 		t->ordered = 0;
 		t->nruns = 0;
 	}
-	return &upsert(t, key, len)->g;
+	return upsert(t, key, len);
 }
 
 void table_new_source(struct table *t)
@@ -350,10 +433,10 @@ const struct ngram *table_find(const struct table *t, const char *key, size_t le
 {
 	struct table_entry *e;
 
-	/* Buckets index the entries; making them changes no key or total. */
-	bucket_loose((struct table *)t);
+	/* Handles index the ngrams; making them changes no key or total. */
+	hash_runs((struct table *)t);
 	HASH_FIND(hh, t->head, key, len, e);
-	return e ? &e->g : NULL;
+	return e ? ngram_of(e) : NULL;
 }
 
 /*
@@ -376,7 +459,7 @@ int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 				return -EOVERFLOW;
 		return 0;
 	}
-	bucket_loose(t);
+	hash_runs(t);
 	bkt = t->head ? t->head->hh.tbl->buckets : NULL;
 	nb = t->head ? t->head->hh.tbl->num_buckets : 0;
 
@@ -398,7 +481,7 @@ int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 			__builtin_prefetch(bkt[b].hh_head->hh_next);
 	}
 	for (size_t i = 0; i < n; i++)
-		if (ngram_add_naming(&upsert_hashed(t, kv[i].key, kv[i].len, hash[i])->g, kv[i].count,
+		if (ngram_add_naming(upsert_hashed(t, kv[i].key, kv[i].len, hash[i]), kv[i].count,
 			       overflow))
 			return -EOVERFLOW;
 	return 0;
@@ -409,11 +492,35 @@ int table_add(struct table *t, const char *key, size_t len, uint64_t n)
 	return ngram_add(table_upsert(t, key, len), n);
 }
 
+/*
+ * The table's ngrams in the order they were added: the runs' memory while
+ * the table is ordered (no ngram is anywhere else), else uthash's list.
+ * *e is the list's cursor.
+ */
+static struct ngram *first_added(const struct table *t, const struct table_entry **e)
+{
+	*e = t->head;
+	if (t->ordered)
+		return run_at(t, t->first);
+	return *e ? ngram_of(*e) : NULL;
+}
+
+static struct ngram *next_added(const struct table *t, const struct ngram *g,
+				const struct table_entry **e)
+{
+	if (t->ordered)
+		return run_next(t, g);
+	*e = (*e)->hh.next;
+	return *e ? ngram_of(*e) : NULL;
+}
+
 int table_foreach(const struct table *t,
 		  int (*fn)(const struct ngram *g, void *ctx), void *ctx)
 {
-	for (struct table_entry *e = t->head; e; e = e->hh.next) {
-		int r = fn(&e->g, ctx);
+	const struct table_entry *e;
+
+	for (const struct ngram *g = first_added(t, &e); g; g = next_added(t, g, &e)) {
+		int r = fn(g, ctx);
 		if (r)
 			return r;
 	}
@@ -441,9 +548,11 @@ static uint64_t key_prefix(const struct ngram *g)
 
 int table_merge(struct table *dst, const struct table *src, const struct ngram **overflow)
 {
+	const struct table_entry *e;
+
 	table_new_source(dst);
-	for (struct table_entry *e = src->head; e; e = e->hh.next)
-		if (ngram_add_naming(table_upsert(dst, e->g.key, e->g.len), e->g.count, overflow))
+	for (const struct ngram *g = first_added(src, &e); g; g = next_added(src, g, &e))
+		if (ngram_add_naming(table_upsert(dst, g->key, g->len), g->count, overflow))
 			return -EOVERFLOW;
 	return 0;
 }
@@ -552,18 +661,19 @@ static void sort_records(struct sort_rec *r, struct sort_rec *tmp, size_t n)
 }
 
 /*
- * The records of t's entries with count >= min, into a; returns how many.
- * The entries lie in the arena in list order: memory a few entries ahead
- * is fetched while this one is read.
+ * The records of t's ngrams with count >= min, into a; returns how many.
+ * They lie in memory in the order they were added: memory a few ahead is
+ * fetched while this one is read.
  */
 static size_t make_records(const struct table *t, uint64_t min, struct sort_rec *a)
 {
+	const struct table_entry *e;
 	size_t k = 0;
 
-	for (struct table_entry *e = t->head; e; e = e->hh.next) {
-		__builtin_prefetch((char *)e + 1024);
-		if (e->g.count >= min)
-			a[k++] = (struct sort_rec){ e->g.count, key_prefix(&e->g), &e->g };
+	for (const struct ngram *g = first_added(t, &e); g; g = next_added(t, g, &e)) {
+		__builtin_prefetch((const char *)g + 1024);
+		if (g->count >= min)
+			a[k++] = (struct sort_rec){ g->count, key_prefix(g), g };
 	}
 	return k;
 }
@@ -623,20 +733,19 @@ static void merge_runs(const struct sort_rec *r, size_t h, size_t n, const struc
 }
 
 /*
- * The table's entries: in key order when it is ordered (the runs in order,
- * each along the list from its first entry to its last), else in the
- * list's order. *r is the run of the entry.
+ * An ordered table's ngrams in key order: the runs in order, each from its
+ * first ngram to its last. *r is the run of the ngram.
  */
-static struct table_entry *first_entry(const struct table *t, size_t *r)
+static struct ngram *key_first(const struct table *t, size_t *r)
 {
 	*r = 0;
-	return !t->ordered ? t->head : t->nruns ? t->runs[0].lo : NULL;
+	return t->nruns ? t->runs[0].lo : NULL;
 }
 
-static struct table_entry *next_entry(const struct table *t, struct table_entry *e, size_t *r)
+static struct ngram *key_next(const struct table *t, const struct ngram *g, size_t *r)
 {
-	if (!t->ordered || e != t->runs[*r].hi)
-		return e->hh.next;
+	if (g != t->runs[*r].hi)
+		return run_next(t, g);
 	return ++*r < t->nruns ? t->runs[*r].lo : NULL;
 }
 
@@ -669,12 +778,12 @@ static size_t key_order_records(const struct table *t, uint64_t min, struct coun
 {
 	size_t k = 0, r;
 
-	for (struct table_entry *e = first_entry(t, &r); e; e = next_entry(t, e, &r)) {
-		__builtin_prefetch((char *)e + 1024);
-		if (e->g.count >= min) {
-			a[k++] = (struct count_rec){ e->g.count, &e->g };
+	for (const struct ngram *g = key_first(t, &r); g; g = key_next(t, g, &r)) {
+		__builtin_prefetch((const char *)g + 1024);
+		if (g->count >= min) {
+			a[k++] = (struct count_rec){ g->count, g };
 			for (unsigned d = 0; d < NGC_DIGITS; d++)
-				hist[d][count_digit(e->g.count, d)]++;
+				hist[d][count_digit(g->count, d)]++;
 		}
 	}
 	return k;
@@ -766,20 +875,26 @@ static int by_key(const void *a, const void *b)
 const struct ngram **table_by_key(const struct table *t, uint64_t min, size_t *n)
 {
 	const struct ngram **v = xmalloc((t->count ? t->count : 1) * sizeof(*v));
+	const struct table_entry *e;
 	size_t k = 0, r;
 
-	for (struct table_entry *e = first_entry(t, &r); e; e = next_entry(t, e, &r))
-		if (e->g.count >= min)
-			v[k++] = &e->g;
-	if (!t->ordered)
+	if (t->ordered) {
+		for (const struct ngram *g = key_first(t, &r); g; g = key_next(t, g, &r))
+			if (g->count >= min)
+				v[k++] = g;
+	} else {
+		for (const struct ngram *g = first_added(t, &e); g; g = next_added(t, g, &e))
+			if (g->count >= min)
+				v[k++] = g;
 		qsort(v, k, sizeof(*v), by_key);
+	}
 	*n = k;
 	return v;
 }
 
 size_t table_bytes(const struct table *t)
 {
-	size_t b = t->arena.bytes + t->runs_cap * sizeof(struct table_run);
+	size_t b = t->arena.bytes + t->hashed.bytes + t->runs_cap * sizeof(struct table_run);
 	if (t->head)
 		b += t->head->hh.tbl->num_buckets * sizeof(UT_hash_bucket) +
 		     sizeof(UT_hash_table);

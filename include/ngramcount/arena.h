@@ -22,6 +22,11 @@ struct arena {
 void arena_init(struct arena *a);
 /* n bytes aligned to 8; never NULL (dies on out-of-memory). */
 void *arena_alloc(struct arena *a, size_t n);
+/*
+ * At least n bytes, aligned to 8: all that is left of the newest block if
+ * n fit there, else a new block, whole. *got says how many bytes.
+ */
+void *arena_alloc_rest(struct arena *a, size_t n, size_t *got);
 void arena_reset(struct arena *a);
 void arena_fini(struct arena *a);
 

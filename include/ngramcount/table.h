@@ -1,9 +1,10 @@
 /*
  * table.h - the map stage's hash table: ngram key -> 64-bit total.
  *
- * A table owns its keys and entries (one arena); a struct ngram pointer
+ * A table owns its keys and entries (two arenas); a struct ngram pointer
  * stays valid until table_reset() or table_fini(). The table is uthash
- * underneath, but no other module sees uthash.
+ * underneath (keys of sorted input join it only when looked up by hash),
+ * but no other module sees uthash.
  */
 #ifndef NGRAMCOUNT_TABLE_H
 #define NGRAMCOUNT_TABLE_H
@@ -16,7 +17,7 @@
 
 struct ngram {
 	uint64_t count;		/* running total */
-	uint32_t len;		/* key bytes, no terminator */
+	uint32_t len;		/* key bytes, no terminator; under UINT32_MAX */
 	char key[];		/* not NUL-terminated */
 };
 
@@ -24,14 +25,20 @@ struct table_entry;
 struct table_run;
 
 struct table {
-	struct table_entry *head;	/* uthash head; NULL when empty */
-	struct table_entry *loose;	/* first entry not in a bucket, or NULL */
+	struct table_entry *head;	/* uthash head; NULL when no key is hashed */
 	struct table_run *runs;		/* key ranges, while every key is in one */
 	size_t nruns, runs_cap;
-	size_t open;			/* the run ending the list that the last
-					   key went to, or SIZE_MAX */
-	size_t work;			/* entries walked, runs moved (table.c) */
-	struct arena arena;		/* owns every entry and key */
+	size_t open;			/* the run that the last key went to, when
+					   it ends the runs' memory, or SIZE_MAX */
+	size_t work;			/* ngrams walked, runs moved (table.c) */
+	struct arena arena;		/* the runs' ngrams, one after another */
+	struct arena hashed;		/* uthash entries, and the ngrams of keys
+					   hashed as they came */
+	char *first, *end;		/* the runs' memory: its first ngram, and
+					   where the next goes (NULL: none yet) */
+	size_t room;			/* bytes free at end */
+	char *unhashed;			/* the first of the runs' ngrams with no
+					   uthash entry (end: none) */
 	size_t count;			/* distinct keys */
 	int ordered;			/* runs[] holds every key (see table_upsert) */
 };
@@ -42,7 +49,8 @@ void table_fini(struct table *t);
 void table_reset(struct table *t);
 
 /*
- * The entry for key, added with count 0 if absent. Never NULL.
+ * The entry for key, added with count 0 if absent. Never NULL. A key is
+ * shorter than UINT32_MAX bytes (its callers' lines are: NGC_LINE_MAX).
  *
  * Keys that come in rising byte order, as sorted files and the tables made
  * from them give them, are appended without a hash: the table keeps the
