@@ -138,7 +138,7 @@ measure keys "$NGC -j 2 --stats $data/keys/* 2>$tmp/keys.stats >/dev/null"
 cp "$tmp/keys.stats" "$tmp/keys.keep"
 share keys "$data/keys/*"
 mkdir -p "$tmp/spill"
-measure keysspill "$NGC -j 2 --memory 256M --tmpdir $tmp/spill --stats $data/keys/* 2>$tmp/spill.stats >/dev/null"
+measure keysspill "$NGC -j 2 --memory 64M --tmpdir $tmp/spill --stats $data/keys/* 2>$tmp/spill.stats >/dev/null"
 # Word trigrams of the text set: about 24 M distinct keys, the size of the
 # 2012 English 1-gram vocabulary; in memory, then through a 1 GB budget.
 measure tri "$NGC -j 2 -n 3 --stats $data/text/* 2>$tmp/tri.stats >/dev/null"
@@ -259,7 +259,7 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	mem_row p10 "ngramcount -j 2" "the plain set named 10 times, $gb GB"
 	gb=$(du -bc "$data"/keys/* | tail -1 | awk '{ printf "%.1f", $1 / 1e9 }')
 	mem_row keys "ngramcount -j 2" "many-keys set, $gb GB"
-	mem_row keysspill "ngramcount -j 2 --memory 256M (spills)" "many-keys set, $gb GB"
+	mem_row keysspill "ngramcount -j 2 --memory 64M (spills)" "many-keys set, $gb GB"
 	tri=$(awk '/distinct ngrams/ { printf "%.1f M", $3 / 1e6 }' "$tmp/tri.stats")
 	mem_row tri "ngramcount -j 2 -n 3" "text set: $tri distinct word trigrams"
 	mem_row trispill "ngramcount -j 2 -n 3 --memory 1G (spills)" "text set: $tri distinct word trigrams"
@@ -274,7 +274,7 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	grep -E "distinct|table memory|reduce|wall|cpu|buffers" "$tmp/keys.keep"
 	echo '```'
 	echo
-	echo "The same with --memory 256M: the table (over 450 MiB) spills to sorted runs, a run per"
+	echo "The same with --memory 64M: the table (twice that, above) spills to sorted runs, a run per"
 	echo "hash partition; the partitions are merged back k-way and sorted by count on disk at the"
 	echo "same time, a process each; the output is the same bytes:"
 	echo
