@@ -128,20 +128,6 @@ static void bad(struct mapper *m, int why)
 	}
 }
 
-/*
- * Whether a[0..n) == b[0..n), for the short keys of sorted input: two
- * overlapping loads cover 4 to 16 bytes, and nothing past either key is
- * read. A library memcmp call costs more than the compare.
- */
-static inline int same_bytes(const char *a, const char *b, size_t n)
-{
-	if (n >= 8 && n <= 16)
-		return load64(a) == load64(b) && load64(a + n - 8) == load64(b + n - 8);
-	if (n >= 4 && n < 8)
-		return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
-	return !memcmp(a, b, n);
-}
-
 /* Add v to g's total; past 2^64-1, m->overflow names g. */
 static inline int add_to(struct mapper *m, struct ngram *g, uint64_t v)
 {

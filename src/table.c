@@ -30,6 +30,9 @@
 #define HASH_FUNCTION(keyptr, keylen, hashv) \
 	((hashv) = (unsigned)XXH3_64bits((keyptr), (size_t)(keylen)))
 #endif
+/* A lookup compares keys whose hash and length match: nearly always equal. */
+#define HASH_KEYCMP(a, b, n) \
+	(!same_bytes((const char *)(a), (const char *)(b), (size_t)(n)))
 #include <uthash.h>
 
 /*

@@ -55,6 +55,20 @@ static inline uint32_t load32(const char *p)
 	return x;
 }
 
+/*
+ * Whether a[0..n) == b[0..n), for short keys: two overlapping loads cover
+ * 4 to 16 bytes, and nothing past either key is read. A library memcmp
+ * call costs more than the compare.
+ */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+	if (n >= 8 && n <= 16)
+		return load64(a) == load64(b) && load64(a + n - 8) == load64(b + n - 8);
+	if (n >= 4 && n < 8)
+		return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+	return !memcmp(a, b, n);
+}
+
 /* Seconds on CLOCK_MONOTONIC. */
 double now_sec(void);
 
