@@ -288,10 +288,21 @@ static struct ngram *upsert_hashed(struct table *t, const char *key, size_t len,
 	return g;
 }
 
-static int key_cmp(const char *a, size_t an, const char *b, size_t bn)
+/*
+ * Byte order of two keys. Most differ in their first eight bytes, read
+ * as one big-endian word each, without a library call.
+ */
+static inline int key_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
-	int c = memcmp(a, b, an < bn ? an : bn);
-	if (c)
+	size_t n = an < bn ? an : bn;
+	int c;
+
+	if (n >= 8) {
+		uint64_t x = __builtin_bswap64(load64(a)), y = __builtin_bswap64(load64(b));
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	if ((c = memcmp(a, b, n)))
 		return c;
 	return (an > bn) - (an < bn);
 }

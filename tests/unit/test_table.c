@@ -423,6 +423,33 @@ static void gives_runs_up_for_hashing(void)
 	table_fini(&t);
 }
 
+/*
+ * ngram_cmp_key is byte order, unsigned, a prefix first: against a plain
+ * byte loop, on keys of 0 to 20 bytes from an alphabet of NUL, two
+ * letters and two high bytes (most pairs share their first bytes).
+ */
+static void key_order_is_bytes(void)
+{
+	static const unsigned char abc[] = { 0, 'a', 'b', 0x80, 0xff };
+	union { struct ngram g; char b[64]; } x, y;
+	uint64_t s = 7;
+
+	for (int i = 0; i < 200000; i++) {
+		int want = 0;
+		x.g.len = (uint32_t)(rnd(&s) % 21);
+		y.g.len = (uint32_t)(rnd(&s) % 21);
+		for (uint32_t j = 0; j < 20; j++)
+			x.g.key[j] = y.g.key[j] = (char)abc[rnd(&s) % (j < 10 ? 2 : 5)];
+		y.g.key[rnd(&s) % 20] = (char)abc[rnd(&s) % 5];
+		for (uint32_t j = 0; !want && j < x.g.len && j < y.g.len; j++)
+			want = (unsigned char)x.g.key[j] - (unsigned char)y.g.key[j];
+		if (!want)
+			want = (int)x.g.len - (int)y.g.len;
+		int got = ngram_cmp_key(&x.g, &y.g);
+		CHECK((got > 0) == (want > 0) && (got < 0) == (want < 0));
+	}
+}
+
 static void arena_alignment_and_big(void)
 {
 	struct arena a;
@@ -454,6 +481,7 @@ int main(void)
 	T_RUN(rising_keys_then_a_fall);
 	T_RUN(sorted_sources_in_any_order);
 	T_RUN(gives_runs_up_for_hashing);
+	T_RUN(key_order_is_bytes);
 	T_RUN(arena_alignment_and_big);
 	T_DONE();
 }
