@@ -35,9 +35,21 @@ void map_opts_init(struct map_opts *o)
 	*o = defaults;
 }
 
+/* No --years: every year counts. */
+static int all_years(const struct map_opts *o)
+{
+	return o->year_from == 0 && o->year_to == 9999;
+}
+
+/* Whether --years keeps year y. */
+static inline int in_years(const struct map_opts *o, uint64_t y)
+{
+	return y >= o->year_from && y <= o->year_to;
+}
+
 const char *map_conflict(const struct map_opts *o, enum ngc_format f)
 {
-	if (f == FMT_TEXT && (o->year_from > 0 || o->year_to < 9999))
+	if (f == FMT_TEXT && !all_years(o))
 		return "text has no years (--years)";
 	if (f == FMT_TEXT && o->per_year)
 		return "text has no years (--per-year)";
@@ -59,11 +71,6 @@ int map_skips(const struct map_opts *o, enum ngc_format f)
 static int plain_keys(const struct map_opts *o)
 {
 	return o->pos == POS_KEEP && !o->per_year && !o->ignore_case && !o->only;
-}
-
-static int all_years(const struct map_opts *o)
-{
-	return o->year_from == 0 && o->year_to == 9999;
 }
 
 /* What the v2 hot path does: it sums the match count, and has no totalcounts. */
@@ -272,7 +279,7 @@ static int add_record(void *ctx, const struct record *r)
 {
 	struct mapper *m = ctx;
 
-	if (r->year < m->o->year_from || r->year > m->o->year_to)
+	if (!in_years(m->o, r->year))
 		return 0;
 	if (m->plain_keys)
 		return add_plain(m, r->key, r->keylen, field(m->o, r));
@@ -287,7 +294,7 @@ static int add_total(void *ctx, const struct record *r)
 	char y[4];
 	uint64_t year = r->year;
 
-	if (year < m->o->year_from || year > m->o->year_to)
+	if (!in_years(m->o, year))
 		return 0;
 	for (int i = 3; i >= 0; i--, year /= 10)
 		y[i] = (char)('0' + year % 10);
@@ -410,7 +417,7 @@ static inline int add_again(struct mapper *m, struct record *r, int as_read, int
 	if (as_read)
 		return add_to(m, m->last, r->count);
 	r->year = parse_v2_year(r);
-	if (r->year < m->o->year_from || r->year > m->o->year_to)
+	if (!in_years(m->o, r->year))
 		return 0;
 	if (!kept)
 		return add_to(m, m->last, r->count);

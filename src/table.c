@@ -415,27 +415,21 @@ static struct ngram *run_upsert(struct table *t, const char *key, size_t len)
 	return new_run(t, lo, key, len);
 }
 
-/* The ngram for key by its hash, every key hashed first. */
-static struct ngram *upsert(struct table *t, const char *key, size_t len)
-{
-	unsigned hash;
-
-	hash_runs(t);
-	HASH_VALUE(key, len, hash);
-	return upsert_hashed(t, key, len, hash);
-}
-
 struct ngram *table_upsert(struct table *t, const char *key, size_t len)
 {
 	struct ngram *g;
+	unsigned hash;
 
 	if (t->ordered) {
 		if ((g = run_upsert(t, key, len)))
 			return g;
+		/* For good: every ngram gets its handle now, none is added unhashed. */
 		t->ordered = 0;
 		t->nruns = 0;
+		hash_runs(t);
 	}
-	return upsert(t, key, len);
+	HASH_VALUE(key, len, hash);
+	return upsert_hashed(t, key, len, hash);
 }
 
 void table_new_source(struct table *t)
@@ -473,7 +467,6 @@ int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 				return -EOVERFLOW;
 		return 0;
 	}
-	hash_runs(t);
 	bkt = t->head ? t->head->hh.tbl->buckets : NULL;
 	nb = t->head ? t->head->hh.tbl->num_buckets : 0;
 
