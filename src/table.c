@@ -759,54 +759,30 @@ static struct ngram *key_next(const struct table *t, const struct ngram *g, size
 /*
  * An ordered table sorts otherwise: its runs, in order, give its entries
  * in key order, and a stable sort on the count alone then leaves ties in
- * key order, with no key compared. 16-byte records, not 24.
+ * key order, with no key compared. A record is one word, the count above
+ * and the entry's rank in key order in the low rb bits, so a pass moves 8
+ * bytes a record; the ranks then index the entries, kept in key order.
  */
-struct count_rec {
-	uint64_t count;
-	const struct ngram *g;
-};
+#define NGC_DIGIT_MASK	0xffu
 
-#define NGC_DIGIT_BITS	8
-#define NGC_DIGITS	(64 / NGC_DIGIT_BITS)
-#define NGC_DIGIT_MASK	((1u << NGC_DIGIT_BITS) - 1)
-
-/* Digit d of the sort key ~count: most frequent first. */
+/* Byte d of a count, inverted: most frequent first. */
 static inline unsigned count_digit(uint64_t count, unsigned d)
 {
-	return (unsigned)(~count >> (d * NGC_DIGIT_BITS)) & NGC_DIGIT_MASK;
+	return (unsigned)(~count >> 8 * d) & NGC_DIGIT_MASK;
 }
 
 /*
- * The entries of an ordered table whose total is at least min, into a in
- * key order, and hist[d][v]: how many have v for digit d. Returns how many.
+ * r[0..n) by count, most frequent first, ties in the order they came: LSD
+ * radix sort on the nd bytes of the count, a pass a byte through tmp and
+ * back, passing over a byte that is the same in every record; hist[d][v]
+ * is how many have v for byte d. Returns r or tmp, whichever holds them.
  */
-static size_t key_order_records(const struct table *t, uint64_t min, struct count_rec *a,
-				size_t hist[NGC_DIGITS][NGC_DIGIT_MASK + 1])
+static uint64_t *sort_by_count(uint64_t *r, uint64_t *tmp, size_t n, unsigned rb, unsigned nd,
+			       size_t hist[][NGC_DIGIT_MASK + 1])
 {
-	size_t k = 0, r;
-
-	for (const struct ngram *g = key_first(t, &r); g; g = key_next(t, g, &r)) {
-		__builtin_prefetch((const char *)g + 1024);
-		if (g->count >= min) {
-			a[k++] = (struct count_rec){ g->count, g };
-			for (unsigned d = 0; d < NGC_DIGITS; d++)
-				hist[d][count_digit(g->count, d)]++;
-		}
-	}
-	return k;
-}
-
-/*
- * a[0..n) most frequent first, ties in the order they came: LSD radix
- * sort, a pass a digit through tmp and back, passing over a digit that
- * is the same in every record. Returns a or tmp, whichever holds them.
- */
-static struct count_rec *sort_by_count(struct count_rec *a, struct count_rec *tmp, size_t n,
-				       size_t hist[NGC_DIGITS][NGC_DIGIT_MASK + 1])
-{
-	for (unsigned d = 0; d < NGC_DIGITS && n; d++) {
+	for (unsigned d = 0; d < nd && n; d++) {
 		size_t *at = hist[d], sum = 0;
-		if (at[count_digit(a[0].count, d)] == n)
+		if (at[count_digit(r[0] >> rb, d)] == n)
 			continue;
 		for (unsigned v = 0; v <= NGC_DIGIT_MASK; v++) {
 			size_t c = at[v];
@@ -814,26 +790,48 @@ static struct count_rec *sort_by_count(struct count_rec *a, struct count_rec *tm
 			sum += c;
 		}
 		for (size_t i = 0; i < n; i++)
-			tmp[at[count_digit(a[i].count, d)]++] = a[i];
-		struct count_rec *x = a;
-		a = tmp;
+			tmp[at[count_digit(r[i] >> rb, d)]++] = r[i];
+		uint64_t *x = r;
+		r = tmp;
 		tmp = x;
 	}
-	return a;
+	return r;
 }
 
-/* table_sorted of an ordered table: one process, no key compared. */
+/*
+ * table_sorted of an ordered table: one process, no key compared. NULL
+ * when a count and a rank do not fit in one word together (counts past
+ * 2^64 over the number of entries); the caller sorts it as hashed.
+ */
 static const struct ngram **sorted_in_key_order(const struct table *t, uint64_t min, size_t *n)
 {
-	size_t cap = t->count ? t->count : 1, hist[NGC_DIGITS][NGC_DIGIT_MASK + 1] = { { 0 } };
-	struct count_rec *a = xmalloc(2 * cap * sizeof(*a));
-	size_t k = key_order_records(t, min, a, hist);
-	const struct count_rec *s = sort_by_count(a, a + cap, k, hist);
-	/* Pointers to the front of the block: v[j] is over bytes already read. */
-	const struct ngram **v = (const struct ngram **)(void *)a;
+	size_t cap = t->count ? t->count : 1, k = 0, r, hist[8][NGC_DIGIT_MASK + 1] = { { 0 } };
+	/* The records, the sort's other half, the entries in key order. */
+	uint64_t *a = xmalloc(3 * cap * sizeof(*a)), *s, all = 0;
+	const struct ngram **keys = (const struct ngram **)(void *)(a + 2 * cap), **v;
+	unsigned rb = cap > 1 ? 64 - (unsigned)__builtin_clzll(cap - 1) : 0, cb;
 
+	for (const struct ngram *g = key_first(t, &r); g; g = key_next(t, g, &r)) {
+		__builtin_prefetch((const char *)g + 1024);
+		if (g->count >= min) {
+			keys[k] = g;
+			a[k] = g->count << rb | k;
+			k++;
+			all |= g->count;
+			for (unsigned d = 0; d < 8; d++)
+				hist[d][count_digit(g->count, d)]++;
+		}
+	}
+	cb = all ? 64 - (unsigned)__builtin_clzll(all) : 1;
+	if (cb + rb > 64) {
+		free(a);
+		return NULL;
+	}
+	s = sort_by_count(a, a + cap, k, rb, (cb + 7) / 8, hist);
+	/* In place, or from the other half to the front: v[j] is over s[j] or before it. */
+	v = (const struct ngram **)(void *)a;
 	for (size_t j = 0; j < k; j++)
-		v[j] = s[j].g;
+		v[j] = keys[s[j] & (((uint64_t)1 << rb) - 1)];
 	*n = k;
 	return xrealloc(v, (k ? k : 1) * sizeof(*v));
 }
@@ -844,8 +842,8 @@ const struct ngram **table_sorted(const struct table *t, uint64_t min, int split
 	struct sort_rec *a = MAP_FAILED, *b;
 	const struct ngram **v = NULL;
 
-	if (t->ordered)
-		return sorted_in_key_order(t, min, n);
+	if (t->ordered && (v = sorted_in_key_order(t, min, n)))
+		return v;
 	if (split && t->count >= NGC_SORT_SPLIT)
 		a = mmap(NULL, cap * sizeof(*a), PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);

@@ -122,7 +122,7 @@ static void add_at_random(struct table *t, int n_adds, uint64_t keys)
  * do, and added in a random order; three keys in four are in a range. The
  * table keeps them in runs.
  */
-static void add_sorted_sources(struct table *t, int sources, int keys)
+static void add_sorted_sources(struct table *t, int sources, int keys, uint64_t mask)
 {
 	char (*key)[32] = malloc((size_t)keys * sizeof(*key));
 	const char **sorted = malloc((size_t)keys * sizeof(*sorted));
@@ -144,7 +144,8 @@ static void add_sorted_sources(struct table *t, int sources, int keys)
 		table_new_source(t);
 		for (int k = from ? from - 1 : 0; k < to; k++)
 			if (rnd(&x) % 4 || k == from - 1)
-				table_add(t, sorted[k], strlen(sorted[k]), some_count(i++, x >> 2));
+				table_add(t, sorted[k], strlen(sorted[k]),
+					  some_count(i++, x >> 2) & mask);
 	}
 	CHECK(t->ordered);
 	free(order);
@@ -195,16 +196,37 @@ static void sorted_in_two_processes(void)
 	table_fini(&t);
 }
 
-/* Ordered: key order from the runs, and ties in it without a key compared. */
+/* Bits of the largest count, and of the largest rank of an entry. */
+static unsigned count_and_rank_bits(struct table *t)
+{
+	struct at_least w = { 0, malloc(t->count * sizeof(*w.v)), 0 };
+	uint64_t all = 0;
+	table_foreach(t, collect_at_least, &w);
+	for (size_t i = 0; i < w.n; i++)
+		all |= w.v[i]->count;
+	free(w.v);
+	return (unsigned)(64 - __builtin_clzll(all)) + (unsigned)(64 - __builtin_clzll(t->count - 1));
+}
+
+/*
+ * Ordered: key order from the runs, and ties in it without a key
+ * compared; a count and a rank in one word, up to all 64 bits of it, and
+ * counts too large for that, which sort as a hashed table's.
+ */
 static void sorted_in_key_order(void)
 {
 	struct table t;
 	table_init(&t);
-	add_sorted_sources(&t, 40, 400000);
+	add_sorted_sources(&t, 40, 400000, (1ull << 45) - 1);
+	CHECK(count_and_rank_bits(&t) == 64);
 	check_sorted(&t, 0, 1);
 	table_reset(&t);
-	add_sorted_sources(&t, 3, 20000);
+	add_sorted_sources(&t, 3, 20000, 0xffff);
 	check_sorted(&t, 1000, 0);
+	table_reset(&t);
+	add_sorted_sources(&t, 40, 400000, UINT64_MAX);
+	CHECK(count_and_rank_bits(&t) > 64);
+	check_sorted(&t, 0, 1);
 	table_fini(&t);
 }
 
