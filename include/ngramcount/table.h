@@ -134,10 +134,11 @@ int table_foreach(const struct table *t,
  * A new array of the table's entries whose total is at least min (*n of
  * them), most frequent first, ties in byte order of the key. The caller
  * frees the array (not the entries). An ordered table (every key in a run)
- * sorts in this process, with no key compared. A hashed one, with split set
- * and NGC_SORT_SPLIT entries or more: a child process (fork) sorts half of
- * them while this one sorts the other half; NULL (*n 0) when that child
- * fails.
+ * sorts in this process, with no key compared, unless its largest count and
+ * its number of entries need more than 64 bits together; then it sorts as a
+ * hashed one. A hashed one, with split set and NGC_SORT_SPLIT entries or
+ * more: a child process (fork) sorts half of them while this one sorts the
+ * other half; NULL (*n 0) when that child fails.
  */
 const struct ngram **table_sorted(const struct table *t, uint64_t min, int split, size_t *n);
 
