@@ -252,16 +252,21 @@ void map_add_word(struct table *only, const struct map_opts *o, const char *w, s
 	mapper_fini(&m);
 }
 
+/* A year (0-9999) as four digits at y, zero-padded: keys in year order. */
+static void put_year4(char *y, uint64_t year)
+{
+	for (int i = 3; i >= 0; i--, year /= 10)
+		y[i] = (char)('0' + year % 10);
+}
+
 /* Add v to m->key's total (its year's, with --per-year). */
 static int add_value(struct mapper *m, uint64_t year, uint64_t v)
 {
 	struct ngram *g = m->last;
 
 	if (m->o->per_year) {
-		char *y = m->key + m->key_len;
-		y[0] = '\0';
-		for (int i = 4; i > 0; i--, year /= 10)
-			y[i] = (char)('0' + year % 10);
+		m->key[m->key_len] = '\0';
+		put_year4(m->key + m->key_len + 1, year);
 		g = table_upsert(m->t, m->key, m->key_len + NGC_YEAR_KEY);
 	} else if (!g) {
 		g = m->last = table_upsert(m->t, m->key, m->key_len);
@@ -292,12 +297,10 @@ static int add_total(void *ctx, const struct record *r)
 {
 	struct mapper *m = ctx;
 	char y[4];
-	uint64_t year = r->year;
 
-	if (!in_years(m->o, year))
+	if (!in_years(m->o, r->year))
 		return 0;
-	for (int i = 3; i >= 0; i--, year /= 10)
-		y[i] = (char)('0' + year % 10);
+	put_year4(y, r->year);
 	take_key(m, y, 4);
 	return add_value(m, 0, field(m->o, r));
 }
