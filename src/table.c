@@ -800,8 +800,9 @@ static uint64_t *sort_by_count(uint64_t *r, uint64_t *tmp, size_t n, unsigned rb
 
 /*
  * table_sorted of an ordered table: one process, no key compared. NULL
- * when a count and a rank do not fit in one word together (counts past
- * 2^64 over the number of entries); the caller sorts it as hashed.
+ * when a count and a rank do not fit in one word together (a count of
+ * 2^(64 - rb) or more, a rank taking rb bits); the caller sorts it as a
+ * hashed table.
  */
 static const struct ngram **sorted_in_key_order(const struct table *t, uint64_t min, size_t *n)
 {
