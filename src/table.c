@@ -294,15 +294,16 @@ static struct ngram *upsert_hashed(struct table *t, const char *key, size_t len,
  */
 static inline int key_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
-	size_t n = an < bn ? an : bn;
+	size_t n = an < bn ? an : bn, i = 0;
 	int c;
 
 	if (n >= 8) {
 		uint64_t x = __builtin_bswap64(load64(a)), y = __builtin_bswap64(load64(b));
 		if (x != y)
 			return x < y ? -1 : 1;
+		i = 8;	/* equal so far */
 	}
-	if ((c = memcmp(a, b, n)))
+	if ((c = memcmp(a + i, b + i, n - i)))
 		return c;
 	return (an > bn) - (an < bn);
 }
@@ -765,6 +766,12 @@ static struct ngram *key_next(const struct table *t, const struct ngram *g, size
  */
 #define NGC_DIGIT_MASK	0xffu
 
+/* Bits needed to write x: 0 for 0. */
+static inline unsigned bit_length(uint64_t x)
+{
+	return x ? 64 - (unsigned)__builtin_clzll(x) : 0;
+}
+
 /* Byte d of a count, inverted: most frequent first. */
 static inline unsigned count_digit(uint64_t count, unsigned d)
 {
@@ -810,7 +817,7 @@ static const struct ngram **sorted_in_key_order(const struct table *t, uint64_t 
 	/* The records, the sort's other half, the entries in key order. */
 	uint64_t *a = xmalloc(3 * cap * sizeof(*a)), *s, all = 0;
 	const struct ngram **keys = (const struct ngram **)(void *)(a + 2 * cap), **v;
-	unsigned rb = cap > 1 ? 64 - (unsigned)__builtin_clzll(cap - 1) : 0, cb;
+	unsigned rb = bit_length(cap - 1), cb;
 
 	for (const struct ngram *g = key_first(t, &r); g; g = key_next(t, g, &r)) {
 		__builtin_prefetch((const char *)g + 1024);
@@ -823,7 +830,7 @@ static const struct ngram **sorted_in_key_order(const struct table *t, uint64_t 
 				hist[d][count_digit(g->count, d)]++;
 		}
 	}
-	cb = all ? 64 - (unsigned)__builtin_clzll(all) : 1;
+	cb = bit_length(all);
 	if (cb + rb > 64) {
 		free(a);
 		return NULL;
