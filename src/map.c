@@ -84,6 +84,7 @@ void mapper_init(struct mapper *m, struct table *t)
 	memset(m, 0, sizeof(*m));
 	m->t = t;
 	m->o = &defaults;
+	m->run = parse_v2_run_usable();
 	mapper_set_format(m, FMT_V2);
 }
 
@@ -447,6 +448,16 @@ static inline __attribute__((always_inline)) int hot_lines(struct mapper *m, con
 		int perr;
 		if ((kept ? m->raw_valid : k != NULL) && (size_t)(end - p) > kl && p[kl] == '\t' &&
 		    same_bytes(p, k, kl)) {
+			if (as_read && m->run) {
+				uint64_t sum = 0, n = 0;
+				p = parse_v2_run(p, end, k, kl, &sum, &n);
+				if (n) {
+					m->st.lines += n;
+					if ((err = add_to(m, m->last, sum)))
+						return err;
+					continue;
+				}
+			}
 			p = parse_v2_next_key(p, kl, end, &r, &perr);
 			if (perr == PARSE_OK) {
 				m->st.lines++;

@@ -3,7 +3,11 @@
  * checked (a digit at a time, or eight at a time for a v2 line's short
  * counts), so a malformed line is always reported and never half-counted.
  */
+#include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "ngramcount/parse.h"
 #include "ngramcount/util.h"
@@ -364,6 +368,111 @@ const char *parse_v2_next_key(const char *line, size_t keylen, const char *end,
 	r->keylen = keylen;
 	return parse_tail(line, line + keylen + 1, end, r, err);
 }
+
+#if defined(__x86_64__)
+#define NGC_RUN_KEY_MAX	48	/* key, year and an 8-digit match in a vector */
+
+int parse_v2_run_usable(void)
+{
+	const char *env = getenv("NGRAMCOUNT_SIMD");
+
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("bmi2") &&
+	       !(env && !strcmp(env, "0"));
+}
+
+struct run_shape {
+	__m512i key;		/* the key, its TAB at kl, then zeros */
+	uint64_t head;		/* bits of the key and its TAB */
+	uint64_t year_tab;	/* the bit of the TAB after a four-digit year */
+	uint64_t match_tab;	/* the bits where the match count's TAB may be */
+	unsigned kl, ytab;
+};
+
+/*
+ * The match count of the line of len bytes (its LF at len) that starts at
+ * p (with 64 bytes readable there), or -1 when it is not in the shape.
+ */
+__attribute__((target("avx512bw,bmi,bmi2,popcnt")))
+static inline int64_t run_line(const struct run_shape *sh, const char *p, unsigned len)
+{
+	const __m512i v = _mm512_loadu_si512(p);
+	uint64_t t = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\t'));
+	uint64_t dt = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
+					     _mm512_set1_epi8(9)) | t;
+	uint64_t tail = _bzhi_u64(~0ull, len) & ~sh->head;	/* year .. volume */
+	uint64_t second = (t & tail) ^ sh->year_tab;	/* the match's TAB, if all is well */
+	unsigned mtab = (unsigned)_tzcnt_u64(second);
+
+	if (_mm512_mask_cmpneq_epi8_mask(sh->head, v, sh->key) | (tail & ~dt) |
+	    (second & ~sh->match_tab))
+		return -1;
+	if (_mm_popcnt_u64(second) != 1 || len - mtab - 2 >= 19 ||
+	    load32(p + sh->kl + 1) == 0x30303030u)
+		return -1;
+	return (int64_t)value8(load64(p + sh->ytab + 1) ^ '0' * ONES, mtab - sh->ytab - 1);
+}
+
+/*
+ * Two lines a step: one 64-byte load gives both LFs (the bit mask of its
+ * LF bytes), and the next step's load waits for nothing else, so the
+ * chain from one load to the next is half a line. Each line is then
+ * checked in a 64-byte load of its own, compared three ways (the key and
+ * its TAB, TAB, digit) into bit masks: its shape is a few bit tests on
+ * them, with no branch per field or digit.
+ */
+__attribute__((target("avx512bw,bmi,bmi2,popcnt")))
+const char *parse_v2_run(const char *p, const char *end, const char *k, size_t kl,
+			 uint64_t *sum, uint64_t *lines)
+{
+	if (kl == 0 || kl > NGC_RUN_KEY_MAX)
+		return p;
+	const struct run_shape sh = {
+		.key = _mm512_mask_set1_epi8(_mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, (unsigned)kl), k),
+					     1ull << kl, '\t'),
+		.head = _bzhi_u64(~0ull, (unsigned)kl + 1),
+		.year_tab = 1ull << (kl + 5),
+		.match_tab = 0xffull << (kl + 7),	/* after 1 to 8 digits */
+		.kl = (unsigned)kl,
+		.ytab = (unsigned)kl + 5,
+	};
+	const __m512i lf = _mm512_set1_epi8('\n');
+	uint64_t s = 0, n = 0;
+	int64_t c;
+
+	while (end - p >= 128) {
+		uint64_t nl = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p), lf);
+		unsigned len = (unsigned)_tzcnt_u64(nl), len2 = (unsigned)_tzcnt_u64(_blsr_u64(nl));
+		if (!nl || (c = run_line(&sh, p, len)) < 0)
+			break;
+		s += (uint64_t)c;
+		n++;
+		p += len + 1;
+		if (len2 == 64)
+			continue;
+		if ((c = run_line(&sh, p, len2 - len - 1)) < 0)
+			break;
+		s += (uint64_t)c;
+		n++;
+		p += len2 - len;
+	}
+	*sum += s;
+	*lines += n;
+	return p;
+}
+#else
+int parse_v2_run_usable(void)
+{
+	return 0;
+}
+
+const char *parse_v2_run(const char *p, const char *end, const char *k, size_t kl,
+			 uint64_t *sum, uint64_t *lines)
+{
+	(void)end, (void)k, (void)kl, (void)sum, (void)lines;
+	return p;
+}
+#endif
 
 int parse_result(const char *line, size_t len, struct record *r)
 {

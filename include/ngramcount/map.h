@@ -75,6 +75,7 @@ struct mapper {
 	int plain_keys;			/* keys as read: no --pos, --ignore-case, --word
 					   or --per-year to apply */
 	int skip;			/* the format is passed over (map_skips) */
+	int run;			/* parse_v2_run reads the previous key's lines */
 	struct ngram *last;		/* previous line's entry: sorted input repeats keys */
 	struct map_stats st;
 	const struct ngram *overflow;	/* the key whose total would wrap, after -EOVERFLOW */

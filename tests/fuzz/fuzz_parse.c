@@ -1,12 +1,21 @@
 /*
  * fuzz_parse - the one-pass parser against the exact one on every line of
- * any input, and the mapper over the whole input, whole and streamed.
+ * any input, and the mapper over the whole input, whole and streamed, and
+ * with and without the vector reader of a key's lines (parse_v2_run).
  */
 #include <string.h>
 
 #include "fuzz.h"
 #include "ngramcount/map.h"
 #include "ngramcount/parse.h"
+
+/* table_foreach: the key has the same total in the other table (ctx). */
+static int same_total(const struct ngram *g, void *ctx)
+{
+	const struct ngram *h = table_find(ctx, g->key, g->len);
+	FUZZ_ASSERT(h && h->count == g->count);
+	return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -38,6 +47,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!rb)
 		rb = map_flush(&mb);
 	fuzz_same_mappers(ra, rb, &ma, &mb);
+	/* The same lines read byte by byte give the same totals. */
+	table_reset(&b);
+	mapper_reset(&mb);
+	mb.run = 0;
+	rb = map_lines(&mb, (const char *)data, size);
+	fuzz_same_mappers(ra, rb, &ma, &mb);
+	if (!ra)
+		table_foreach(&a, same_total, &b);
 	mapper_fini(&ma);
 	mapper_fini(&mb);
 	table_fini(&a);
