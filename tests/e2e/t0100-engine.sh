@@ -98,6 +98,58 @@ mixed_inputs() {
 }
 test_case "plain and gzip mixed in one run, files and directories" mixed_inputs
 
+# Runs of one key with a line of each shape at the edges of parse_v2_run's
+# vector reads among them: counts of 8 and 9 digits, volumes of 19 and 20,
+# years 0000 and 0001, a CR, a fifth field, a key without its TAB, keys of
+# 48 and 49 bytes.
+edge_runs() {
+	awk 'BEGIN {
+		n = split("12345678 123456789 00000001 0", m, " ")
+		for (k = 1; k <= 40; k++) {
+			key = sprintf("key%d", k)
+			if (k % 10 == 0) key = sprintf("%048d", k)
+			if (k % 10 == 5) key = sprintf("%049d", k)
+			for (i = 0; i < 30; i++) {
+				if (i % 7 == 3) {
+					e = (k + i) % 9
+					if (e == 0) printf "%s\t0000\t5\t1\n", key
+					else if (e == 1) printf "%s\t0001\t5\t1234567890123456789\n", key
+					else if (e == 2) printf "%s\t1999\t5\t18446744073709551616\n", key
+					else if (e == 3) printf "%s\t1999\t5\t1\r\n", key
+					else if (e == 4) printf "%s\t1999\t5\t1\t1\n", key
+					else if (e == 5) printf "%s1999\t5\t1\n", key
+					else if (e == 6) printf "%s\t999\t5\t1\n", key
+					else printf "%s\t1999\t%s\t1\n", key, m[1 + e % n]
+				} else {
+					printf "%s\t%d\t%d\t%d\n", key, 1800 + i, (k * 7919 + i * 104729) % 100000000, 1 + i
+				}
+			}
+		}
+	}' >"$1"
+}
+
+v2_runs() {
+	mkdir edges
+	edge_runs edges/e.tsv
+	for simd in 1 0; do
+		export NGRAMCOUNT_SIMD=$simd
+		expect_same -j 0 -- plain edges
+		expect_same -j 2 --partition-size 4K -- edges
+		expect_same -j 2 -- gz
+	done
+	"$NGC" --no-progress --stats plain 2>stats >/dev/null
+	grep -q "v2 runs          bytewise" stats
+	unset NGRAMCOUNT_SIMD
+	want=bytewise
+	if grep -qw avx512bw /proc/cpuinfo && grep -qw bmi2 /proc/cpuinfo; then
+		want=avx512
+	fi
+	echo "want: $want"
+	"$NGC" --no-progress --stats plain 2>stats >/dev/null
+	grep -q "v2 runs          $want" stats
+}
+test_case "v2 runs read by vector (AVX-512) and byte by byte: both as the oracle, edges too" v2_runs
+
 big_counts() {
 	# The generator's top ngram has yearly counts above 2^32.
 	awk -F'\t' '$3 > 4294967296 { found = 1 } END { exit !found }' plain/*
