@@ -1,7 +1,8 @@
 /*
  * reader_uring.c - the io_uring backend: one ring in the parent, up to qd
- * reads in flight across many files. Submission is batched: submit only
- * queues an SQE; flush makes one io_uring_submit() for all of them.
+ * reads in flight across many files, done by the ring's kernel threads.
+ * Submission is batched: submit only queues an SQE; flush makes one
+ * io_uring_submit() for all of them.
  * Completions raise an eventfd, so the parent can wait on reads and
  * worker pipes with one poll(2).
  */
@@ -50,6 +51,12 @@ static int uring_queue(struct uring_reader *u, struct read_req *q)
 	io_uring_prep_read(sqe, q->fd, q->buf + q->got, (unsigned)(q->ask - q->got),
 			   q->stream ? (uint64_t)-1 : q->off + q->got);
 	io_uring_sqe_set_data(sqe, q);
+	/*
+	 * To the ring's kernel threads (io-wq): a read the page cache holds
+	 * would otherwise be copied inside io_uring_submit(), by the parent,
+	 * one after another; there the copies run beside its merging.
+	 */
+	io_uring_sqe_set_flags(sqe, IOSQE_ASYNC);
 	u->queued++;
 	u->r.st.sqes++;
 	return 0;
