@@ -97,7 +97,7 @@ done
 			[ "$io" = uring ] && ioname=io_uring || ioname=pread
 			awk -v m="$method" -v io="$ioname" -v j="$j" -v qd="$qd" -v o="$order" \
 				-v c="$(cache_name "$cache")" -v t="$t" -v b="$bytes" -v base="$base" 'BEGIN {
-				printf "| %s | %s | %s | %s | %s | %s | %.2f | %.0f | %.2fx |\n",
+				printf "| %s | %s | %s | %s | %s | %s | %.3f | %.0f | %.2fx |\n",
 					m, io, j == 0 ? "0 (parent)" : j, qd, o, c, t, b / 1e6 / t, base / t }'
 		done <"$tmp/modes"
 	done
@@ -107,7 +107,7 @@ done
 	echo "Traces of the two -j 2 runs on a cold cache (O_DIRECT), drawn from their --trace files:"
 	echo
 	echo "![pread: one read at a time](trace-sync.png)"
-	echo "![io_uring: up to 32 reads in flight](trace-uring.png)"
+	echo "![io_uring: 8 reads in flight (the default queue depth)](trace-uring.png)"
 } >"$tmp/results"
 
 # The chart: one group of bars per mode, one bar per cache.
