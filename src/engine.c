@@ -802,6 +802,7 @@ static int start_reads(struct engine *e)
 			.len = f->stream || f->size - off > e->pool.size ? e->pool.size
 									 : f->size - off,
 			.stream = f->stream,
+			.bulk = !f->stream && !f->gzip,
 		};
 		ch->req.ask = ch->req.len;
 		if (e->c->direct && !f->stream)
@@ -821,9 +822,12 @@ static int start_reads(struct engine *e)
 		/*
 		 * pread(2) blocks: read one chunk a turn, so the chunk just read
 		 * is handed to a worker before the next read, not after 32 more.
+		 * So is the only chunk a gzip file holds: its worker has nothing
+		 * to inflate until it lands, and a gzip read from the page cache
+		 * is copied when it is submitted, with the rest of the batch.
 		 */
 		started++;
-		if (e->rd->event_fd < 0)
+		if (e->rd->event_fd < 0 || (f->gzip && f->held == 1))
 			break;
 	}
 	int err = reader_flush(e->rd);

@@ -1,6 +1,7 @@
 /*
  * reader_uring.c - the io_uring backend: one ring in the parent, up to qd
- * reads in flight across many files, done by the ring's kernel threads.
+ * reads in flight across many files, plain ones done by the ring's kernel
+ * threads.
  * Submission is batched: submit only queues an SQE; flush makes one
  * io_uring_submit() for all of them.
  * Completions raise an eventfd, so the parent can wait on reads and
@@ -52,11 +53,15 @@ static int uring_queue(struct uring_reader *u, struct read_req *q)
 			   q->stream ? (uint64_t)-1 : q->off + q->got);
 	io_uring_sqe_set_data(sqe, q);
 	/*
-	 * To the ring's kernel threads (io-wq): a read the page cache holds
-	 * would otherwise be copied inside io_uring_submit(), by the parent,
-	 * one after another; there the copies run beside its merging.
+	 * Plain text to the ring's kernel threads (io-wq): a read the page
+	 * cache holds would otherwise be copied inside io_uring_submit(), by
+	 * the parent, one after another; there the copies run beside its
+	 * merging. A gzip file's compressed bytes are a fifth as many, and
+	 * a thread's wakeups cost the parent more than their copy; a pipe's
+	 * read waits on the ring's poll instead of blocking a thread.
 	 */
-	io_uring_sqe_set_flags(sqe, IOSQE_ASYNC);
+	if (q->bulk)
+		io_uring_sqe_set_flags(sqe, IOSQE_ASYNC);
 	u->queued++;
 	u->r.st.sqes++;
 	return 0;

@@ -52,6 +52,8 @@ struct read_req {
 				   for O_DIRECT (the read ends short at EOF) */
 	size_t got;		/* bytes read so far; final when complete */
 	int stream;		/* a pipe: read at the file position, not off */
+	int bulk;		/* plain text from a file: its copy is worth a
+				   kernel thread of its own (io_uring) */
 	int res;		/* once complete: 0 or -errno */
 	double done;		/* when it completed (now_sec()), for --trace */
 	struct read_req *next;	/* backend's completion list */
