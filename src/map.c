@@ -415,7 +415,18 @@ static inline int map_record(struct mapper *m, struct record *r, int err, int co
 	return add_record(m, r);
 }
 
-/* The previous key's lines add to its entry, or (kept) to what take_key made of it. */
+/*
+ * v, counted in year, to the previous line's entry, or (kept) to what
+ * take_key made of its ngram.
+ */
+static inline int add_kept(struct mapper *m, uint64_t year, uint64_t v, int kept)
+{
+	if (!kept)
+		return add_to(m, m->last, v);
+	return m->raw_keep ? add_value(m, year, v) : 0;
+}
+
+/* A line with the previous line's ngram. */
 static inline int add_again(struct mapper *m, struct record *r, int as_read, int kept)
 {
 	if (as_read)
@@ -423,9 +434,7 @@ static inline int add_again(struct mapper *m, struct record *r, int as_read, int
 	r->year = parse_v2_year(r);
 	if (!in_years(m->o, r->year))
 		return 0;
-	if (!kept)
-		return add_to(m, m->last, r->count);
-	return m->raw_keep ? add_value(m, r->year, r->count) : 0;
+	return add_kept(m, r->year, r->count, kept);
 }
 
 /*
@@ -448,12 +457,12 @@ static inline __attribute__((always_inline)) int hot_lines(struct mapper *m, con
 		int perr;
 		if ((kept ? m->raw_valid : k != NULL) && (size_t)(end - p) > kl && p[kl] == '\t' &&
 		    same_bytes(p, k, kl)) {
-			if (as_read && m->run) {
-				uint64_t sum = 0, n = 0;
-				p = parse_v2_run(p, end, k, kl, &sum, &n);
-				if (n) {
-					m->st.lines += n;
-					if ((err = add_to(m, m->last, sum)))
+			if (m->run && !m->o->per_year) {
+				struct v2_run run = { 0 };
+				p = parse_v2_run(p, end, k, kl, m->o->year_from, m->o->year_to, &run);
+				if (run.lines) {
+					m->st.lines += run.lines;
+					if (run.counted && (err = add_kept(m, 0, run.sum, kept)))
 						return err;
 					continue;
 				}

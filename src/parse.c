@@ -413,19 +413,75 @@ static inline int64_t run_line(const struct run_shape *sh, const char *p, unsign
 	return (int64_t)value8(load64(p + sh->ytab + 1) ^ '0' * ONES, mtab - sh->ytab - 1);
 }
 
+/* The value of the four digits of a year, the first in the lowest byte. */
+static inline uint64_t year4(uint32_t y)
+{
+	y -= 0x30303030u;
+	y = (y * 10 + (y >> 8)) & 0x00ff00ffu;
+	return (y * 100 + (y >> 16)) & 0xffffu;
+}
+
+/*
+ * One line's count into r: all of it (every year asked for), or as its
+ * year falls in [from, from + span], with no branch.
+ */
+static inline __attribute__((always_inline)) void run_add(struct v2_run *r, const char *p,
+							  const struct run_shape *sh,
+							  int64_t c, int years,
+							  uint64_t from, uint64_t span)
+{
+	uint64_t in = 1;
+
+	if (years)
+		in = year4(load32(p + sh->kl + 1)) - from <= span;
+	r->lines++;
+	r->counted += in;
+	r->sum += (uint64_t)c & -in;
+}
+
 /*
  * Two lines a step: one 64-byte load gives both LFs (the bit mask of its
  * LF bytes), and the next step's load waits for nothing else, so the
  * chain from one load to the next is half a line. Each line is then
  * checked in a 64-byte load of its own, compared three ways (the key and
  * its TAB, TAB, digit) into bit masks: its shape is a few bit tests on
- * them, with no branch per field or digit.
+ * them, with no branch per field or digit. years: some years are not
+ * counted (else the year is not read).
  */
 __attribute__((target("avx512bw,bmi,bmi2,popcnt")))
-const char *parse_v2_run(const char *p, const char *end, const char *k, size_t kl,
-			 uint64_t *sum, uint64_t *lines)
+static inline __attribute__((always_inline)) const char *
+run_lines(const struct run_shape *sh, const char *p, const char *end, int years,
+	  uint64_t from, uint64_t span, struct v2_run *out)
 {
-	if (kl == 0 || kl > NGC_RUN_KEY_MAX)
+	const __m512i lf = _mm512_set1_epi8('\n');
+	struct v2_run r = { 0 };
+	int64_t c;
+
+	while (end - p >= 128) {
+		uint64_t nl = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p), lf);
+		unsigned len = (unsigned)_tzcnt_u64(nl), len2 = (unsigned)_tzcnt_u64(_blsr_u64(nl));
+		if (!nl || (c = run_line(sh, p, len)) < 0)
+			break;
+		run_add(&r, p, sh, c, years, from, span);
+		p += len + 1;
+		if (len2 == 64)
+			continue;
+		if ((c = run_line(sh, p, len2 - len - 1)) < 0)
+			break;
+		run_add(&r, p, sh, c, years, from, span);
+		p += len2 - len;
+	}
+	out->lines += r.lines;
+	out->counted += r.counted;
+	out->sum += r.sum;
+	return p;
+}
+
+__attribute__((target("avx512bw,bmi,bmi2,popcnt")))
+const char *parse_v2_run(const char *p, const char *end, const char *k, size_t kl,
+			 uint64_t year_from, uint64_t year_to, struct v2_run *r)
+{
+	if (kl == 0 || kl > NGC_RUN_KEY_MAX || year_from > year_to)
 		return p;
 	const struct run_shape sh = {
 		.key = _mm512_mask_set1_epi8(_mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, (unsigned)kl), k),
@@ -436,29 +492,10 @@ const char *parse_v2_run(const char *p, const char *end, const char *k, size_t k
 		.kl = (unsigned)kl,
 		.ytab = (unsigned)kl + 5,
 	};
-	const __m512i lf = _mm512_set1_epi8('\n');
-	uint64_t s = 0, n = 0;
-	int64_t c;
 
-	while (end - p >= 128) {
-		uint64_t nl = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p), lf);
-		unsigned len = (unsigned)_tzcnt_u64(nl), len2 = (unsigned)_tzcnt_u64(_blsr_u64(nl));
-		if (!nl || (c = run_line(&sh, p, len)) < 0)
-			break;
-		s += (uint64_t)c;
-		n++;
-		p += len + 1;
-		if (len2 == 64)
-			continue;
-		if ((c = run_line(&sh, p, len2 - len - 1)) < 0)
-			break;
-		s += (uint64_t)c;
-		n++;
-		p += len2 - len;
-	}
-	*sum += s;
-	*lines += n;
-	return p;
+	if (year_from <= NGC_YEAR_MIN && year_to >= NGC_YEAR_MAX)
+		return run_lines(&sh, p, end, 0, 0, 0, r);
+	return run_lines(&sh, p, end, 1, year_from, year_to - year_from, r);
 }
 #else
 int parse_v2_run_usable(void)
@@ -467,9 +504,9 @@ int parse_v2_run_usable(void)
 }
 
 const char *parse_v2_run(const char *p, const char *end, const char *k, size_t kl,
-			 uint64_t *sum, uint64_t *lines)
+			 uint64_t year_from, uint64_t year_to, struct v2_run *r)
 {
-	(void)end, (void)k, (void)kl, (void)sum, (void)lines;
+	(void)end, (void)k, (void)kl, (void)year_from, (void)year_to, (void)r;
 	return p;
 }
 #endif

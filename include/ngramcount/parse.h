@@ -78,24 +78,31 @@ static inline uint64_t parse_v2_year(const struct record *r)
 const char *parse_v2_next_key(const char *line, size_t keylen, const char *end,
 			      struct record *r, int *err);
 
+/* What parse_v2_run read. */
+struct v2_run {
+	uint64_t lines;		/* lines read */
+	uint64_t counted;	/* those with a year in the range asked for */
+	uint64_t sum;		/* their match counts, summed */
+};
+
 /*
  * The lines from p on that repeat the key k (kl bytes) in the common
- * shape, summed: key TAB, a four-digit year other than 0000, TAB, a match
- * count of 1 to 8 digits, TAB, a volume count of 1 to 19 digits, LF, the
- * whole line in 64 bytes and starting 128 bytes or more before end. The
- * lines are read with 64-byte vector compares (AVX-512BW). Adds their
- * match counts to *sum (which cannot wrap on less than a terabyte: each is
- * under 10^8 and takes 10 bytes or more) and their number to *lines;
- * returns the first line not read (p when none was), which the caller
- * parses as any other. Every line it reads, parse_v2 reads the same way,
- * without error.
+ * shape: key TAB, a four-digit year other than 0000, TAB, a match count
+ * of 1 to 8 digits, TAB, a volume count of 1 to 19 digits, LF, the whole
+ * line in 64 bytes and starting 128 bytes or more before end. The lines
+ * are read with 64-byte vector compares (AVX-512BW). Adds to r what it
+ * read: the lines, those whose year is in [year_from, year_to], and their
+ * match counts (the sum cannot wrap on less than a terabyte: each count is
+ * under 10^8 and takes 10 bytes or more). Returns the first line not read
+ * (p when none was), which the caller parses as any other. Every line it
+ * reads, parse_v2 reads the same way, without error.
  * Call it only where parse_v2_run_usable(): an x86-64 build on a CPU with
  * AVX-512BW and BMI2, and NGRAMCOUNT_SIMD not "0" (which turns it off, for
  * the tests and measurements of the byte-by-byte path).
  */
 int parse_v2_run_usable(void);
 const char *parse_v2_run(const char *p, const char *end, const char *k, size_t kl,
-			 uint64_t *sum, uint64_t *lines);
+			 uint64_t year_from, uint64_t year_to, struct v2_run *r);
 
 /* A v1 line: ngram TAB year TAB match TAB page TAB volume. As parse_v2. */
 int parse_v1(const char *line, size_t len, struct record *r);

@@ -136,6 +136,13 @@ v2_runs() {
 		expect_same -j 0 -- plain edges
 		expect_same -j 2 --partition-size 4K -- edges
 		expect_same -j 2 -- gz
+		for o in "--years 1810-1820" "--years 1999-1999" "--pos drop" "--ignore-case" \
+			 "--word key7 --years 1801-1999" "--ignore-case --years 1830-1998"; do
+			# shellcheck disable=SC2086
+			agree "-j 0" $o plain edges
+			# shellcheck disable=SC2086
+			agree "-j 2 --partition-size 4K" $o edges
+		done
 	done
 	"$NGC" --no-progress --stats plain 2>stats >/dev/null
 	grep -q "v2 runs          bytewise" stats
@@ -148,7 +155,7 @@ v2_runs() {
 	"$NGC" --no-progress --stats plain 2>stats >/dev/null
 	grep -q "v2 runs          $want" stats
 }
-test_case "v2 runs read by vector (AVX-512) and byte by byte: both as the oracle, edges too" v2_runs
+test_case "v2 runs read by vector (AVX-512) and byte by byte: both as the oracle, edges and options too" v2_runs
 
 big_counts() {
 	# The generator's top ngram has yearly counts above 2^32.

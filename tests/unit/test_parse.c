@@ -136,10 +136,11 @@ static void fast_path_agrees(void)
 /*
  * Check parse_v2_run from each line start of buf against parse_v2 line by
  * line: it stops at a line start, every line it passed parses without
- * error with the key it was given, and it summed their counts. Returns
- * how many lines it passed in all.
+ * error with the key it was given, and it counted and summed those with a
+ * year in [from, to]. Returns how many lines it passed in all.
  */
-static unsigned long long run_agrees(const char *buf, size_t len, int *agree)
+static unsigned long long run_agrees(const char *buf, size_t len, uint64_t from, uint64_t to,
+				     int *agree)
 {
 	const char *end = buf + len;
 	unsigned long long passed = 0;
@@ -149,8 +150,8 @@ static unsigned long long run_agrees(const char *buf, size_t len, int *agree)
 		const char *next = nl ? nl + 1 : end;
 		struct record r;
 		if (parse_v2(p, (size_t)((nl ? nl : end) - p), &r) == PARSE_OK) {
-			uint64_t sum = 0, want = 0, n = 0, lines = 0;
-			const char *q = parse_v2_run(p, end, r.key, r.keylen, &sum, &n), *l = p;
+			struct v2_run run = { 0 }, want = { 0 };
+			const char *q = parse_v2_run(p, end, r.key, r.keylen, from, to, &run), *l = p;
 			while (l < q) {
 				const char *e = memchr(l, '\n', (size_t)(end - l));
 				struct record x;
@@ -158,12 +159,15 @@ static unsigned long long run_agrees(const char *buf, size_t len, int *agree)
 					  x.keylen == r.keylen && !memcmp(x.key, r.key, r.keylen);
 				if (!e)
 					break;
-				want += x.count;
-				lines++;
+				want.lines++;
+				if (x.year >= from && x.year <= to) {
+					want.counted++;
+					want.sum += x.count;
+				}
 				l = e + 1;
 			}
-			*agree &= l == q && lines == n && sum == want;
-			passed += n;
+			*agree &= l == q && !memcmp(&run, &want, sizeof(run));
+			passed += run.lines;
 		}
 		p = next;
 	}
@@ -179,18 +183,22 @@ static size_t put_line(char *buf, const char *key, const char *year, const char 
 
 /*
  * The vector reader of a key's run (AVX-512) takes the lines parse_v2
- * reads, summed alike, and stops at the first it does not take whole: on
- * runs of one key with lines of every shape at its edges among them.
+ * reads, summed alike, every year or some, and stops at the first it does
+ * not take whole: on runs of one key with lines of every shape at its
+ * edges among them.
  */
 static void run_reads_what_parse_v2_reads(void)
 {
 	static const char *const keys[] = { "a", "of", "on", "the_DET", "the_DEF",
 		"exactly-sixteen!", "0123456789abcdef0123456789abcdef0123456789abcdef",	/* 48 */
 		"0123456789abcdef0123456789abcdef0123456789abcdefg" };		/* 49 */
+	static const char *const good_years[] = { "1899", "1900", "1950", "1951", "0001", "9999" };
 	static const char *const years[] = { "1987", "0001", "0000", "987", "19870", "1x87" };
 	static const char *const counts[] = { "7", "12345678", "123456789", "00000001", "",
 		"1234567890123456789", "18446744073709551615", "18446744073709551616", "1\r",
 		"1\t2", "9x", "+1" };
+	static const uint64_t ranges[][2] = { { 0, 9999 }, { 1, 9999 }, { 1900, 1950 },
+		{ 1951, 1951 }, { 1, 1 }, { 2000, 1900 } };
 	static char buf[1 << 20];
 	unsigned long long s = 5;
 	int agree = 1;
@@ -205,23 +213,28 @@ static void run_reads_what_parse_v2_reads(void)
 		const char *k = keys[t_rand(&s) % 8];
 		for (unsigned i = t_rand(&s) % 40; i-- && len < sizeof(buf) - 512;) {
 			int odd = t_rand(&s) % 8 == 0;
-			len += put_line(buf + len, k, years[odd ? t_rand(&s) % 6 : 0],
+			len += put_line(buf + len, k,
+					odd ? years[t_rand(&s) % 6] : good_years[t_rand(&s) % 6],
 					counts[odd ? t_rand(&s) % 12 : 0],
 					counts[odd ? t_rand(&s) % 12 : 1]);
 		}
 	}
-	unsigned long long passed = run_agrees(buf, len, &agree);
-	printf("# %llu lines read as runs\n", passed);
-	CHECK(passed > 10000);
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		unsigned long long passed = run_agrees(buf, len, ranges[i][0], ranges[i][1], &agree);
+		printf("# years %llu-%llu: %llu lines read as runs\n",
+		       (unsigned long long)ranges[i][0], (unsigned long long)ranges[i][1], passed);
+		CHECK(passed > 10000 || ranges[i][0] > ranges[i][1]);
+	}
 	CHECK(agree);
 
 	/* A run of good lines is read to within 128 bytes of its end. */
 	size_t one = put_line(buf, "the_DET", "1987", "12345678", "1234567890123456789");
 	for (len = one; len < 1000 * one;)
 		len += put_line(buf + len, "the_DET", "1987", "12345678", "1234567890123456789");
-	uint64_t sum = 0, n = 0;
-	const char *q = parse_v2_run(buf, buf + len, "the_DET", 7, &sum, &n);
-	CHECK(buf + len - q < 128 && n * one == (size_t)(q - buf) && sum == n * 12345678);
+	struct v2_run run = { 0 };
+	const char *q = parse_v2_run(buf, buf + len, "the_DET", 7, 0, 9999, &run);
+	CHECK(buf + len - q < 128 && run.lines * one == (size_t)(q - buf) &&
+	      run.counted == run.lines && run.sum == run.lines * 12345678);
 
 	/* Each odd line stops the run at its start, after a good one. */
 	for (size_t y = 0; y < 6; y++)
@@ -230,18 +243,19 @@ static void run_reads_what_parse_v2_reads(void)
 			len = first + put_line(buf + first, "of", years[y], counts[m], "7");
 			len += put_line(buf + len, "of", "1987", "7", counts[m]);
 			memset(buf + len, '\n', 200);
-			sum = n = 0;
-			q = parse_v2_run(buf, buf + len + 200, "of", 2, &sum, &n);
+			run = (struct v2_run){ 0 };
+			q = parse_v2_run(buf, buf + len + 200, "of", 2, 0, 9999, &run);
 			int good = y <= 1 && (m <= 1 || m == 3);
 			CHECK(q >= buf + first && (q == buf + first) == !good);
-			CHECK(run_agrees(buf, len + 200, &agree) >= 1);
+			CHECK(run_agrees(buf, len + 200, 0, 9999, &agree) >= 1);
 		}
 	/* A digit where the key's TAB was: "of51987 TAB 7 TAB 7" has three fields. */
 	size_t first = put_line(buf, "of", "1987", "7", "7");
 	len = first + (size_t)sprintf(buf + first, "of51987\t7\t7\n");
 	memset(buf + len, '\n', 200);
-	sum = n = 0;
-	CHECK(parse_v2_run(buf, buf + len + 200, "of", 2, &sum, &n) == buf + first && n == 1);
+	run = (struct v2_run){ 0 };
+	CHECK(parse_v2_run(buf, buf + len + 200, "of", 2, 0, 9999, &run) == buf + first &&
+	      run.lines == 1);
 	CHECK(agree);
 }
 
