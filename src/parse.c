@@ -1,7 +1,8 @@
 /*
  * parse.c - the line parser of the map stage. Every byte of a number is
- * checked (a digit at a time, or eight at a time for a v2 line's short
- * counts), so a malformed line is always reported and never half-counted.
+ * checked (a digit at a time, eight at a time for a v2 line's short
+ * counts, or a line at a time in a vector for a run of lines with one key),
+ * so a malformed line is always reported and never half-counted.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -413,14 +414,6 @@ static inline int64_t run_line(const struct run_shape *sh, const char *p, unsign
 	return (int64_t)value8(load64(p + sh->ytab + 1) ^ '0' * ONES, mtab - sh->ytab - 1);
 }
 
-/* The value of the four digits of a year, the first in the lowest byte. */
-static inline uint64_t year4(uint32_t y)
-{
-	y -= 0x30303030u;
-	y = (y * 10 + (y >> 8)) & 0x00ff00ffu;
-	return (y * 100 + (y >> 16)) & 0xffffu;
-}
-
 /*
  * One line's count into r: all of it (every year asked for), or as its
  * year falls in [from, from + span], with no branch.
@@ -433,7 +426,7 @@ static inline __attribute__((always_inline)) void run_add(struct v2_run *r, cons
 	uint64_t in = 1;
 
 	if (years)
-		in = year4(load32(p + sh->kl + 1)) - from <= span;
+		in = value8(load64(p + sh->kl + 1) ^ '0' * ONES, 4) - from <= span;
 	r->lines++;
 	r->counted += in;
 	r->sum += (uint64_t)c & -in;
