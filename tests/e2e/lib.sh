@@ -58,17 +58,6 @@ expect_same() {
 	cmp oracle.out ngc.out
 }
 
-# agree ENGINE_OPTS ARGS...: ngramcount ENGINE_OPTS ARGS prints what the
-# oracle prints for ARGS (options both know, then inputs).
-agree() {
-	eng=$1
-	shift
-	$ORACLE "$@" >want
-	# shellcheck disable=SC2086
-	"$NGC" --no-progress $eng "$@" >got
-	cmp want got
-}
-
 # expect_fail STATUS CMD...: CMD exits with STATUS.
 expect_status() {
 	want=$1

@@ -11,6 +11,17 @@ for f in v1 v2 v3 text; do
 	"$GEN" --format $f --size 600K --seed 12 --gzip --out "$TMP/gen/$f.gz" >/dev/null
 done
 
+# agree ENGINE_OPTS ARGS...: ngramcount ENGINE_OPTS ARGS prints what the
+# oracle prints for ARGS (options both know, then inputs).
+agree() {
+	eng=$1
+	shift
+	$ORACLE "$@" >want
+	# shellcheck disable=SC2086
+	"$NGC" --no-progress $eng "$@" >got
+	cmp want got
+}
+
 # Every engine shape: parent, workers, partitions far smaller than a line.
 engines() {
 	for eng in "-j 0" "-j 2" "-j 2 --partition-size 512" "-j 1 --io sync --partition-size 4K"; do
