@@ -72,7 +72,7 @@ static void print_stats(const struct config *c, const struct run_stats *st,
 		fprintf(stderr, " (%llu reads queued in %llu submits)",
 			(unsigned long long)st->sqes, (unsigned long long)st->submits);
 	fprintf(stderr, "\n  inflate          %s\n", gz_backend_name(c->inflate));
-	fprintf(stderr, "  v2 runs          %s\n", parse_v2_run_usable() ? "avx512" : "bytewise");
+	fprintf(stderr, "  v2 runs          %s\n", parse_v2_run_usable() ? "avx2" : "bytewise");
 	fprintf(stderr, "  order            %s\n",
 		c->order == ORDER_SUBMISSION ? "submission" : "completion");
 	fprintf(stderr, "  workers          %u\n", st->workers);

@@ -6,7 +6,7 @@
  * files are sorted by ngram then year, so most lines repeat the key before
  * them. With --years, --pos, --ignore-case, --word or --per-year it reads
  * such a line's year and adds to what the previous line's ngram became.
- * Where the CPU has AVX-512, such lines are summed a run at a time by
+ * Where the CPU has AVX2, such lines are summed a run at a time by
  * parse_v2_run (but with --per-year, whose key changes with each year).
  * The general path parses any format, then for each record applies
  * --years and --field, and for each new ngram (the previous one's outcome

@@ -371,42 +371,73 @@ const char *parse_v2_next_key(const char *line, size_t keylen, const char *end,
 }
 
 #if defined(__x86_64__)
-#define NGC_RUN_KEY_MAX	48	/* key, year and an 8-digit match in a vector */
+#define NGC_RUN_KEY_MAX	48	/* key, year and an 8-digit match in 64 bytes */
+#define RUN_TARGET	__attribute__((target("avx2,bmi,bmi2,popcnt")))
 
 int parse_v2_run_usable(void)
 {
 	const char *env = getenv("NGRAMCOUNT_SIMD");
 
 	__builtin_cpu_init();
-	return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("bmi2") &&
+	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
 	       !(env && !strcmp(env, "0"));
 }
 
 struct run_shape {
-	__m512i key;		/* the key, its TAB at kl, then zeros */
+	__m256i key[2];		/* the key, its TAB at kl, then zeros: 64 bytes */
 	uint64_t head;		/* bits of the key and its TAB */
 	uint64_t year_tab;	/* the bit of the TAB after a four-digit year */
 	uint64_t match_tab;	/* the bits where the match count's TAB may be */
 	unsigned kl, ytab;
 };
 
+/* A line's bytes as bit masks (bit i: byte i): TAB, digit or TAB, equal to the key. */
+struct run_masks {
+	uint64_t tab, digit_tab, key;
+};
+
+/* The masks of the 32 bytes v, the key's half k, as the low bits. */
+RUN_TARGET static inline struct run_masks run_masks32(__m256i v, __m256i k)
+{
+	const __m256i d = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
+	const __m256i t = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\t'));
+	const __m256i dt = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d), t);
+
+	return (struct run_masks){ (uint32_t)_mm256_movemask_epi8(t),
+				   (uint32_t)_mm256_movemask_epi8(dt),
+				   (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, k)) };
+}
+
+/* The bit mask of the bytes c in the 64 bytes at p. */
+RUN_TARGET static inline uint64_t run_find64(const char *p, char c)
+{
+	const __m256i x = _mm256_set1_epi8(c);
+	uint64_t lo = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256((const void *)p), x));
+	uint64_t hi = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256((const void *)(p + 32)), x));
+
+	return lo | hi << 32;
+}
+
 /*
  * The match count of the line of len bytes (its LF at len) that starts at
- * p (with 64 bytes readable there), or -1 when it is not in the shape.
+ * p (with 64 bytes readable there), or -1 when it is not in the shape. A
+ * line under 32 bytes (most) is read in one 32-byte half.
  */
-__attribute__((target("avx512bw,bmi,bmi2,popcnt")))
-static inline int64_t run_line(const struct run_shape *sh, const char *p, unsigned len)
+RUN_TARGET static inline int64_t run_line(const struct run_shape *sh, const char *p, unsigned len)
 {
-	const __m512i v = _mm512_loadu_si512(p);
-	uint64_t t = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\t'));
-	uint64_t dt = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
-					     _mm512_set1_epi8(9)) | t;
+	struct run_masks m = run_masks32(_mm256_loadu_si256((const void *)p), sh->key[0]);
+
+	if (len >= 32) {
+		struct run_masks h = run_masks32(_mm256_loadu_si256((const void *)(p + 32)), sh->key[1]);
+		m.tab |= h.tab << 32;
+		m.digit_tab |= h.digit_tab << 32;
+		m.key |= h.key << 32;
+	}
 	uint64_t tail = _bzhi_u64(~0ull, len) & ~sh->head;	/* year .. volume */
-	uint64_t second = (t & tail) ^ sh->year_tab;	/* the match's TAB, if all is well */
+	uint64_t second = (m.tab & tail) ^ sh->year_tab;	/* the match's TAB, if all is well */
 	unsigned mtab = (unsigned)_tzcnt_u64(second);
 
-	if (_mm512_mask_cmpneq_epi8_mask(sh->head, v, sh->key) | (tail & ~dt) |
-	    (second & ~sh->match_tab))
+	if ((sh->head & ~m.key) | (tail & ~m.digit_tab) | (second & ~sh->match_tab))
 		return -1;
 	if (_mm_popcnt_u64(second) != 1 || len - mtab - 2 >= 19 ||
 	    load32(p + sh->kl + 1) == 0x30303030u)
@@ -433,25 +464,23 @@ static inline __attribute__((always_inline)) void run_add(struct v2_run *r, cons
 }
 
 /*
- * Two lines a step: one 64-byte load gives both LFs (the bit mask of its
- * LF bytes), and the next step's load waits for nothing else, so the
- * chain from one load to the next is half a line. Each line is then
- * checked in a 64-byte load of its own, compared three ways (the key and
+ * Two lines a step: one 64-byte read gives both LFs (the bit mask of its
+ * LF bytes), and the next step's read waits for nothing else, so the
+ * chain from one read to the next is half a line. Each line is then
+ * checked in 32-byte loads of its own, compared three ways (the key and
  * its TAB, TAB, digit) into bit masks: its shape is a few bit tests on
  * them, with no branch per field or digit. years: some years are not
  * counted (else the year is not read).
  */
-__attribute__((target("avx512bw,bmi,bmi2,popcnt")))
-static inline __attribute__((always_inline)) const char *
+RUN_TARGET static inline __attribute__((always_inline)) const char *
 run_lines(const struct run_shape *sh, const char *p, const char *end, int years,
 	  uint64_t from, uint64_t span, struct v2_run *out)
 {
-	const __m512i lf = _mm512_set1_epi8('\n');
 	struct v2_run r = { 0 };
 	int64_t c;
 
 	while (end - p >= 128) {
-		uint64_t nl = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p), lf);
+		uint64_t nl = run_find64(p, '\n');
 		unsigned len = (unsigned)_tzcnt_u64(nl), len2 = (unsigned)_tzcnt_u64(_blsr_u64(nl));
 		if (!nl || (c = run_line(sh, p, len)) < 0)
 			break;
@@ -470,15 +499,18 @@ run_lines(const struct run_shape *sh, const char *p, const char *end, int years,
 	return p;
 }
 
-__attribute__((target("avx512bw,bmi,bmi2,popcnt")))
-const char *parse_v2_run(const char *p, const char *end, const char *k, size_t kl,
-			 uint64_t year_from, uint64_t year_to, struct v2_run *r)
+RUN_TARGET const char *parse_v2_run(const char *p, const char *end, const char *k, size_t kl,
+				    uint64_t year_from, uint64_t year_to, struct v2_run *r)
 {
+	char key[64] = { 0 };
+
 	if (kl == 0 || kl > NGC_RUN_KEY_MAX || year_from > year_to)
 		return p;
+	memcpy(key, k, kl);
+	key[kl] = '\t';
 	const struct run_shape sh = {
-		.key = _mm512_mask_set1_epi8(_mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, (unsigned)kl), k),
-					     1ull << kl, '\t'),
+		.key = { _mm256_loadu_si256((const void *)key),
+			 _mm256_loadu_si256((const void *)(key + 32)) },
 		.head = _bzhi_u64(~0ull, (unsigned)kl + 1),
 		.year_tab = 1ull << (kl + 5),
 		.match_tab = 0xffull << (kl + 7),	/* after 1 to 8 digits */

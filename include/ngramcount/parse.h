@@ -90,14 +90,14 @@ struct v2_run {
  * shape: key TAB, a four-digit year other than 0000, TAB, a match count
  * of 1 to 8 digits, TAB, a volume count of 1 to 19 digits, LF, the whole
  * line in 64 bytes and starting 128 bytes or more before end. The lines
- * are read with 64-byte vector compares (AVX-512BW). Adds to r what it
+ * are read with 32-byte vector compares (AVX2). Adds to r what it
  * read: the lines, those whose year is in [year_from, year_to], and their
  * match counts (the sum cannot wrap on less than a terabyte: each count is
  * under 10^8 and takes 10 bytes or more). Returns the first line not read
  * (p when none was), which the caller parses as any other. Every line it
  * reads, parse_v2 reads the same way, without error.
  * Call it only where parse_v2_run_usable(): an x86-64 build on a CPU with
- * AVX-512BW and BMI2, and NGRAMCOUNT_SIMD not "0" (which turns it off, for
+ * AVX2 and BMI2, and NGRAMCOUNT_SIMD not "0" (which turns it off, for
  * the tests and measurements of the byte-by-byte path).
  */
 int parse_v2_run_usable(void);

@@ -182,7 +182,7 @@ static size_t put_line(char *buf, const char *key, const char *year, const char 
 }
 
 /*
- * The vector reader of a key's run (AVX-512) takes the lines parse_v2
+ * The vector reader of a key's run (AVX2) takes the lines parse_v2
  * reads, summed alike, every year or some, and stops at the first it does
  * not take whole: on runs of one key with lines of every shape at its
  * edges among them.
@@ -205,7 +205,7 @@ static void run_reads_what_parse_v2_reads(void)
 	size_t len = 0;
 
 	if (!parse_v2_run_usable()) {
-		printf("# skipped: parse_v2_run is not usable here (no AVX-512BW, or NGRAMCOUNT_SIMD=0)\n");
+		printf("# skipped: parse_v2_run is not usable here (no AVX2 and BMI2, or NGRAMCOUNT_SIMD=0)\n");
 		return;
 	}
 	/* Runs of each key; now and then a line of another shape. */
@@ -227,14 +227,29 @@ static void run_reads_what_parse_v2_reads(void)
 	}
 	CHECK(agree);
 
-	/* A run of good lines is read to within 128 bytes of its end. */
-	size_t one = put_line(buf, "the_DET", "1987", "12345678", "1234567890123456789");
-	for (len = one; len < 1000 * one;)
-		len += put_line(buf + len, "the_DET", "1987", "12345678", "1234567890123456789");
-	struct v2_run run = { 0 };
-	const char *q = parse_v2_run(buf, buf + len, "the_DET", 7, 0, 9999, &run);
-	CHECK(buf + len - q < 128 && run.lines * one == (size_t)(q - buf) &&
-	      run.counted == run.lines && run.sum == run.lines * 12345678);
+	/*
+	 * A run of good lines is read to within 128 bytes of its end, at every
+	 * length of line it takes (20 to 64 bytes with its LF) and of key.
+	 */
+	static const char long_key[] = "0123456789abcdef0123456789abcdef0123456789abcdef";
+	struct v2_run run;
+	const char *q;
+	for (size_t kl = 1; kl <= 48; kl++)
+		for (size_t v = 0; v < 2; v++) {
+			char key[49];
+			const char *vol = v ? "1234567890123456789" : "7";
+			memcpy(key, long_key, kl);
+			key[kl] = 0;
+			size_t one = put_line(buf, key, "1987", "12345678", vol);
+			if (one > 64)
+				continue;
+			for (len = one; len < 1000 * one;)
+				len += put_line(buf + len, key, "1987", "12345678", vol);
+			run = (struct v2_run){ 0 };
+			q = parse_v2_run(buf, buf + len, key, kl, 0, 9999, &run);
+			CHECK(buf + len - q < 128 && run.lines * one == (size_t)(q - buf) &&
+			      run.counted == run.lines && run.sum == run.lines * 12345678);
+		}
 
 	/* Each odd line stops the run at its start, after a good one. */
 	for (size_t y = 0; y < 6; y++)
