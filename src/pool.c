@@ -54,6 +54,13 @@ static int spawn(struct pool *p, unsigned i, worker_fn fn, void *ctx)
 		err = -errno;
 		goto close_down;
 	}
+	/*
+	 * A result (a table on the wire) is often hundreds of KiB: with the
+	 * default 64 KiB the worker waits for the parent to drain it, a
+	 * wakeup each 64 KiB, instead of mapping its next partition. Best
+	 * effort: past the user's pipe budget the pipe keeps its size.
+	 */
+	(void)fcntl(up[0], F_SETPIPE_SZ, NGC_RESULT_PIPE);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {

@@ -6,6 +6,8 @@
  * (+ payload) back. The pool neither parses nor schedules; the engine
  * decides what each worker does. Children die with the parent
  * (PR_SET_PDEATHSIG) and see EOF when the parent closes their pipe.
+ * The pipe back to the parent holds NGC_RESULT_PIPE bytes where the
+ * system allows, so a worker rarely waits to hand over a result.
  */
 #ifndef NGRAMCOUNT_POOL_H
 #define NGRAMCOUNT_POOL_H
@@ -14,6 +16,8 @@
 #include <sys/types.h>
 
 #include "ngramcount/wire.h"
+
+#define NGC_RESULT_PIPE	(1 << 20)	/* /proc/sys/fs/pipe-max-size by default */
 
 /* Runs in the child; its return value is the child's exit status. */
 typedef int (*worker_fn)(int in_fd, int out_fd, void *ctx);
