@@ -451,9 +451,10 @@ const struct ngram *table_find(const struct table *t, const char *key, size_t le
 /*
  * A lookup in a large table is a cache miss for the bucket, then one for
  * each entry of its chain (one or two). For a batch, hash every key and
- * prefetch its bucket, then each chain's first entry, then its second, then
- * look up: the misses of the whole batch overlap instead of following one
- * another.
+ * prefetch its bucket, then each chain's first entry (two lines: an entry
+ * is 56 bytes of handle, then the count and the key), then its second,
+ * then look up: the misses of the whole batch overlap instead of following
+ * one another.
  */
 int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 		    const struct ngram **overflow)
@@ -480,8 +481,10 @@ int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 	}
 	for (size_t i = 0; bkt && i < n; i++) {
 		HASH_TO_BKT(hash[i], nb, b);
-		if (bkt[b].hh_head)
+		if (bkt[b].hh_head) {
 			__builtin_prefetch(bkt[b].hh_head);
+			__builtin_prefetch((char *)bkt[b].hh_head + 64);
+		}
 	}
 	for (size_t i = 0; bkt && i < n; i++) {
 		HASH_TO_BKT(hash[i], nb, b);
