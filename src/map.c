@@ -11,7 +11,8 @@
  * The general path parses any format, then for each record applies
  * --years and --field, and for each new ngram (the previous one's outcome
  * is reused) --pos, --ignore-case and --word, then adds to its key (the
- * ngram, or the ngram and the year with --per-year).
+ * ngram, or the ngram and the year with --per-year). A v3 line in the
+ * common shape has its records summed in one pass and added once.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -282,6 +283,15 @@ static uint64_t field(const struct map_opts *o, const struct record *r)
 	return o->field == FIELD_MATCH ? r->count : o->field == FIELD_VOLUME ? r->volume : r->page;
 }
 
+/* Add v, counted in year, to what the ngram k becomes. */
+static int add_ngram(struct mapper *m, const char *k, size_t kl, uint64_t year, uint64_t v)
+{
+	if (m->plain_keys)
+		return add_plain(m, k, kl, v);
+	take_key(m, k, kl);
+	return m->raw_keep ? add_value(m, year, v) : 0;
+}
+
 /* parse_fn for v1, v2 and v3 records. */
 static int add_record(void *ctx, const struct record *r)
 {
@@ -289,10 +299,23 @@ static int add_record(void *ctx, const struct record *r)
 
 	if (!in_years(m->o, r->year))
 		return 0;
-	if (m->plain_keys)
-		return add_plain(m, r->key, r->keylen, field(m->o, r));
-	take_key(m, r->key, r->keylen);
-	return m->raw_keep ? add_value(m, r->year, field(m->o, r)) : 0;
+	return add_ngram(m, r->key, r->keylen, r->year, field(m->o, r));
+}
+
+/*
+ * A v3 line's records summed in one pass and added once (but with
+ * --per-year, whose key changes with each record). Returns 1 for a line
+ * parse_v3_sum does not read, else as add_record.
+ */
+static int add_v3_sum(struct mapper *m, const char *line, size_t len)
+{
+	struct record r;
+	struct v3_sum s;
+
+	if (m->o->per_year || parse_v3_sum(line, len, m->o->field == FIELD_VOLUME ? 2 : 1,
+					   m->o->year_from, m->o->year_to, &r, &s))
+		return 1;
+	return s.counted ? add_ngram(m, r.key, r.keylen, 0, s.sum) : 0;
 }
 
 /* parse_fn for totalcounts records: the key is the year, four digits. */
@@ -381,7 +404,8 @@ static int map_general(struct mapper *m, const char *line, size_t len)
 		err = parse_totals(line, len, add_total, m);
 		break;
 	case FMT_V3:
-		err = parse_v3(line, len, add_record, m);
+		if ((err = add_v3_sum(m, line, len)) == 1)
+			err = parse_v3(line, len, add_record, m);
 		break;
 	case FMT_V1:
 		if (!(err = parse_v1(line, len, &r)))

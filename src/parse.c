@@ -198,6 +198,32 @@ int parse_v3(const char *line, size_t len, parse_fn fn, void *ctx)
 	return walk_records(tab + 1, end, 3, &r, fn, ctx);
 }
 
+int parse_v3_sum(const char *line, size_t len, unsigned field, uint64_t year_from,
+		 uint64_t year_to, struct record *r, struct v3_sum *s)
+{
+	const char *p = line, *end = line + len;
+	uint64_t v[3], sum = 0, counted = 0;
+
+	while (p < end && *p != '\t' && *p)
+		p++;
+	if (p == line || p == end || *p != '\t')
+		return -1;
+	r->key = line;
+	r->keylen = (size_t)(p - line);
+	do {
+		if (!(p = record_fast(p + 1, end, v, 3)))
+			return -1;
+		if (v[0] >= year_from && v[0] <= year_to) {
+			counted++;
+			if (__builtin_add_overflow(sum, v[field], &sum))
+				return -1;
+		}
+	} while (p < end);
+	s->counted = counted;
+	s->sum = sum;
+	return 0;
+}
+
 int parse_totals(const char *line, size_t len, parse_fn fn, void *ctx)
 {
 	const char *p = line, *end = line + len;

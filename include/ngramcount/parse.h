@@ -114,6 +114,24 @@ int parse_v1(const char *line, size_t len, struct record *r);
  */
 int parse_v3(const char *line, size_t len, parse_fn fn, void *ctx);
 
+/* What parse_v3_sum read of a line. */
+struct v3_sum {
+	uint64_t counted;	/* records with a year in the range asked for */
+	uint64_t sum;		/* their field, summed */
+};
+
+/*
+ * A v3 line in the common shape, in one pass: key TAB, then TAB-separated
+ * year,match,volume records of 1 to 4, 19 and 19 digits (the year not 0),
+ * nothing else. Sets r->key and r->keylen, and in *s the records whose
+ * year is in [year_from, year_to] and the sum of their field (1: match, 2:
+ * volume). Returns 0, or -1 for any other line (a CR, an empty record, a
+ * sum past 2^64-1, anything malformed), which parse_v3 then reads. A line
+ * it reads, parse_v3 reads the same way, without error.
+ */
+int parse_v3_sum(const char *line, size_t len, unsigned field, uint64_t year_from,
+		 uint64_t year_to, struct record *r, struct v3_sum *s);
+
 /*
  * A totalcounts line: TAB-separated year,match,page,volume records after
  * leading blanks (v2, v3), or one year TAB match TAB page TAB volume

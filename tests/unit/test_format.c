@@ -186,6 +186,88 @@ static void v3_lines(void)
 	CHECK(s.n == 2 && s.match == 6 && s.volume == 3);	/* 7 + 2^64-1 wraps in the test's sum */
 }
 
+/* The records parse_v3 gives out with a year in [from, to]: their number and field. */
+struct in_range {
+	uint64_t from, to, counted, sum;
+	unsigned field;
+	int wrapped;
+};
+
+static int add_in_range(void *ctx, const struct record *r)
+{
+	struct in_range *s = ctx;
+	if (r->year >= s->from && r->year <= s->to) {
+		s->counted++;
+		s->wrapped |= __builtin_add_overflow(s->sum, s->field == 2 ? r->volume : r->count,
+						     &s->sum);
+	}
+	return 0;
+}
+
+/*
+ * parse_v3_sum takes only lines parse_v3 reads without error, and sums
+ * them alike, for each field and year range; and it takes the common
+ * ones: on lines of good and odd records, keys and separators.
+ */
+static void v3_sum_reads_what_parse_v3_reads(void)
+{
+	static const struct {
+		const char *s;
+		size_t n;
+	} keys[] = { { "for ever", 8 }, { "x", 1 }, { "", 0 }, { "a\0b", 3 }, { "the_DET", 7 } };
+	static const char *const years[] = { "1478", "2019", "1999", "0001", "1", "0", "01480",
+					     "1x80", "" };
+	static const char *const counts[] = { "1", "20000000000", "9999999999999999999", "7",
+					      "18446744073709551615", "", "a", "1 ", "1\r" };
+	static const char *const seps[] = { "\t", "\t", "\t", "\t", "\t\t", "," };
+	static const uint64_t ranges[][2] = { { 0, 9999 }, { 1500, 2000 }, { 2019, 2019 },
+					      { 3000, 1 } };
+	static char line[4096];
+	unsigned long long seed = 3;
+	unsigned taken = 0, tries = 0;
+
+	for (unsigned n = 0; n < 20000; n++) {
+		int odd = t_rand(&seed) % 4 == 0;
+		size_t k = odd ? t_rand(&seed) % 5 : t_rand(&seed) % 2, len = keys[k].n;
+		memcpy(line, keys[k].s, len);
+		for (unsigned i = 1 + (unsigned)(t_rand(&seed) % 12); i--;) {
+			int o = odd && t_rand(&seed) % 6 == 0;
+			len += (size_t)sprintf(line + len, "%s%s,%s,%s",
+					       seps[o ? t_rand(&seed) % 6 : 0],
+					       years[o ? t_rand(&seed) % 9 : t_rand(&seed) % 4],
+					       counts[o ? t_rand(&seed) % 9 : t_rand(&seed) % 4],
+					       counts[o ? t_rand(&seed) % 9 : t_rand(&seed) % 2]);
+		}
+		if (odd && t_rand(&seed) % 4 == 0)
+			line[len++] = t_rand(&seed) % 2 ? '\t' : '\r';
+		for (size_t r = 0; r < sizeof(ranges) / sizeof(*ranges); r++)
+			for (unsigned field = 1; field <= 2; field++) {
+				struct in_range want = { ranges[r][0], ranges[r][1], 0, 0, field, 0 };
+				struct record rec;
+				struct v3_sum got;
+				tries++;
+				if (parse_v3_sum(line, len, field, want.from, want.to, &rec, &got))
+					continue;
+				taken++;
+				CHECK(parse_v3(line, len, add_in_range, &want) == PARSE_OK);
+				CHECK(!want.wrapped && got.counted == want.counted && got.sum == want.sum);
+				CHECK(rec.key == line &&
+				      rec.keylen == (size_t)((char *)memchr(line, '\t', len) - line));
+			}
+	}
+	printf("# %u of %u lines taken\n", taken, tries);
+	CHECK(taken > tries / 2);
+
+	/* A sum past 2^64-1 is left to the exact path. */
+	static const char big[] = "x\t1478,9999999999999999999,1\t1479,9999999999999999999,1";
+	struct record rec;
+	struct v3_sum got;
+	CHECK(parse_v3_sum(big, strlen(big), 1, 0, 9999, &rec, &got) == -1);
+	CHECK(parse_v3_sum(big, strlen(big), 2, 0, 9999, &rec, &got) == 0 && got.sum == 2);
+	CHECK(parse_v3_sum(big, strlen(big), 1, 1479, 9999, &rec, &got) == 0 &&
+	      got.counted == 1 && got.sum == 9999999999999999999ull);
+}
+
 static void totals_lines(void)
 {
 	struct sum s = { 0 };
@@ -211,6 +293,7 @@ int main(void)
 	T_RUN(pos_tags);
 	T_RUN(v1_lines);
 	T_RUN(v3_lines);
+	T_RUN(v3_sum_reads_what_parse_v3_reads);
 	T_RUN(totals_lines);
 	T_DONE();
 }
