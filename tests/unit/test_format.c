@@ -216,9 +216,10 @@ static void v3_sum_reads_what_parse_v3_reads(void)
 		size_t n;
 	} keys[] = { { "for ever", 8 }, { "x", 1 }, { "", 0 }, { "a\0b", 3 }, { "the_DET", 7 } };
 	static const char *const years[] = { "1478", "2019", "1999", "0001", "1", "0", "01480",
-					     "1x80", "" };
-	static const char *const counts[] = { "1", "20000000000", "9999999999999999999", "7",
-					      "18446744073709551615", "", "a", "1 ", "1\r" };
+					     "1x80", "", "0000" };
+	static const char *const counts[] = { "1", "12345678", "20000000000",
+					      "9999999999999999999", "7", "18446744073709551615",
+					      "", "a", "1 ", "1\r" };
 	static const char *const seps[] = { "\t", "\t", "\t", "\t", "\t\t", "," };
 	static const uint64_t ranges[][2] = { { 0, 9999 }, { 1500, 2000 }, { 2019, 2019 },
 					      { 3000, 1 } };
@@ -234,9 +235,9 @@ static void v3_sum_reads_what_parse_v3_reads(void)
 			int o = odd && t_rand(&seed) % 6 == 0;
 			len += (size_t)sprintf(line + len, "%s%s,%s,%s",
 					       seps[o ? t_rand(&seed) % 6 : 0],
-					       years[o ? t_rand(&seed) % 9 : t_rand(&seed) % 4],
-					       counts[o ? t_rand(&seed) % 9 : t_rand(&seed) % 4],
-					       counts[o ? t_rand(&seed) % 9 : t_rand(&seed) % 2]);
+					       years[o ? t_rand(&seed) % 10 : t_rand(&seed) % 4],
+					       counts[o ? t_rand(&seed) % 10 : t_rand(&seed) % 4],
+					       counts[o ? t_rand(&seed) % 10 : t_rand(&seed) % 2]);
 		}
 		if (odd && t_rand(&seed) % 4 == 0)
 			line[len++] = t_rand(&seed) % 2 ? '\t' : '\r';
@@ -257,6 +258,18 @@ static void v3_sum_reads_what_parse_v3_reads(void)
 	}
 	printf("# %u of %u lines taken\n", taken, tries);
 	CHECK(taken > tries / 2);
+
+	/* A record a byte off its shape, with room for eight-byte reads past it. */
+	static const char *const off[] = { "x\t1478;5,7", "x\t1478,5;7", "x\t1478,5,7;",
+					   "x\t0000,5,7", "x\t1478,5,7,1", "x\t1478,,7" };
+	for (size_t i = 0; i < sizeof(off) / sizeof(*off); i++) {
+		struct record rec;
+		struct v3_sum got;
+		char l[128];
+		int n = sprintf(l, "%s\t1999,1,1\t1999,1,1\t1999,1,1\t1999,1,1", off[i]);
+		CHECK(parse_v3(l, (size_t)n, NULL, NULL) != PARSE_OK);
+		CHECK(parse_v3_sum(l, (size_t)n, 1, 0, 9999, &rec, &got) == -1);
+	}
 
 	/* A sum past 2^64-1 is left to the exact path. */
 	static const char big[] = "x\t1478,9999999999999999999,1\t1479,9999999999999999999,1";
