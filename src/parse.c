@@ -478,7 +478,8 @@ RUN_TARGET static inline uint64_t run_find64(const char *p, char c)
  * p (with 64 bytes readable there), or -1 when it is not in the shape. A
  * line under 32 bytes (most) is read in one 32-byte half.
  */
-RUN_TARGET static inline int64_t run_line(const struct run_shape *sh, const char *p, unsigned len)
+RUN_TARGET static inline __attribute__((always_inline)) int64_t
+run_line(const struct run_shape *sh, const char *p, unsigned len)
 {
 	struct run_masks m = run_masks32(_mm256_loadu_si256((const void *)p), sh->key[0]);
 
