@@ -48,6 +48,23 @@ generated() {
 }
 test_case "generated v1, v2, v3 and text, plain and gzip: the oracle's totals" generated
 
+text_blanks() {
+	# Words split on exactly space, TAB, CR, VT and FF, wherever they fall in
+	# the 16-byte blocks the splitter reads: lines of random blanks and of
+	# bytes next to them in value (BS, SO, US, '!', DEL, 0x85, 0xa0).
+	python3 -c '
+import random, sys
+r = random.Random(5)
+pieces = [b" ", b"\t", b"\r", b"\v", b"\f", b"\x08", b"\x0e", b"\x1f", b"!", b"\x7f",
+          b"\x85", b"\xa0", b"a", b"b", b"ab", b"a" * 17, b" " * 17]
+for _ in range(3000):
+    sys.stdout.buffer.write(b"".join(r.choice(pieces) for _ in range(r.randrange(40))) + b"\n")
+' >blanks
+	engines --format text blanks
+	engines --format text -n 2 blanks
+}
+test_case "text: words split on exactly the five blanks, at every offset of a vector read" text_blanks
+
 mixed_directory() {
 	mkdir mix
 	cp "$DATA"/v1/* "$DATA"/v3/* "$DATA"/totalcounts/msr-* "$DATA"/totalcounts/seananderson-* mix/
