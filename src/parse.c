@@ -1,8 +1,9 @@
 /*
  * parse.c - the line parser of the map stage. Every byte of a number is
  * checked (a digit at a time, eight at a time for a v2 line's short
- * counts, or a line at a time in a vector for a run of lines with one key),
- * so a malformed line is always reported and never half-counted.
+ * counts and a v3 record's fields, or a line at a time in a vector for a
+ * run of lines with one key), so a malformed line is always reported and
+ * never half-counted.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -456,7 +457,8 @@ RUN_TARGET static inline struct run_masks run_masks32(__m256i v, __m256i k)
 {
 	const __m256i d = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
 	const __m256i t = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\t'));
-	const __m256i dt = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d), t);
+	const __m256i digit = _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
+	const __m256i dt = _mm256_or_si256(digit, t);
 
 	return (struct run_masks){ (uint32_t)_mm256_movemask_epi8(t),
 				   (uint32_t)_mm256_movemask_epi8(dt),
@@ -467,10 +469,10 @@ RUN_TARGET static inline struct run_masks run_masks32(__m256i v, __m256i k)
 RUN_TARGET static inline uint64_t run_find64(const char *p, char c)
 {
 	const __m256i x = _mm256_set1_epi8(c);
-	uint64_t lo = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256((const void *)p), x));
-	uint64_t hi = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256((const void *)(p + 32)), x));
+	const __m256i lo = _mm256_cmpeq_epi8(_mm256_loadu_si256((const void *)p), x);
+	const __m256i hi = _mm256_cmpeq_epi8(_mm256_loadu_si256((const void *)(p + 32)), x);
 
-	return lo | hi << 32;
+	return (uint32_t)_mm256_movemask_epi8(lo) | (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
 }
 
 /*
