@@ -41,7 +41,7 @@ void wire_put_table(struct wbuf *b, const struct table *t)
 	table_foreach(t, put_entry, b);
 }
 
-static int get_varint(const char **pp, const char *end, uint64_t *v)
+static int get_varint_long(const char **pp, const char *end, uint64_t *v)
 {
 	const char *p = *pp;
 	uint64_t x = 0;
@@ -57,6 +57,16 @@ static int get_varint(const char **pp, const char *end, uint64_t *v)
 		}
 	}
 	return -EBADMSG;
+}
+
+/* Most varints here are a byte: a key's length, a small count. */
+static inline int get_varint(const char **pp, const char *end, uint64_t *v)
+{
+	if (*pp < end && !(**pp & 0x80)) {
+		*v = (unsigned char)*(*pp)++;
+		return 0;
+	}
+	return get_varint_long(pp, end, v);
 }
 
 int wire_get_table(const char *p, size_t n,
