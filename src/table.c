@@ -39,10 +39,10 @@
  * uthash's growth, replaced (the two macros it calls, redefined below):
  *
  * - When: uthash doubles its buckets when one chain reaches ten entries,
- *   which lets the average chain (a cache miss an entry on every lookup of
- *   a new key) grow long. Here the buckets double when the keys pass twice
- *   their number: chains of one to two on average, and 8 to 16 bytes of
- *   buckets a key, as uthash's own rule costs.
+ *   which lets the average chain (a cache miss an entry on every lookup)
+ *   grow long. Here the buckets double when the keys pass their number:
+ *   chains of a half to one entry on average, for 16 to 32 bytes of
+ *   buckets a key.
  * - How: uthash rehashes by walking the old chains, a cache miss an entry.
  *   Handles sit in t->hashed in the order they were added, which is also
  *   uthash's application order, so the rehash walks that (back from
@@ -80,7 +80,7 @@ static void expand_buckets(UT_hash_table *tbl)
 static inline void add_to_bucket(UT_hash_bucket *b, UT_hash_handle *h)
 {
 	link_in(b, h);
-	if (h->tbl->num_items > 2ULL * h->tbl->num_buckets)
+	if (h->tbl->num_items > h->tbl->num_buckets)
 		expand_buckets(h->tbl);
 }
 
@@ -262,7 +262,7 @@ static void hash_runs(struct table *t)
 	if (!first)
 		return;
 	tbl = t->head->hh.tbl;
-	for (nb = tbl->num_buckets; tbl->num_items > 2ULL * nb; nb *= 2U)
+	for (nb = tbl->num_buckets; tbl->num_items > nb; nb *= 2U)
 		;
 	if (nb > tbl->num_buckets) {
 		rebucket(tbl, nb);
