@@ -255,7 +255,7 @@ static int count_entry(const struct ngram *g, void *ctx)
 	return 0;
 }
 
-/* The buckets double as keys pass twice their number; every key stays found. */
+/* The buckets double as keys pass their number; every key stays found. */
 static void grows_and_finds_every_key(void)
 {
 	enum { N = 300000 };
