@@ -40,9 +40,10 @@
  *
  * - When: uthash doubles its buckets when one chain reaches ten entries,
  *   which lets the average chain (a cache miss an entry on every lookup)
- *   grow long. Here the buckets double when the keys pass their number:
- *   chains of a half to one entry on average, for 16 to 32 bytes of
- *   buckets a key.
+ *   grow long. Here the buckets double when the keys pass half their
+ *   number (chains of a quarter to half an entry on average, 32 to 64
+ *   bytes of buckets a key), and past NGC_BUCKETS_SPARSE buckets, when the
+ *   keys pass their number (half to one, 16 to 32 bytes a key).
  * - How: uthash rehashes by walking the old chains, a cache miss an entry.
  *   Handles sit in t->hashed in the order they were added, which is also
  *   uthash's application order, so the rehash walks that (back from
@@ -51,6 +52,14 @@
  * hh_prev is never set: only HASH_DELETE reads it, and no table here
  * deletes a key.
  */
+#define NGC_BUCKETS_SPARSE	(1U << 20)
+
+/* Whether nb buckets are too few for the table's keys. */
+static inline int too_few(const UT_hash_table *tbl, unsigned nb)
+{
+	return tbl->num_items > (nb < NGC_BUCKETS_SPARSE ? nb / 2 : nb);
+}
+
 static inline void link_in(UT_hash_bucket *b, UT_hash_handle *h)
 {
 	b->count++;
@@ -80,7 +89,7 @@ static void expand_buckets(UT_hash_table *tbl)
 static inline void add_to_bucket(UT_hash_bucket *b, UT_hash_handle *h)
 {
 	link_in(b, h);
-	if (h->tbl->num_items > h->tbl->num_buckets)
+	if (too_few(h->tbl, h->tbl->num_buckets))
 		expand_buckets(h->tbl);
 }
 
@@ -262,7 +271,7 @@ static void hash_runs(struct table *t)
 	if (!first)
 		return;
 	tbl = t->head->hh.tbl;
-	for (nb = tbl->num_buckets; tbl->num_items > nb; nb *= 2U)
+	for (nb = tbl->num_buckets; too_few(tbl, nb); nb *= 2U)
 		;
 	if (nb > tbl->num_buckets) {
 		rebucket(tbl, nb);
