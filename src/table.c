@@ -458,6 +458,30 @@ const struct ngram *table_find(const struct table *t, const char *key, size_t le
 }
 
 /*
+ * Keys that rise, all after the open run's last and before the next run:
+ * a sorted result's batch. They are new, so appended with their counts, no
+ * run looked up, no total added to. Returns 0 (nothing added) otherwise.
+ */
+static int append_rising(struct table *t, const struct table_kv *kv, size_t n)
+{
+	size_t o = t->open;
+	struct ngram *g;
+
+	if (!n || o >= t->nruns || cmp_ngram(kv[0].key, kv[0].len, t->runs[o].hi) <= 0 ||
+	    (o + 1 < t->nruns && cmp_ngram(kv[n - 1].key, kv[n - 1].len, t->runs[o + 1].lo) >= 0))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (key_cmp(kv[i - 1].key, kv[i - 1].len, kv[i].key, kv[i].len) >= 0)
+			return 0;
+	for (size_t i = 0; i < n; i++) {
+		g = run_alloc(t, kv[i].key, kv[i].len);
+		g->count = kv[i].count;
+	}
+	t->runs[o].hi = g;
+	return 1;
+}
+
+/*
  * A lookup in a large table is a cache miss for the bucket, then one for
  * each entry of its chain (one or two). For a batch, hash every key and
  * prefetch its bucket, then each chain's first entry (two lines: an entry
@@ -472,7 +496,16 @@ int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 	UT_hash_bucket *bkt;
 
 	if (t->ordered) {
-		for (size_t i = 0; i < n; i++)
+		size_t i = 0;
+		if (n && t->open >= t->nruns) {	/* the first key finds its run */
+			if (ngram_add_naming(table_upsert(t, kv[0].key, kv[0].len), kv[0].count,
+					     overflow))
+				return -EOVERFLOW;
+			i = 1;
+		}
+		if (t->ordered && append_rising(t, kv + i, n - i))
+			return 0;
+		for (; i < n; i++)
 			if (ngram_add_naming(table_upsert(t, kv[i].key, kv[i].len), kv[i].count,
 					     overflow))
 				return -EOVERFLOW;

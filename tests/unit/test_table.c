@@ -367,6 +367,30 @@ static void rising_keys_then_a_fall(void)
  * straddles their cut). Each key is "<upper or lower><letter><number>";
  * the oracle is a plain array of sums. No key is hashed.
  */
+/* A batch of rising keys is appended whole; one that repeats a key is not. */
+static void batch_that_repeats_a_key(void)
+{
+	static const char *keys[] = { "a", "b", "c", "c", "d", "e", "f", "g" };
+	struct table_kv kv[8];
+	const struct ngram *over = NULL, *g;
+	struct table t;
+
+	for (int i = 0; i < 8; i++)
+		kv[i] = (struct table_kv){ keys[i], 1, (uint64_t)i + 1 };
+	table_init(&t);
+	CHECK(table_add_batch(&t, kv, 3, &over) == 0);	/* a, b, c */
+	table_new_source(&t);
+	CHECK(table_add_batch(&t, kv + 3, 5, &over) == 0);	/* c again, then d to g */
+	CHECK(t.count == 7);
+	CHECK((g = table_find(&t, "c", 1)) && g->count == 3 + 4);
+	table_reset(&t);
+	CHECK(table_add_batch(&t, kv, 8, &over) == 0);	/* c twice in one batch */
+	CHECK(t.count == 7 && t.ordered);
+	CHECK((g = table_find(&t, "c", 1)) && g->count == 3 + 4);
+	CHECK((g = table_find(&t, "g", 1)) && g->count == 8);
+	table_fini(&t);
+}
+
 static void sorted_sources_in_any_order(void)
 {
 	enum { LETTERS = 26, PER = 2000, PARTS = 8, N = LETTERS * 2 * PER };
@@ -519,6 +543,7 @@ int main(void)
 	T_RUN(grows_and_finds_every_key);
 	T_RUN(big_tables_fill_their_buckets);
 	T_RUN(rising_keys_then_a_fall);
+	T_RUN(batch_that_repeats_a_key);
 	T_RUN(sorted_sources_in_any_order);
 	T_RUN(gives_runs_up_for_hashing);
 	T_RUN(key_order_is_bytes);
