@@ -40,10 +40,12 @@
  *
  * - When: uthash doubles its buckets when one chain reaches ten entries,
  *   which lets the average chain (a cache miss an entry on every lookup)
- *   grow long. Here the buckets double when the keys pass half their
- *   number (chains of a quarter to half an entry on average, 32 to 64
- *   bytes of buckets a key), and past NGC_BUCKETS_SPARSE buckets, when the
- *   keys pass their number (half to one, 16 to 32 bytes a key).
+ *   grow long. Here, while a table is small (a worker's), its buckets
+ *   double when the keys pass half their number: chains of a quarter to
+ *   half an entry on average, at 32 to 64 bytes of buckets a key. Past
+ *   NGC_BUCKETS_SPARSE buckets they double when the keys pass twice their
+ *   number: chains of one to two, at 8 to 16 bytes a key, which keeps a
+ *   large table's 1-grams under 100 bytes a key, all included.
  * - How: uthash rehashes by walking the old chains, a cache miss an entry.
  *   Handles sit in t->hashed in the order they were added, which is also
  *   uthash's application order, so the rehash walks that (back from
@@ -52,12 +54,12 @@
  * hh_prev is never set: only HASH_DELETE reads it, and no table here
  * deletes a key.
  */
-#define NGC_BUCKETS_SPARSE	(1U << 20)
+#define NGC_BUCKETS_SPARSE	(1U << 17)
 
 /* Whether nb buckets are too few for the table's keys. */
 static inline int too_few(const UT_hash_table *tbl, unsigned nb)
 {
-	return tbl->num_items > (nb < NGC_BUCKETS_SPARSE ? nb / 2 : nb);
+	return tbl->num_items > (nb < NGC_BUCKETS_SPARSE ? nb / 2 : 2ULL * nb);
 }
 
 static inline void link_in(UT_hash_bucket *b, UT_hash_handle *h)
