@@ -98,25 +98,23 @@ share_row() {	# share_row NAME LABEL
 P="$data/plain/*"
 G="$data/gz/*"
 NGC="build/ngramcount --no-progress"
-measure scan2 "build/floor scan -j 2 $P"
-measure p0 "$NGC -j 0 $P >/dev/null"
-measure p1 "$NGC -j 1 $P >/dev/null"
-measure p2 "$NGC -j 2 $P >/dev/null"
-measure p2sync "$NGC -j 2 --io sync $P >/dev/null"
+measure_alternated scan2 "build/floor scan -j 2 $P" \
+	p0 "$NGC -j 0 $P >/dev/null" \
+	p1 "$NGC -j 1 $P >/dev/null" \
+	p2 "$NGC -j 2 $P >/dev/null" \
+	p2sync "$NGC -j 2 --io sync $P >/dev/null"
 measure mawkp "mawk -F'\t' '$awk_prog' $P >/dev/null"
-measure inflate1 "build/floor inflate -j 1 $G"
-measure inflate2 "build/floor inflate -j 2 $G"
+measure_alternated inflate1 "build/floor inflate -j 1 $G" \
+	inflate2 "build/floor inflate -j 2 $G" \
+	g2zlib "$NGC -j 2 --inflate zlib $G >/dev/null"
+set -- g0 "$NGC -j 0 $G >/dev/null" g1 "$NGC -j 1 $G >/dev/null" g2 "$NGC -j 2 $G >/dev/null" \
+	g2sync "$NGC -j 2 --io sync $G >/dev/null"
 isal=0
 if build/floor isal -j 1 "$data/gz/googlebooks-eng-all-1gram-20120701-0.gz" 2>/dev/null; then
 	isal=1
-	measure isal1 "build/floor isal -j 1 $G"
-	measure isal2 "build/floor isal -j 2 $G"
-	measure g2zlib "$NGC -j 2 --inflate zlib $G >/dev/null"
+	set -- isal1 "build/floor isal -j 1 $G" isal2 "build/floor isal -j 2 $G" "$@"
 fi
-measure g0 "$NGC -j 0 $G >/dev/null"
-measure g1 "$NGC -j 1 $G >/dev/null"
-measure g2 "$NGC -j 2 $G >/dev/null"
-measure g2sync "$NGC -j 2 --io sync $G >/dev/null"
+measure_alternated "$@"
 measure mawkg "zcat $G | mawk -F'\t' '$awk_prog' >/dev/null"
 # The Python design (one run: it is slow). Debian's python3 has aiofiles.
 py=0
@@ -175,7 +173,8 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	echo "Data: \`ngramgen --size $size --seed 1\`: 39 files, $(awk -v b="$plain_mb" 'BEGIN { printf "%.0f", b / 1e6 }') MB of"
 	echo "v2 text, $lines lines, $keys distinct ngrams; gzip -6: $(awk -v b="$gz_mb" 'BEGIN { printf "%.0f", b / 1e6 }') MB."
 	echo "Warm page cache. Wall = median of $runs runs; CPU = user+sys of all processes;"
-	echo "RSS = peak of the largest process. Ratios are against rows of this same run."
+	echo "RSS = peak of the largest process. Ratios are against rows of this same run; the"
+	echo "floors and ngramcount's -j rows of each table ran in turn, a run of each a round."
 	echo
 	echo "## Plain text"
 	echo

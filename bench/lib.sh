@@ -16,29 +16,62 @@ gen_set() {
 	echo "$want" >"$dir/.made"
 }
 
-# measure NAME CMD: median wall seconds, max RSS KiB and mean user+sys
-# seconds of $runs runs of CMD, into $tmp/m.NAME. A failing CMD stops all.
+# run_once NAME CMD: one timed run of CMD, its "wall rss user sys" line
+# appended to $tmp/times.NAME. A failing CMD stops all.
+run_once() {
+	[ -z "${pre:-}" ] || sh -c "$pre"
+	# Wall time from bash's time, to the millisecond (GNU time's %e has
+	# two decimals); RSS and CPU from GNU time.
+	bash -c 'TIMEFORMAT=%3R; time /usr/bin/time -f "%M %U %S" -o "$1" sh -c "$2" >"$3" 2>"$4"' \
+		_ "$tmp/t" "$2" "$tmp/stdout" "$tmp/stderr" 2>"$tmp/wall" || {
+		echo "bench: '$1' failed:" >&2
+		cat "$tmp/stderr" >&2
+		exit 1
+	}
+	echo "$(cat "$tmp/wall") $(cat "$tmp/t")" >>"$tmp/times.$1"
+}
+
+# summary NAME: median wall seconds, max RSS KiB and mean user+sys seconds
+# of the runs in $tmp/times.NAME, into $tmp/m.NAME.
+summary() {
+	sort -n "$tmp/times.$1" | awk -v n="$runs" 'NR == int((n + 1) / 2) { wall = $1 }
+		{ if ($2 > rss) rss = $2; cpu += $3 + $4 }
+		END { printf "%s %d %.2f\n", wall, rss, cpu / n }' >"$tmp/m.$1"
+}
+
+# measure NAME CMD: $runs runs of CMD, summed up into $tmp/m.NAME.
 measure() {
-	name=$1
-	shift
-	: >"$tmp/times"
+	: >"$tmp/times.$1"
 	i=0
 	while [ $i -lt "$runs" ]; do
-		[ -z "${pre:-}" ] || sh -c "$pre"
-		# Wall time from bash's time, to the millisecond (GNU time's %e
-		# has two decimals); RSS and CPU from GNU time.
-		bash -c 'TIMEFORMAT=%3R; time /usr/bin/time -f "%M %U %S" -o "$1" sh -c "$2" >"$3" 2>"$4"' \
-			_ "$tmp/t" "$*" "$tmp/stdout" "$tmp/stderr" 2>"$tmp/wall" || {
-			echo "bench: '$name' failed:" >&2
-			cat "$tmp/stderr" >&2
-			exit 1
-		}
-		echo "$(cat "$tmp/wall") $(cat "$tmp/t")" >>"$tmp/times"
+		run_once "$1" "$2"
 		i=$((i + 1))
 	done
-	sort -n "$tmp/times" | awk -v n="$runs" 'NR == int((n + 1) / 2) { wall = $1 }
-		{ if ($2 > rss) rss = $2; cpu += $3 + $4 }
-		END { printf "%s %d %.2f\n", wall, rss, cpu / n }' >"$tmp/m.$name"
+	summary "$1"
+}
+
+# measure_alternated NAME CMD [NAME CMD]...: as measure for each, but a run
+# of each in turn, $runs rounds, so that the rows whose ratios are read (a
+# run against its floor, -j 2 against -j 1) see the machine alike when its
+# speed drifts.
+measure_alternated() {
+	names=
+	while [ $# -gt 0 ]; do
+		names="$names $1"
+		printf '%s\n' "$2" >"$tmp/cmd.$1"
+		: >"$tmp/times.$1"
+		shift 2
+	done
+	i=0
+	while [ $i -lt "$runs" ]; do
+		for n in $names; do
+			run_once "$n" "$(cat "$tmp/cmd.$n")"
+		done
+		i=$((i + 1))
+	done
+	for n in $names; do
+		summary "$n"
+	done
 }
 
 # The machine, for the head of a results file.
