@@ -73,8 +73,11 @@ int wire_get_table(const char *p, size_t n,
 		   int (*fn)(void *ctx, const char *key, size_t len, uint64_t count),
 		   void *ctx)
 {
-	const char *end = p + n;
-	while (p < end) {
+	const char *end;
+
+	if (!n)
+		return 0;	/* p may be NULL: no p + 0 */
+	for (end = p + n; p < end;) {
 		uint64_t len, count;
 		const char *key;
 		int r;
