@@ -4,9 +4,9 @@
  *
  * The default (every row, most frequent first) is table_sorted's radix
  * sort. --top K keeps a heap of the K best rows seen, O(n log K), instead
- * of sorting millions of keys to print a few; --sort key is table_by_key's
- * order (a table of sorted keys has it already); --sort none prints them
- * in the table's order.
+ * of sorting millions of keys to print a few; --sort key is printed as
+ * table_foreach_by_key visits the rows (a table of sorted keys has that
+ * order already); --sort none prints them in the table's order.
  */
 #include <errno.h>
 #include <signal.h>
@@ -83,8 +83,6 @@ static const struct ngram **select_rows(const struct table *t, const struct outp
 
 	if (o->sort == SORT_COUNT && !o->top)
 		return table_sorted(t, r.min, 1, n);
-	if (o->sort == SORT_KEY && !o->top)
-		return table_by_key(t, r.min, n);
 	r.v = xmalloc((t->count ? t->count : 1) * sizeof(*r.v));
 	table_foreach(t, keep_row, &r);
 	if (o->top)
@@ -461,21 +459,29 @@ int output_spilled(struct spill *sp, const struct output_opts *o, size_t budget,
 	return err;
 }
 
+static int write_row(const struct ngram *g, void *ctx)
+{
+	struct out_writer *w = ctx;
+	out_row(w, g->key, g->len, g->count);
+	return w->err;
+}
+
 int output_write(const struct table *t, const struct output_opts *o, struct trace *tr)
 {
-	double t0 = now_sec();
-	size_t n;
-	const struct ngram **v = select_rows(t, o, &n);
-	double t1 = now_sec();
+	double t0 = now_sec(), t1;
+	/* Every row by key: straight from the table as it is walked, no array. */
+	int by_key = o->sort == SORT_KEY && !o->top;
+	size_t n = 0;
+	const struct ngram **v = NULL;
 	struct out_writer w;
 	int err;
 
-	if (!v)
+	if (!by_key && !(v = select_rows(t, o, &n)))
 		return -ECHILD;
+	t1 = now_sec();
 	err = out_open(&w, o);
-
-	trace_span(tr, TRACK_OUTPUT, "sort", NULL, t0, t1, "\"keys\":%zu,\"rows\":%zu",
-		   t->count, n);
+	if (!err && by_key)
+		table_foreach_by_key(t, o->min_count, write_row, &w);	/* stops at w.err */
 	for (size_t i = 0; i < n && !err && !w.err; i++) {
 		/* Sorted rows are scattered over the arena: fetch ahead. */
 		if (i + NGC_OUT_AHEAD < n) {
@@ -486,6 +492,8 @@ int output_write(const struct table *t, const struct output_opts *o, struct trac
 	}
 	if (!err)
 		err = out_close(&w, 1);
+	trace_span(tr, TRACK_OUTPUT, "sort", NULL, t0, t1, "\"keys\":%zu,\"rows\":%llu",
+		   t->count, (unsigned long long)w.rows);
 	trace_span(tr, TRACK_OUTPUT, "write", NULL, t1, now_sec(), "\"bytes\":%llu",
 		   (unsigned long long)w.bytes);
 	free(v);

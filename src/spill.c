@@ -123,6 +123,19 @@ static int run_close(FILE *f, int err)
 	return err;
 }
 
+struct table_out {
+	FILE **f;
+	unsigned nf;
+	uint64_t *bytes;
+};
+
+static int put_entry(const struct ngram *g, void *ctx)
+{
+	struct table_out *o = ctx;
+	return put_record(o->bytes, o->f[o->nf > 1 ? spill_part(g->key, g->len, o->nf) : 0],
+			  g->key, g->len, g->count);
+}
+
 /*
  * Write t in that order to f[0], or by key to f[spill_part()] of nf files,
  * and close them.
@@ -130,14 +143,18 @@ static int run_close(FILE *f, int err)
 static int write_table(FILE **f, unsigned nf, const struct table *t, enum spill_order order,
 		       uint64_t *bytes)
 {
-	size_t n;
-	const struct ngram **v = order == SPILL_BY_COUNT ? table_sorted(t, 0, 0, &n)
-							 : table_by_key(t, 0, &n);
+	struct table_out out = { f, nf, bytes };
 	int err = 0;
-	for (size_t i = 0; i < n && !err; i++)
-		err = put_record(bytes, f[nf > 1 ? spill_part(v[i]->key, v[i]->len, nf) : 0],
-				 v[i]->key, v[i]->len, v[i]->count);
-	free(v);
+
+	if (order == SPILL_BY_COUNT) {
+		size_t n;
+		const struct ngram **v = table_sorted(t, 0, 0, &n);
+		for (size_t i = 0; i < n && !err; i++)
+			err = put_entry(v[i], &out);
+		free(v);
+	} else {
+		err = table_foreach_by_key(t, 0, put_entry, &out);
+	}
 	for (unsigned i = 0; i < nf; i++)
 		err = run_close(f[i], err);
 	return err;

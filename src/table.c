@@ -932,24 +932,29 @@ static int by_key(const void *a, const void *b)
 	return ngram_cmp_key(*(const struct ngram *const *)a, *(const struct ngram *const *)b);
 }
 
-const struct ngram **table_by_key(const struct table *t, uint64_t min, size_t *n)
+int table_foreach_by_key(const struct table *t, uint64_t min,
+			 int (*fn)(const struct ngram *g, void *ctx), void *ctx)
 {
-	const struct ngram **v = xmalloc((t->count ? t->count : 1) * sizeof(*v));
+	const struct ngram **v;
 	const struct table_entry *e;
 	size_t k = 0, r;
+	int err = 0;
 
 	if (t->ordered) {
-		for (const struct ngram *g = key_first(t, &r); g; g = key_next(t, g, &r))
+		for (const struct ngram *g = key_first(t, &r); g && !err; g = key_next(t, g, &r))
 			if (g->count >= min)
-				v[k++] = g;
-	} else {
-		for (const struct ngram *g = first_added(t, &e); g; g = next_added(t, g, &e))
-			if (g->count >= min)
-				v[k++] = g;
-		qsort(v, k, sizeof(*v), by_key);
+				err = fn(g, ctx);
+		return err;
 	}
-	*n = k;
-	return v;
+	v = xmalloc((t->count ? t->count : 1) * sizeof(*v));
+	for (const struct ngram *g = first_added(t, &e); g; g = next_added(t, g, &e))
+		if (g->count >= min)
+			v[k++] = g;
+	qsort(v, k, sizeof(*v), by_key);
+	for (size_t i = 0; i < k && !err; i++)
+		err = fn(v[i], ctx);
+	free(v);
+	return err;
 }
 
 size_t table_bytes(const struct table *t)

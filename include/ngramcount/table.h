@@ -143,11 +143,13 @@ int table_foreach(const struct table *t,
 const struct ngram **table_sorted(const struct table *t, uint64_t min, int split, size_t *n);
 
 /*
- * A new array of the table's entries whose total is at least min (*n of
- * them), in byte order of the key; the caller frees it. An ordered table
- * gives them in that order already; a hashed one is sorted (qsort).
+ * Visit the table's entries whose total is at least min in byte order of
+ * the key; stops at a non-zero return, and returns it. An ordered table
+ * walks its runs, which are in that order, with no array; a hashed one
+ * sorts an array of its entries (qsort) first.
  */
-const struct ngram **table_by_key(const struct table *t, uint64_t min, size_t *n);
+int table_foreach_by_key(const struct table *t, uint64_t min,
+			 int (*fn)(const struct ngram *g, void *ctx), void *ctx);
 
 /* Most frequent first, ties in byte order of the key; qsort-style result. */
 int ngram_cmp_count(const struct ngram *a, const struct ngram *b);

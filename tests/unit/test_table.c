@@ -154,26 +154,28 @@ static void add_sorted_sources(struct table *t, int sources, int keys, uint64_t 
 }
 
 /*
- * table_sorted and table_by_key against qsort, those below min left out: a
- * hashed table takes the radix sort on count and prefix (split: in two
- * processes) and a qsort by key, an ordered one the stable sort on count
- * of its entries in key order, and that order as it is.
+ * table_sorted and table_foreach_by_key against qsort, those below min
+ * left out: a hashed table takes the radix sort on count and prefix
+ * (split: in two processes) and a qsort by key, an ordered one the stable
+ * sort on count of its entries in key order, and that order as it is.
  */
 static void check_sorted(struct table *t, uint64_t min, int split)
 {
-	size_t n, nk;
+	size_t n;
 	const struct ngram **v = table_sorted(t, min, split, &n);
-	const struct ngram **vk = table_by_key(t, min, &nk);
+	struct at_least k = { 0, malloc(t->count * sizeof(*k.v)), 0 };
 	struct at_least w = { min, malloc(t->count * sizeof(*w.v)), 0 };
+
+	CHECK(table_foreach_by_key(t, min, collect_at_least, &k) == 0);
 	table_foreach(t, collect_at_least, &w);
 	qsort(w.v, w.n, sizeof(*w.v), cmp_count);
 	CHECK(v && n > 1000 && (min == 0 || n < t->count) && n == w.n &&
 	      memcmp(v, w.v, n * sizeof(*v)) == 0);
 	CHECK(!split || t->count >= NGC_SORT_SPLIT);
 	qsort(w.v, w.n, sizeof(*w.v), cmp_key);
-	CHECK(nk == w.n && memcmp(vk, w.v, nk * sizeof(*vk)) == 0);
+	CHECK(k.n == w.n && memcmp(k.v, w.v, k.n * sizeof(*k.v)) == 0);
 	free(v);
-	free(vk);
+	free(k.v);
 	free(w.v);
 }
 
