@@ -362,13 +362,6 @@ static void rising_keys_then_a_fall(void)
 	table_fini(&t);
 }
 
-/*
- * Sorted sources added in any order, as results reach the final table:
- * the sources' ranges interleave (like the files of a dump, each "A".."Z"
- * then "a".."z" of one letter) and touch (partitions sharing the key that
- * straddles their cut). Each key is "<upper or lower><letter><number>";
- * the oracle is a plain array of sums. No key is hashed.
- */
 /* A batch of rising keys is appended whole; one that repeats a key is not. */
 static void batch_that_repeats_a_key(void)
 {
@@ -393,6 +386,13 @@ static void batch_that_repeats_a_key(void)
 	table_fini(&t);
 }
 
+/*
+ * Sorted sources added in any order, as results reach the final table:
+ * the sources' ranges interleave (like the files of a dump, each "A".."Z"
+ * then "a".."z" of one letter) and touch (partitions sharing the key that
+ * straddles their cut). Each key is "<upper or lower><letter><number>";
+ * the oracle is a plain array of sums. No key is hashed.
+ */
 static void sorted_sources_in_any_order(void)
 {
 	enum { LETTERS = 26, PER = 2000, PARTS = 8, N = LETTERS * 2 * PER };
