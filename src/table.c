@@ -459,6 +459,12 @@ const struct ngram *table_find(const struct table *t, const char *key, size_t le
 	return e ? ngram_of(e) : NULL;
 }
 
+/* Add kv's count to its key's total; non-zero when that would wrap. */
+static int upsert_add(struct table *t, const struct table_kv *kv, const struct ngram **overflow)
+{
+	return ngram_add_naming(table_upsert(t, kv->key, kv->len), kv->count, overflow);
+}
+
 /*
  * Keys that rise, all after the open run's last and before the next run:
  * a sorted result's batch. They are new, so appended with their counts, no
@@ -499,17 +505,13 @@ int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 
 	if (t->ordered) {
 		size_t i = 0;
-		if (n && t->open >= t->nruns) {	/* the first key finds its run */
-			if (ngram_add_naming(table_upsert(t, kv[0].key, kv[0].len), kv[0].count,
-					     overflow))
-				return -EOVERFLOW;
-			i = 1;
-		}
+		/* The first key finds its run; the rest, if they rise past it, go in whole. */
+		if (n && t->open >= t->nruns && upsert_add(t, &kv[i++], overflow))
+			return -EOVERFLOW;
 		if (t->ordered && append_rising(t, kv + i, n - i))
 			return 0;
 		for (; i < n; i++)
-			if (ngram_add_naming(table_upsert(t, kv[i].key, kv[i].len), kv[i].count,
-					     overflow))
+			if (upsert_add(t, &kv[i], overflow))
 				return -EOVERFLOW;
 		return 0;
 	}
