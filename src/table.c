@@ -811,7 +811,8 @@ static struct ngram *key_next(const struct table *t, const struct ngram *g, size
  * in key order, and a stable sort on the count alone then leaves ties in
  * key order, with no key compared. A record is one word, the count above
  * and the entry's rank in key order in the low rb bits, so a pass moves 8
- * bytes a record; the ranks then index the entries, kept in key order.
+ * bytes a record; the ranks then index the entries, listed in key order in
+ * the half the sort left free: 16 bytes a key in all.
  */
 #define NGC_DIGIT_MASK	0xffu
 
@@ -830,12 +831,16 @@ static inline unsigned count_digit(uint64_t count, unsigned d)
 /*
  * r[0..n) by count, most frequent first, ties in the order they came: LSD
  * radix sort on the nd bytes of the count, a pass a byte through tmp and
- * back, passing over a byte that is the same in every record; hist[d][v]
- * is how many have v for byte d. Returns r or tmp, whichever holds them.
+ * back, passing over a byte that is the same in every record. Returns r
+ * or tmp, whichever holds them.
  */
-static uint64_t *sort_by_count(uint64_t *r, uint64_t *tmp, size_t n, unsigned rb, unsigned nd,
-			       size_t hist[][NGC_DIGIT_MASK + 1])
+static uint64_t *sort_by_count(uint64_t *r, uint64_t *tmp, size_t n, unsigned rb, unsigned nd)
 {
+	size_t hist[8][NGC_DIGIT_MASK + 1] = { { 0 } };
+
+	for (size_t i = 0; i < n; i++)
+		for (unsigned d = 0; d < nd; d++)
+			hist[d][count_digit(r[i] >> rb, d)]++;
 	for (unsigned d = 0; d < nd && n; d++) {
 		size_t *at = hist[d], sum = 0;
 		if (at[count_digit(r[0] >> rb, d)] == n)
@@ -862,35 +867,40 @@ static uint64_t *sort_by_count(uint64_t *r, uint64_t *tmp, size_t n, unsigned rb
  */
 static const struct ngram **sorted_in_key_order(const struct table *t, uint64_t min, size_t *n)
 {
-	size_t cap = t->count ? t->count : 1, k = 0, r, hist[8][NGC_DIGIT_MASK + 1] = { { 0 } };
-	/* The records, the sort's other half, the entries in key order. */
-	uint64_t *a = xmalloc(3 * cap * sizeof(*a)), *s, all = 0;
-	const struct ngram **keys = (const struct ngram **)(void *)(a + 2 * cap), **v;
-	unsigned rb = bit_length(cap - 1), cb;
+	size_t cap = t->count ? t->count : 1, k = 0, r;
+	uint64_t *a = xmalloc(2 * cap * sizeof(*a)), *s, all = 0;
+	const struct ngram **keys, **v;
+	unsigned rb = bit_length(cap - 1);
 
 	for (const struct ngram *g = key_first(t, &r); g; g = key_next(t, g, &r)) {
 		__builtin_prefetch((const char *)g + 1024);
 		if (g->count >= min) {
-			keys[k] = g;
 			a[k] = g->count << rb | k;
 			k++;
 			all |= g->count;
-			for (unsigned d = 0; d < 8; d++)
-				hist[d][count_digit(g->count, d)]++;
 		}
 	}
-	cb = bit_length(all);
-	if (cb + rb > 64) {
+	if (bit_length(all) + rb > 64) {
 		free(a);
 		return NULL;
 	}
-	s = sort_by_count(a, a + cap, k, rb, (cb + 7) / 8, hist);
-	/* In place, or from the other half to the front: v[j] is over s[j] or before it. */
-	v = (const struct ngram **)(void *)a;
+	s = sort_by_count(a, a + cap, k, rb, (bit_length(all) + 7) / 8);
+	/* The ranks' entries, in key order, in the other half. */
+	keys = (const struct ngram **)(void *)(s == a ? a + cap : a);
+	k = 0;
+	for (const struct ngram *g = key_first(t, &r); g; g = key_next(t, g, &r)) {
+		__builtin_prefetch((const char *)g + 1024);
+		if (g->count >= min)
+			keys[k++] = g;
+	}
+	/* Each record becomes its entry, in place; then to the front. */
+	v = (const struct ngram **)(void *)s;
 	for (size_t j = 0; j < k; j++)
 		v[j] = keys[s[j] & (((uint64_t)1 << rb) - 1)];
+	if (s != a)
+		memmove(a, v, k * sizeof(*v));
 	*n = k;
-	return xrealloc(v, (k ? k : 1) * sizeof(*v));
+	return xrealloc(a, (k ? k : 1) * sizeof(*v));
 }
 
 const struct ngram **table_sorted(const struct table *t, uint64_t min, int split, size_t *n)

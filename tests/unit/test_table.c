@@ -213,7 +213,10 @@ static unsigned count_and_rank_bits(struct table *t)
 /*
  * Ordered: key order from the runs, and ties in it without a key
  * compared; a count and a rank in one word, up to all 64 bits of it, and
- * counts too large for that, which sort as a hashed table's.
+ * counts too large for that, which sort as a hashed table's. Six bytes of
+ * count leave the records in the first half of the sort's memory; the
+ * 16-bit counts, summed where sources meet, take three bytes and leave
+ * them in the second.
  */
 static void sorted_in_key_order(void)
 {
