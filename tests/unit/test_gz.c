@@ -13,13 +13,17 @@
 
 struct sink {
 	char *p;
-	size_t len;
+	size_t len, cap;
 };
 
+/* The output so far; grown by doubling (ASan's realloc always copies). */
 static int collect(void *ctx, const char *buf, size_t len)
 {
 	struct sink *s = ctx;
-	s->p = realloc(s->p, s->len + len);
+	if (s->len + len > s->cap) {
+		s->cap = s->cap * 2 > s->len + len ? s->cap * 2 : s->len + len;
+		s->p = realloc(s->p, s->cap);
+	}
 	memcpy(s->p + s->len, buf, len);
 	s->len += len;
 	return 0;
