@@ -83,9 +83,10 @@ gzip_tasks() {
 		test -z "$(ls -A tmp)"
 	done
 	# A gzip stream on stdin spills the same way.
+	$ORACLE -n 3 two/b.gz >b.want
 	# shellcheck disable=SC2086
 	"$NGC" --no-progress -n 3 $budget - <two/b.gz >spill.out
-	$ORACLE -n 3 two/b.gz | cmp - spill.out
+	cmp b.want spill.out
 	# A worker killed once its task's runs are written: those never count,
 	# the rerun's do.
 	# shellcheck disable=SC2086
@@ -104,7 +105,7 @@ gzip_tasks() {
 	expect_status 3 "$NGC" --no-progress -n 3 --keep-going $budget --stats cut.gz two/b.gz \
 		>spill.out 2>err
 	grep -q "skipped cut.gz: truncated gzip stream" err
-	$ORACLE -n 3 two/b.gz | cmp - spill.out
+	cmp b.want spill.out
 	test -z "$(ls -A tmp)"
 }
 test_case "a gzip file past its worker's share spills task runs: -j 0/1/2, stdin, a killed worker, --keep-going" gzip_tasks
