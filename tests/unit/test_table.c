@@ -213,10 +213,10 @@ static unsigned count_and_rank_bits(struct table *t)
 /*
  * Ordered: key order from the runs, and ties in it without a key
  * compared; a count and a rank in one word, up to all 64 bits of it, and
- * counts too large for that, which sort as a hashed table's. Six bytes of
- * count leave the records in the first half of the sort's memory; the
- * 16-bit counts, summed where sources meet, take three bytes and leave
- * them in the second.
+ * counts too large for that, which sort as a hashed table's. The sort
+ * leaves the records in the first half of its memory after an even number
+ * of passes (six bytes of count; two), in the second after an odd one
+ * (20-bit counts: three).
  */
 static void sorted_in_key_order(void)
 {
@@ -227,6 +227,9 @@ static void sorted_in_key_order(void)
 	check_sorted(&t, 0, 1);
 	table_reset(&t);
 	add_sorted_sources(&t, 3, 20000, 0xffff);
+	check_sorted(&t, 1000, 0);
+	table_reset(&t);
+	add_sorted_sources(&t, 3, 20000, 0xfffff);
 	check_sorted(&t, 1000, 0);
 	table_reset(&t);
 	add_sorted_sources(&t, 40, 400000, UINT64_MAX);
