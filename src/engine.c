@@ -44,7 +44,7 @@
 #include "ngramcount/wire.h"
 #include "ngramcount/worker.h"
 
-#define NGC_GZ_HOLD		4	/* slots one gzip stream may hold */
+#define NGC_GZ_HOLD		2	/* slots one gzip stream may hold */
 #define NGC_PLAIN_ACTIVE	4	/* plain files read at the same time */
 #define NGC_REAP_BATCH		64
 #define NGC_POLL_MS		100	/* also the progress redraw period */

@@ -80,14 +80,14 @@ orders() {
 test_case "--order completion and submission: the same counts" orders
 
 buffer_memory() {
-	# 9 slots of 4 KiB: the least two workers can run with; gzip and plain.
-	expect_same -j 2 --buffer-memory 36K --partition-size 4K -- gz plain
-	"$NGC" --no-progress --stats -j 2 --buffer-memory 36K --partition-size 4K gz plain 2>stats >/dev/null
-	grep -q "buffers          9 x 4.0 KiB" stats
+	# 5 slots of 4 KiB: the least two workers can run with; gzip and plain.
+	expect_same -j 2 --buffer-memory 20K --partition-size 4K -- gz plain
+	"$NGC" --no-progress --stats -j 2 --buffer-memory 20K --partition-size 4K gz plain 2>stats >/dev/null
+	grep -q "buffers          5 x 4.0 KiB" stats
 	"$NGC" --no-progress --stats plain 2>stats >/dev/null
-	grep -q "buffers          18 x 1.0 MiB" stats
-	expect_status 2 "$NGC" -j 2 --buffer-memory 35K --partition-size 4K plain 2>err
-	grep -q "holds fewer than the 9 partitions of 4096 bytes that 2 workers need" err
+	grep -q "buffers          14 x 1.0 MiB" stats
+	expect_status 2 "$NGC" -j 2 --buffer-memory 19K --partition-size 4K plain 2>err
+	grep -q "holds fewer than the 5 partitions of 4096 bytes that 2 workers need" err
 }
 test_case "--buffer-memory bounds the pool; too small a budget is refused" buffer_memory
 
