@@ -14,7 +14,10 @@ cd "$(dirname "$0")/.." || exit 1
 passed=0
 failed=0
 san_logs=$(mktemp -d "${TMPDIR:-/tmp}/ngc-san.XXXXXX")
-trap 'rm -rf "$san_logs"' EXIT
+# The oracle's answers, shared by the builds' end-to-end runs (tests/e2e/lib.sh).
+NGC_ORACLE_CACHE=$(mktemp -d "${TMPDIR:-/tmp}/ngc-oracle.XXXXXX")
+export NGC_ORACLE_CACHE
+trap 'rm -rf "$san_logs" "$NGC_ORACLE_CACHE"' EXIT
 
 # tally OUTPUT_FILE: add its "RESULT p f" line to the totals.
 tally() {

@@ -134,7 +134,7 @@ v2_runs() {
 	for o in "" "--years 1810-1820" "--years 1999-1999" "--pos drop" "--ignore-case" \
 		 "--word key7 --years 1801-1999" "--ignore-case --years 1830-1998"; do
 		# shellcheck disable=SC2086
-		$ORACLE $o plain edges >want
+		oracle $o plain edges >want
 		for simd in 1 0; do
 			for eng in "-j 0" "-j 2 --partition-size 4K"; do
 				# shellcheck disable=SC2086
@@ -143,7 +143,7 @@ v2_runs() {
 			done
 		done
 	done
-	$ORACLE gz >want
+	oracle gz >want
 	for simd in 1 0; do
 		NGRAMCOUNT_SIMD=$simd "$NGC" --no-progress -j 2 gz >got
 		cmp want got

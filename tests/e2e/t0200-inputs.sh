@@ -104,8 +104,8 @@ stdin_and_fifos() {
 	a=$v2/lirenh-eng-all-1gram-20120701-a-head10k.tsv
 	q=$v2/lirenh-eng-all-1gram-20120701-q-head10k.tsv
 	gzip -c "$q" >q.gz
-	$ORACLE "$a" >want.a
-	$ORACLE "$a" q.gz "$v2" >want.mix
+	oracle "$a" >want.a
+	oracle "$a" q.gz "$v2" >want.mix
 	for j in 0 2; do
 		for io in uring sync; do
 			for ps in 100 4K 2M; do

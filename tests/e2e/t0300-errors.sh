@@ -53,7 +53,7 @@ PY
 			grep -q "malformed lines  2" err
 		done
 	done
-	$ORACLE bad | cmp - out
+	oracle bad | cmp - out
 }
 test_case "malformed lines: skipped, counted, first file:line named" malformed_lines_warn
 
@@ -151,7 +151,7 @@ test_case "truncated, corrupt, bad-CRC, trailing-garbage gzip: file and offset n
 keep_going() {
 	make_bad_gzips
 	printf 'a\t2000\t5\t1\nb\t2000\t1\t1\n' >plain
-	$ORACLE ok.gz plain >want
+	oracle ok.gz plain >want
 	for inf in $BACKENDS; do
 		for j in 0 2; do
 			rm -f out.tsv

@@ -53,7 +53,7 @@ uring_refused_falls_back() {
 	cat err
 	test "$(grep -c "warning: io_uring unavailable (Operation not permitted); read with pread instead" err)" -eq 1
 	grep -q "io               sync$" err
-	$ORACLE plain | cmp - fallback.out
+	oracle plain | cmp - fallback.out
 }
 test_case "io_uring refused by the kernel: one warning, pread, same result" uring_refused_falls_back
 

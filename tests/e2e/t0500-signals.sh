@@ -57,15 +57,15 @@ worker_killed() {
 	kill -9 "$victim"
 	wait $pid
 	grep -q "warning: 1 worker replaced and its task run again; first: worker [0-9] (pid $victim) killed by signal 9" err
-	$ORACLE "$TMP/killdata" | cmp - out.tsv
+	oracle "$TMP/killdata" | cmp - out.tsv
 	test -z "$(pgrep -f "$TMP/killdata")"
 }
 test_case "a worker killed from outside: replaced, task rerun, exact result" worker_killed
 
 crash_hook() {
-	$ORACLE "$TMP/sigdata" >want
+	oracle "$TMP/sigdata" >want
 	gzip -c "$TMP/sigdata/googlebooks-eng-all-1gram-20120701-s" >s.gz
-	$ORACLE "$TMP/sigdata" s.gz >want2
+	oracle "$TMP/sigdata" s.gz >want2
 	for n in 2 3 7; do
 		NGRAMCOUNT_FAULT=crash:$n "$NGC" --no-progress -j 2 --partition-size 32K "$TMP/sigdata" >out 2>err
 		cmp want out
@@ -88,7 +88,7 @@ test_case "NGRAMCOUNT_FAULT=crash:N: each task rerun once, exact; twice fails by
 
 task_timeout() {
 	head -c 100000 "$TMP/sigdata/googlebooks-eng-all-1gram-20120701-s" | sed '$d' >small
-	$ORACLE small >want
+	oracle small >want
 	# Each worker hangs in its second task: one timeout for each of the
 	# three partitions after the first, each rerun by a fresh worker.
 	NGRAMCOUNT_FAULT=hang:2 "$NGC" --no-progress -j 1 --partition-size 40K --task-timeout 1 small >out 2>err

@@ -19,7 +19,7 @@ for i in range(1000):
 PY
 "$GEN" --size 2M --seed 11 --prefix large- --out "$TMP/many" >/dev/null
 "$GEN" --size 1M --seed 12 --gzip --prefix large-gz- --out "$TMP/many" >/dev/null
-$ORACLE "$TMP/many" >"$TMP/many.want"
+oracle "$TMP/many" >"$TMP/many.want"
 
 many_files_workers_dying() {
 	ls "$TMP/many" | wc -l
@@ -39,7 +39,7 @@ import os
 for i in range(10000):
     open("tiny/f%05d" % i, "w").write("k%d\t2000\t%d\t1\n" % (i % 97, i))
 '
-	$ORACLE tiny >want
+	oracle tiny >want
 	(ulimit -n 64 && "$NGC" --no-progress -j 4 tiny >out)
 	cmp want out
 }
@@ -103,11 +103,11 @@ r = random.Random(7)
 for i in range(300000):
     print("sharedprefix%d\t2000\t%d\t1" % (r.randrange(10**9), r.randrange(1, 60)))
 ' >keys.tsv
-	$ORACLE keys.tsv >want
+	oracle keys.tsv >want
 	"$NGC" --no-progress -j 2 keys.tsv >out
 	cmp want out
 	"$NGC" --no-progress -j 2 --min-count 30 keys.tsv >out
-	$ORACLE --min-count 30 keys.tsv | cmp - out
+	oracle --min-count 30 keys.tsv | cmp - out
 	# The process sorting half of them dies: the run fails, nothing written.
 	expect_status 1 env NGRAMCOUNT_FAULT=sort "$NGC" --no-progress -j 2 -o out.tsv \
 		keys.tsv 2>err

@@ -10,7 +10,7 @@ CHECK="python3 $top/tests/trace_check.py"
 
 trace_j2() {
 	"$NGC" --no-progress -j 2 --partition-size 64K --trace t.json plain gz >out
-	$ORACLE plain gz | cmp - out
+	oracle plain gz | cmp - out
 	$CHECK t.json plain gz
 	grep -q '"name":"worker 1"' t.json
 }
@@ -26,7 +26,7 @@ test_case "--trace -j 0 --io sync: the parent's track and the pread reader" trac
 
 trace_submission() {
 	"$NGC" --no-progress -j 2 --order submission --partition-size 16K --trace t.json plain gz >out
-	$ORACLE plain gz | cmp - out
+	oracle plain gz | cmp - out
 	$CHECK -s t.json plain gz
 }
 test_case "--trace --order submission: merges in task order" trace_submission
@@ -56,7 +56,7 @@ direct_reads() {
 			"$NGC" --no-progress --direct --io $io -j $j --partition-size 4K plain gz >out 2>err ||
 				{ grep -q "cannot read with O_DIRECT" err && echo "skipped: no O_DIRECT here" &&
 				  return 0; }
-			$ORACLE plain gz | cmp - out
+			oracle plain gz | cmp - out
 		done
 	done
 	expect_status 2 "$NGC" --direct --partition-size 6000 plain 2>err

@@ -25,7 +25,7 @@ for k in sorted(t, key=lambda k: k + b"\t"):
 
 # The oracle's totals, in the same order.
 oracle_sum() {
-	$ORACLE "$@" | sum
+	oracle "$@" | sum
 }
 
 map_alone() {
@@ -36,7 +36,7 @@ map_alone() {
 	"$NGC" map --pos drop --ignore-case -n 2 <"$TMP/text/text-a" | sum >got
 	oracle_sum --pos drop --ignore-case -n 2 "$TMP/text/text-a" | cmp - got
 	"$NGC" map --per-year --years 1950-1990 <all.tsv | sum >got
-	$ORACLE --per-year --years 1950-1990 all.tsv | sum | cmp - got
+	oracle --per-year --years 1950-1990 all.tsv | sum | cmp - got
 }
 test_case "map: partial totals of any format on stdin add up to the oracle's" map_alone
 

@@ -43,9 +43,9 @@ options() {
 	spills --per-year --years 1990-2000
 	spills --ignore-case --pos drop --output-format json
 	spills --output-format csv --min-count 10
-	$ORACLE "$TMP/plain" "$TMP/gz" | cmp - spill.out && return 1	# csv differs from TSV
+	oracle "$TMP/plain" "$TMP/gz" | cmp - spill.out && return 1	# csv differs from TSV
 	"$NGC" --no-progress $SMALL --memory 2M --tmpdir tmp "$TMP/plain" "$TMP/gz" >got
-	$ORACLE "$TMP/plain" "$TMP/gz" | cmp - got
+	oracle "$TMP/plain" "$TMP/gz" | cmp - got
 }
 test_case "spilling with --top, --per-year, filters and output formats; the oracle agrees" options
 
@@ -60,7 +60,7 @@ millions() {
 	grep -q "^  distinct ngrams  $keys$" stats
 	test "$(sed -n 's/^  spilled  *\([0-9]*\) tables.*/\1/p' stats)" -ge 2
 	cmp mem.out spill.out
-	$ORACLE -n 3 text | cmp - spill.out
+	oracle -n 3 text | cmp - spill.out
 	test -z "$(ls -A tmp)"
 }
 test_case "over a million distinct keys through a 96M budget: the oracle's bytes" millions
@@ -73,7 +73,7 @@ gzip_tasks() {
 	"$GEN" --format text --size 6M --seed 45 --out text2 >/dev/null
 	cat text2/* | gzip -1 >two/b.gz
 	"$NGC" --no-progress -n 3 two >mem.out
-	$ORACLE -n 3 two | cmp - mem.out
+	oracle -n 3 two | cmp - mem.out
 	budget="--buffer-memory 24M --memory 48M --tmpdir tmp"
 	for j in 0 1 2; do
 		# shellcheck disable=SC2086
@@ -83,7 +83,7 @@ gzip_tasks() {
 		test -z "$(ls -A tmp)"
 	done
 	# A gzip stream on stdin spills the same way.
-	$ORACLE -n 3 two/b.gz >b.want
+	oracle -n 3 two/b.gz >b.want
 	# shellcheck disable=SC2086
 	"$NGC" --no-progress -n 3 $budget - <two/b.gz >spill.out
 	cmp b.want spill.out
