@@ -5,7 +5,7 @@ CFLAGS  ?= -O2 -g
 PKGS    := liburing zlib libutf8proc
 override CPPFLAGS += -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS))
 override CFLAGS += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Wformat=2 -Wvla -fno-common -MMD -MP
+	-Wmissing-prototypes -Wformat=2 -Wvla -fno-common -MMD -MP -pthread
 ifeq ($(DEVELOPER),1)
 override CFLAGS += -Werror
 endif

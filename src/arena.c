@@ -1,15 +1,20 @@
 /*
- * arena.c - bump allocator. Blocks grow geometrically from 64 KiB to 8 MiB;
- * a request larger than a block gets a block of its own.
+ * arena.c - bump allocator. Blocks grow geometrically from 64 KiB to 2 MiB;
+ * a request larger than a block gets a block of its own. In the parent
+ * (prefault_on), once blocks are a MiB or more, the next one is made when
+ * one is taken, and faulted in on the helper thread by the time it is
+ * needed: a large table's new pages are zeroed off the parent's path.
  */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "ngramcount/arena.h"
+#include "ngramcount/prefault.h"
 #include "ngramcount/util.h"
 
 #define NGC_ARENA_MIN	(64u << 10)
-#define NGC_ARENA_MAX	(8u << 20)
+#define NGC_ARENA_MAX	(2u << 20)
+#define NGC_ARENA_AHEAD	(1u << 20)	/* blocks from this size are made ahead */
 
 struct arena_block {
 	struct arena_block *next;	/* older block */
@@ -20,9 +25,18 @@ struct arena_block {
 void arena_init(struct arena *a)
 {
 	a->head = NULL;
+	a->ahead = NULL;
 	a->cur = NULL;
 	a->left = 0;
 	a->bytes = 0;
+}
+
+static struct arena_block *block_new(struct arena *a, size_t size)
+{
+	struct arena_block *b = xmalloc(sizeof(*b) + size);
+	b->size = size;
+	a->bytes += size;
+	return b;
 }
 
 /* Make the newest block one with at least n bytes free (n aligned to 8). */
@@ -33,15 +47,20 @@ static void arena_fit(struct arena *a, size_t n)
 	size_t size = a->head ? a->head->size * 2 : NGC_ARENA_MIN;
 	if (size > NGC_ARENA_MAX)
 		size = NGC_ARENA_MAX;
-	if (size < n)
-		size = n;
-	struct arena_block *b = xmalloc(sizeof(*b) + size);
+	struct arena_block *b = a->ahead;
+	if (b && b->size >= n)
+		a->ahead = NULL;
+	else
+		b = block_new(a, size < n ? n : size);
 	b->next = a->head;
-	b->size = size;
 	a->head = b;
 	a->cur = (char *)b->data;
-	a->left = size;
-	a->bytes += size;
+	a->left = b->size;
+	if (!a->ahead && b->size >= NGC_ARENA_AHEAD && prefault_on()) {
+		size = b->size < NGC_ARENA_MAX / 2 ? b->size * 2 : NGC_ARENA_MAX;
+		a->ahead = block_new(a, size);
+		prefault_ahead(a->ahead, sizeof(*a->ahead) + size);
+	}
 }
 
 void *arena_alloc(struct arena *a, size_t n)
@@ -79,12 +98,13 @@ void arena_reset(struct arena *a)
 	b->next = NULL;
 	a->cur = (char *)b->data;
 	a->left = b->size;
-	a->bytes = b->size;
+	a->bytes = b->size + (a->ahead ? a->ahead->size : 0);
 }
 
 void arena_fini(struct arena *a)
 {
 	struct arena_block *b = a->head;
+	free(a->ahead);
 	while (b) {
 		struct arena_block *next = b->next;
 		free(b);

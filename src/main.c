@@ -18,6 +18,7 @@
 #include "ngramcount/merge.h"
 #include "ngramcount/output.h"
 #include "ngramcount/parse.h"
+#include "ngramcount/prefault.h"
 #include "ngramcount/spill.h"
 #include "ngramcount/stream.h"
 #include "ngramcount/table.h"
@@ -256,6 +257,8 @@ int main(int argc, char **argv)
 		}
 	}
 	table_init(&t);
+	/* No helper, no hint taken: the run is the same, only slower. */
+	(void)prefault_start();
 	r = engine_run(&c, &t, &sp, tr, &st, err, sizeof(err));
 	/* Every worker is reaped: children from here on sort or merge the output. */
 	mapped = cpu_seconds(RUSAGE_CHILDREN);
@@ -305,6 +308,7 @@ int main(int argc, char **argv)
 		status = NGC_EXIT_PARTIAL;
 	}
 out:
+	prefault_stop();
 	/* The trace is kept when the output was written. */
 	r = trace_close(tr, !ngc_stop && (status == NGC_EXIT_OK || status == NGC_EXIT_PARTIAL));
 	if (r && !ngc_stop) {

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ngramcount/prefault.h"
 #include "ngramcount/table.h"
 #include "ngramcount/util.h"
 
@@ -871,6 +872,9 @@ static const struct ngram **sorted_in_key_order(const struct table *t, uint64_t 
 	uint64_t *a = xmalloc(2 * cap * sizeof(*a)), *s, all = 0;
 	const struct ngram **keys, **v;
 	unsigned rb = bit_length(cap - 1);
+
+	/* The helper faults the records in ahead of the walk that fills them. */
+	prefault_ahead(a, 2 * cap * sizeof(*a));
 
 	for (const struct ngram *g = key_first(t, &r); g; g = key_next(t, g, &r)) {
 		__builtin_prefetch((const char *)g + 1024);

@@ -2,7 +2,8 @@
  * arena.h - bump allocator for the many small keys of a table.
  *
  * Allocations are never freed one by one: arena_reset() forgets them all
- * (keeping the first block for reuse), arena_fini() returns every block.
+ * (keeping the newest block, and the one made ahead, for reuse),
+ * arena_fini() returns every block. `bytes` counts both.
  * The arena owns its blocks; pointers into it die with reset/fini.
  */
 #ifndef NGRAMCOUNT_ARENA_H
@@ -14,6 +15,7 @@ struct arena_block;
 
 struct arena {
 	struct arena_block *head;	/* newest block; older ones chained */
+	struct arena_block *ahead;	/* the next block, made early (arena.c) */
 	char *cur;			/* next free byte in head */
 	size_t left;			/* bytes free in head */
 	size_t bytes;			/* total bytes of all blocks */

@@ -1,0 +1,108 @@
+/*
+ * prefault.c - the helper thread of prefault.h: a queue of ranges under a
+ * mutex, faulted in a MiB at a time, so that prefault_stop() waits for one
+ * MiB at most.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "ngramcount/prefault.h"
+
+#define NGC_PREFAULT_QUEUE	8
+#define NGC_PREFAULT_STEP	(1u << 20)
+
+static struct {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t wake;
+	pid_t owner;			/* the process the helper runs in; 0: none */
+	int ready, stopping;
+	unsigned head, tail;		/* ranges queued: tail - head */
+	struct {
+		uintptr_t lo, hi;	/* whole pages */
+	} q[NGC_PREFAULT_QUEUE];
+} pf = { .mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
+
+static void *helper(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&pf.mu);
+	pf.ready = 1;
+	pthread_cond_broadcast(&pf.wake);
+	while (!pf.stopping) {
+		if (pf.head == pf.tail) {
+			pthread_cond_wait(&pf.wake, &pf.mu);
+			continue;
+		}
+		uintptr_t lo = pf.q[pf.head % NGC_PREFAULT_QUEUE].lo;
+		uintptr_t hi = pf.q[pf.head % NGC_PREFAULT_QUEUE].hi;
+		pf.head++;
+		while (lo < hi && !pf.stopping) {
+			size_t n = hi - lo < NGC_PREFAULT_STEP ? hi - lo : NGC_PREFAULT_STEP;
+			pthread_mutex_unlock(&pf.mu);
+			/* Fails harmlessly on a range unmapped meanwhile, or before Linux 5.14. */
+			(void)madvise((void *)lo, n, MADV_POPULATE_WRITE);
+			lo += n;
+			pthread_mutex_lock(&pf.mu);
+		}
+	}
+	pthread_mutex_unlock(&pf.mu);
+	return NULL;
+}
+
+/*
+ * Returns once the helper waits for work: a fork() after that finds no
+ * lock of the thread's start-up held (ASan's allocator has no fork
+ * handler: a worker forked while the thread was being made hung on it).
+ */
+int prefault_start(void)
+{
+	int err = pthread_create(&pf.thread, NULL, helper, NULL);
+	if (err)
+		return -err;
+	pthread_mutex_lock(&pf.mu);
+	while (!pf.ready)
+		pthread_cond_wait(&pf.wake, &pf.mu);
+	pthread_mutex_unlock(&pf.mu);
+	pf.owner = getpid();
+	return 0;
+}
+
+int prefault_on(void)
+{
+	return pf.owner && pf.owner == getpid();
+}
+
+void prefault_ahead(void *p, size_t n)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t mask = (uintptr_t)(page > 0 ? page : 4096) - 1;
+	uintptr_t lo = ((uintptr_t)p + mask) & ~mask, hi = ((uintptr_t)p + n) & ~mask;
+
+	if (!prefault_on() || lo >= hi)
+		return;
+	pthread_mutex_lock(&pf.mu);
+	if (pf.tail - pf.head < NGC_PREFAULT_QUEUE) {
+		pf.q[pf.tail % NGC_PREFAULT_QUEUE].lo = lo;
+		pf.q[pf.tail % NGC_PREFAULT_QUEUE].hi = hi;
+		pf.tail++;
+		pthread_cond_signal(&pf.wake);
+	}
+	pthread_mutex_unlock(&pf.mu);
+}
+
+void prefault_stop(void)
+{
+	if (!prefault_on())
+		return;
+	pthread_mutex_lock(&pf.mu);
+	pf.stopping = 1;
+	pthread_cond_signal(&pf.wake);
+	pthread_mutex_unlock(&pf.mu);
+	pthread_join(pf.thread, NULL);
+	pf.owner = 0;
+	pf.ready = pf.stopping = 0;
+	pf.head = pf.tail = 0;
+}
