@@ -4,6 +4,7 @@
  * MiB at most.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -53,13 +54,21 @@ static void *helper(void *arg)
 }
 
 /*
- * Returns once the helper waits for work: a fork() after that finds no
- * lock of the thread's start-up held (ASan's allocator has no fork
- * handler: a worker forked while the thread was being made hung on it).
+ * The helper blocks every signal, so SIGINT and the like reach the main
+ * thread, interrupting whatever it waits in. Returns once the helper waits
+ * for work: a fork() after that finds no lock of the thread's start-up
+ * held (ASan's allocator has no fork handler: a worker forked while the
+ * thread was being made hung on it).
  */
 int prefault_start(void)
 {
-	int err = pthread_create(&pf.thread, NULL, helper, NULL);
+	sigset_t all, old;
+	int err;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&pf.thread, NULL, helper, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err)
 		return -err;
 	pthread_mutex_lock(&pf.mu);

@@ -1,10 +1,14 @@
 /*
  * test_prefault - the helper faults ranges in, only in the process that
- * started it; stopping and starting again; an arena with blocks made ahead
- * keeps every byte and counts every block.
+ * started it, and blocks the signals the main thread must get; stopping
+ * and starting again; an arena with blocks made ahead keeps every byte and
+ * counts every block.
  */
+#include <dirent.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -87,6 +91,45 @@ static void faults_ranges_in(void)
 	munmap(p, MAP_BYTES);
 }
 
+/* Threads of this process besides the main one that block sig; -1 on error. */
+static int others_blocking(int sig)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		char path[300], line[256];
+		unsigned long long blk;
+		FILE *f;
+		if (e->d_name[0] == '.' || atoi(e->d_name) == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/status", e->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "SigBlk: %llx", &blk) == 1 && (blk >> (sig - 1) & 1))
+				n++;
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+/* SIGINT and the rest interrupt the main thread's waits: the helper blocks them. */
+static void signals_for_the_main_thread(void)
+{
+	static const int sig[] = { SIGHUP, SIGINT, SIGPIPE, SIGTERM, SIGCHLD, SIGUSR1 };
+
+	CHECK(others_blocking(SIGINT) == 0);
+	CHECK(prefault_start() == 0);
+	for (size_t i = 0; i < sizeof(sig) / sizeof(sig[0]); i++)
+		CHECK(others_blocking(sig[i]) == 1);
+	prefault_stop();
+}
+
 static void off_in_a_child(void)
 {
 	int status = -1;
@@ -141,6 +184,7 @@ int main(void)
 {
 	T_RUN(off_until_started);
 	T_RUN(faults_ranges_in);
+	T_RUN(signals_for_the_main_thread);
 	T_RUN(off_in_a_child);
 	T_RUN(arena_blocks_ahead);
 	T_DONE();
