@@ -11,9 +11,10 @@
  *
  * A hint: nothing waits for it, and a range freed or unmapped in the
  * meantime is harmless, since faulting a page in changes none of its
- * bytes. Only the process that called prefault_start() hands ranges over;
- * in a child forked later (a worker, a sorting or merging process)
- * prefault_on() is 0 and prefault_ahead() does nothing.
+ * bytes. The helper blocks every signal: they reach the main thread. Only
+ * the process that called prefault_start() hands ranges over; in a child
+ * forked later (a worker, a sorting or merging process) prefault_on() is 0
+ * and prefault_ahead() does nothing.
  */
 #ifndef NGRAMCOUNT_PREFAULT_H
 #define NGRAMCOUNT_PREFAULT_H
