@@ -39,14 +39,18 @@ static struct arena_block *block_new(struct arena *a, size_t size)
 	return b;
 }
 
+/* The size of the block after one of size bytes. */
+static size_t next_size(size_t size)
+{
+	return size < NGC_ARENA_MAX / 2 ? size * 2 : NGC_ARENA_MAX;
+}
+
 /* Make the newest block one with at least n bytes free (n aligned to 8). */
 static void arena_fit(struct arena *a, size_t n)
 {
 	if (n <= a->left)
 		return;
-	size_t size = a->head ? a->head->size * 2 : NGC_ARENA_MIN;
-	if (size > NGC_ARENA_MAX)
-		size = NGC_ARENA_MAX;
+	size_t size = a->head ? next_size(a->head->size) : NGC_ARENA_MIN;
 	struct arena_block *b = a->ahead;
 	if (b && b->size >= n)
 		a->ahead = NULL;
@@ -57,9 +61,8 @@ static void arena_fit(struct arena *a, size_t n)
 	a->cur = (char *)b->data;
 	a->left = b->size;
 	if (!a->ahead && b->size >= NGC_ARENA_AHEAD && prefault_on()) {
-		size = b->size < NGC_ARENA_MAX / 2 ? b->size * 2 : NGC_ARENA_MAX;
-		a->ahead = block_new(a, size);
-		prefault_ahead(a->ahead, sizeof(*a->ahead) + size);
+		a->ahead = block_new(a, next_size(b->size));
+		prefault_ahead(a->ahead, sizeof(*a->ahead) + a->ahead->size);
 	}
 }
 

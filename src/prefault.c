@@ -19,6 +19,7 @@ static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t wake;
 	pid_t owner;			/* the process the helper runs in; 0: none */
+	uintptr_t page_mask;
 	int ready, stopping;
 	unsigned head, tail;		/* ranges queued: tail - head */
 	struct {
@@ -75,6 +76,7 @@ int prefault_start(void)
 	while (!pf.ready)
 		pthread_cond_wait(&pf.wake, &pf.mu);
 	pthread_mutex_unlock(&pf.mu);
+	pf.page_mask = (uintptr_t)sysconf(_SC_PAGESIZE) - 1;
 	pf.owner = getpid();
 	return 0;
 }
@@ -86,11 +88,11 @@ int prefault_on(void)
 
 void prefault_ahead(void *p, size_t n)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	uintptr_t mask = (uintptr_t)(page > 0 ? page : 4096) - 1;
-	uintptr_t lo = ((uintptr_t)p + mask) & ~mask, hi = ((uintptr_t)p + n) & ~mask;
-
-	if (!prefault_on() || lo >= hi)
+	if (!prefault_on())
+		return;
+	uintptr_t lo = ((uintptr_t)p + pf.page_mask) & ~pf.page_mask;
+	uintptr_t hi = ((uintptr_t)p + n) & ~pf.page_mask;
+	if (lo >= hi)
 		return;
 	pthread_mutex_lock(&pf.mu);
 	if (pf.tail - pf.head < NGC_PREFAULT_QUEUE) {

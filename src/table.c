@@ -871,7 +871,7 @@ static const struct ngram **sorted_in_key_order(const struct table *t, uint64_t 
 	size_t cap = t->count ? t->count : 1, k = 0, r;
 	uint64_t *a = xmalloc(2 * cap * sizeof(*a)), *s, all = 0;
 	const struct ngram **keys, **v;
-	unsigned rb = bit_length(cap - 1);
+	unsigned rb = bit_length(cap - 1), cb;
 
 	/* The helper faults the records in ahead of the walk that fills them. */
 	prefault_ahead(a, 2 * cap * sizeof(*a));
@@ -884,11 +884,12 @@ static const struct ngram **sorted_in_key_order(const struct table *t, uint64_t 
 			all |= g->count;
 		}
 	}
-	if (bit_length(all) + rb > 64) {
+	cb = bit_length(all);
+	if (cb + rb > 64) {
 		free(a);
 		return NULL;
 	}
-	s = sort_by_count(a, a + cap, k, rb, (bit_length(all) + 7) / 8);
+	s = sort_by_count(a, a + cap, k, rb, (cb + 7) / 8);
 	/* The ranks' entries, in key order, in the other half. */
 	keys = (const struct ngram **)(void *)(s == a ? a + cap : a);
 	k = 0;

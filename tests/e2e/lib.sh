@@ -58,11 +58,14 @@ fi
 # failure is said on stdout too, so a pipe into cmp cannot pass on two
 # empty outputs.
 ORACLE_CACHE=${NGC_ORACLE_CACHE:-$TMP/.oracle}
+ask_oracle() {
+	$ORACLE "$@" || { echo "the oracle failed on: $*"; return 1; }
+}
 oracle() {
 	for oracle_arg in "$@"; do
 		if [ -e "$oracle_arg" ] && [ ! -f "$oracle_arg" ] && [ ! -d "$oracle_arg" ]; then
-			$ORACLE "$@" || { echo "the oracle failed on: $*"; return 1; }
-			return 0
+			ask_oracle "$@"
+			return
 		fi
 	done
 	mkdir -p "$ORACLE_CACHE"
@@ -72,7 +75,7 @@ oracle() {
 			LC_ALL=C sort | xargs -r -d '\n' md5sum
 	} | sed "s|$TMP/||g" | md5sum | cut -c1-32)
 	if [ ! -f "$oracle_kept" ]; then
-		$ORACLE "$@" >"$oracle_kept.new" || { echo "the oracle failed on: $*"; return 1; }
+		ask_oracle "$@" >"$oracle_kept.new" || { cat "$oracle_kept.new"; return 1; }
 		mv "$oracle_kept.new" "$oracle_kept"
 	fi
 	cat "$oracle_kept"
