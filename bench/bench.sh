@@ -114,6 +114,12 @@ if build/floor isal -j 1 "$data/gz/googlebooks-eng-all-1gram-20120701-0.gz" 2>/d
 	isal=1
 	set -- isal1 "build/floor isal -j 1 $G" isal2 "build/floor isal -j 2 $G" "$@"
 fi
+# ISA-L's own command over the same files (Debian's isal): the floor as issue 4 words it.
+igzip=0
+if [ $isal = 1 ] && command -v igzip >/dev/null; then
+	igzip=1
+	set -- igzip2 "build/floor igzip -j 2 $G" "$@"
+fi
 measure_alternated "$@"
 measure mawkg "zcat $G | mawk -F'\t' '$awk_prog' >/dev/null"
 # The Python design (one run: it is slow). Debian's python3 has aiofiles.
@@ -201,6 +207,7 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	if [ $isal = 1 ]; then
 		row isal1 "floor: ISA-L inflate, 1 process" "$plain_mb" mawkg isal2
 		row isal2 "floor: ISA-L inflate, 2 processes" "$plain_mb" mawkg isal2
+		[ $igzip = 0 ] || row igzip2 "floor: igzip -d -c, 2 processes" "$plain_mb" mawkg isal2
 		row g2zlib "ngramcount -j 2 --inflate zlib" "$plain_mb" mawkg inflate2
 		fl=isal2
 	fi

@@ -6,11 +6,15 @@
  *                                discarded (all members, as gzip -d)
  *   floor isal -j N FILE...      the same with ISA-L (igzip's library), when
  *                                built with it
+ *   floor igzip -j N FILE...     igzip -d -c, ISA-L's own command (Debian
+ *                                isal), over the files, to /dev/null
  *   floor scan -j N FILE...      read every file and find each TAB and LF
  *                                with memchr
  *
  * Files are dealt to N processes largest first (LPT), as ngramcount deals
- * gzip files, so a floor is as parallel as the real run can be.
+ * gzip files, so a floor is as parallel as the real run can be: each takes
+ * the next file as it finishes one; for igzip, which takes its files at
+ * once, each gets them in turn to whichever has the fewest bytes so far.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -114,25 +118,63 @@ static int by_size(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+/* igzip -d -c over job[0..n) in jobs processes, output to /dev/null. */
+static int run_igzip(struct job *job, int n, int jobs)
+{
+	const char **argv = calloc((size_t)n + 4, sizeof(*argv));
+	off_t *load = calloc((size_t)jobs, sizeof(*load));
+	int *to = calloc((size_t)n, sizeof(*to));
+
+	for (int i = 0; i < n; i++) {
+		for (int j = 1; j < jobs; j++)
+			if (load[j] < load[to[i]])
+				to[i] = j;
+		load[to[i]] += job[i].size;
+	}
+	for (int j = 0; j < jobs && j < n; j++) {	/* no files: igzip would read stdin */
+		if (fork() == 0) {
+			int k = 0, null = open("/dev/null", O_WRONLY);
+			argv[k++] = "igzip";
+			argv[k++] = "-d";
+			argv[k++] = "-c";
+			for (int i = 0; i < n; i++)
+				if (to[i] == j)
+					argv[k++] = job[i].path;
+			if (null < 0 || dup2(null, STDOUT_FILENO) < 0)
+				_exit(1);
+			execvp("igzip", (char *const *)argv);
+			perror("floor: igzip");
+			_exit(1);
+		}
+	}
+	int status, bad = 0;
+	while (wait(&status) > 0)
+		bad |= !WIFEXITED(status) || WEXITSTATUS(status);
+	free(argv);
+	free(load);
+	free(to);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	int jobs = 1, first = 2, mode;
-	static const char *const modes[] = { "scan", "inflate", "isal" };
-	for (mode = 0; mode < 3 && argc >= 3 && strcmp(argv[1], modes[mode]); mode++)
+	static const char *const modes[] = { "scan", "inflate", "isal", "igzip" };
+	for (mode = 0; mode < 4 && argc >= 3 && strcmp(argv[1], modes[mode]); mode++)
 		;
 #ifndef NGC_HAVE_ISAL
 	if (mode == 2)
-		mode = 3;
+		mode = 4;
 #endif
-	if (mode == 3) {
-		fprintf(stderr, "usage: floor scan|inflate|isal [-j N] FILE...\n");
-		return 2;
-	}
-	if (!strcmp(argv[2], "-j") && argc > 3) {
+	if (mode < 4 && !strcmp(argv[2], "-j") && argc > 3) {
 		jobs = atoi(argv[3]);
 		first = 4;
 	}
 	int n = argc - first;
+	if (mode == 4 || n < 1 || jobs < 1) {
+		fprintf(stderr, "usage: floor scan|inflate|isal|igzip [-j N] FILE...\n");
+		return 2;
+	}
 	struct job *job = calloc((size_t)n, sizeof(*job));
 	for (int i = 0; i < n; i++) {
 		struct stat sb;
@@ -140,6 +182,8 @@ int main(int argc, char **argv)
 		job[i].size = stat(job[i].path, &sb) == 0 ? sb.st_size : 0;
 	}
 	qsort(job, (size_t)n, sizeof(*job), by_size);
+	if (mode == 3)
+		return run_igzip(job, n, jobs);
 	/* Each process takes the next file from a shared counter. */
 	int *next = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
