@@ -78,7 +78,7 @@ share() {
 	i=0
 	while [ $i -lt "$runs" ]; do
 		sh -c "$NGC -j 2 --stats $2" 2>"$tmp/s" >/dev/null
-		awk '/cpu time/ { p = $4; w = $7 } /^  reduce/ { r = $2 / $5 / 1e6 }
+		awk '/cpu time/ { p = $4; w = $7 } /^  reduce/ { r = substr($7, 2) }
 			END { print p, w, r }' "$tmp/s" >>"$tmp/share"
 		i=$((i + 1))
 	done
