@@ -118,6 +118,15 @@ static int by_size(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+/* Wait for every child: non-zero when one failed. */
+static int wait_all(void)
+{
+	int status, bad = 0;
+	while (wait(&status) > 0)
+		bad |= !WIFEXITED(status) || WEXITSTATUS(status);
+	return bad;
+}
+
 /* igzip -d -c over job[0..n) in jobs processes, output to /dev/null. */
 static int run_igzip(struct job *job, int n, int jobs)
 {
@@ -147,13 +156,10 @@ static int run_igzip(struct job *job, int n, int jobs)
 			_exit(1);
 		}
 	}
-	int status, bad = 0;
-	while (wait(&status) > 0)
-		bad |= !WIFEXITED(status) || WEXITSTATUS(status);
 	free(argv);
 	free(load);
 	free(to);
-	return bad;
+	return wait_all();
 }
 
 int main(int argc, char **argv)
@@ -182,8 +188,11 @@ int main(int argc, char **argv)
 		job[i].size = stat(job[i].path, &sb) == 0 ? sb.st_size : 0;
 	}
 	qsort(job, (size_t)n, sizeof(*job), by_size);
-	if (mode == 3)
-		return run_igzip(job, n, jobs);
+	if (mode == 3) {
+		int bad = run_igzip(job, n, jobs);
+		free(job);
+		return bad;
+	}
 	/* Each process takes the next file from a shared counter. */
 	int *next = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -216,9 +225,7 @@ int main(int argc, char **argv)
 			_exit(0);
 		}
 	}
-	int status, bad = 0;
-	while (wait(&status) > 0)
-		bad |= !WIFEXITED(status) || WEXITSTATUS(status);
+	int bad = wait_all();
 	free(job);
 	return bad;
 }
