@@ -81,7 +81,7 @@ fuzz: deps
 	done
 
 # The test suite: unit and end-to-end tests on the normal build, again on an
-# ASan+UBSan build, and a valgrind run. Ends with "N passed, N failed".
+# ASan+UBSan build, and a valgrind run. Ends with "N passed, N failed, N skipped".
 # Install the Debian packages the build and the tests need (apt-get as root).
 deps:
 	@scripts/install-deps.sh

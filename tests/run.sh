@@ -8,18 +8,19 @@
 #      end-to-end tests, since zlib must always build and always work;
 #   5. valgrind memcheck over small end-to-end runs (workers traced too),
 #      spilling ones included.
-# Last line: "N passed, N failed".
+# Last line: "N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.." || exit 1
 passed=0
 failed=0
+skipped=0
 san_logs=$(mktemp -d "${TMPDIR:-/tmp}/ngc-san.XXXXXX")
 # The oracle's answers, shared by the builds' end-to-end runs (tests/e2e/lib.sh).
 NGC_ORACLE_CACHE=$(mktemp -d "${TMPDIR:-/tmp}/ngc-oracle.XXXXXX")
 export NGC_ORACLE_CACHE
 trap 'rm -rf "$san_logs" "$NGC_ORACLE_CACHE"' EXIT
 
-# tally OUTPUT_FILE: add its "RESULT p f" line to the totals.
+# tally OUTPUT_FILE: add its "RESULT p f s" line to the totals.
 tally() {
 	res=$(grep '^RESULT ' "$1" | tail -1)
 	if [ -z "$res" ]; then
@@ -30,6 +31,7 @@ tally() {
 	set -- $res
 	passed=$((passed + $2))
 	failed=$((failed + $3))
+	skipped=$((skipped + ${4:-0}))
 }
 
 run() {	# run LABEL CMD...: a test binary or script that prints RESULT
@@ -122,5 +124,5 @@ else
 	failed=$((failed + 1))
 fi
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -163,7 +163,6 @@ test_case "v2 runs read by vector (AVX2) and byte by byte: both as the oracle, e
 big_counts() {
 	# The generator's top ngram has yearly counts above 2^32.
 	awk -F'\t' '$3 > 4294967296 { found = 1 } END { exit !found }' plain/*
-	head -1 ngc.out 2>/dev/null || true
 	expect_same -j 2 -- plain
 	awk -F'\t' 'NR == 1 && length($2) >= 12 { ok = 1 } END { exit !ok }' ngc.out
 }

@@ -47,17 +47,28 @@ sigterm() {
 test_case "SIGTERM: workers reaped, no output file, exit 143" sigterm
 
 worker_killed() {
-	# A worker killed from outside is replaced and its partition run again.
-	# 64-byte partitions (tens of thousands of tasks) make the run last
-	# long enough to be caught.
+	# A worker killed from outside is replaced (its task, if it had one, run
+	# again). A FIFO this test holds open keeps the run going until then.
 	cp -r "$TMP/sigdata" "$TMP/killdata"
 	rm -f out.tsv
-	start_run 64 "$TMP/killdata" || return 1
+	mkfifo hold
+	exec 3<>hold
+	"$NGC" --no-progress -j 2 --partition-size 4K -o out.tsv "$TMP/killdata" hold 2>err 3>&- &
+	pid=$!
+	n=0
+	until [ "$(pgrep -P $pid | wc -l)" -eq 2 ]; do
+		n=$((n + 1))
+		[ $n -lt 400 ] || { kill -9 $pid; echo "no workers"; return 1; }
+		sleep 0.05
+	done
 	victim=$(pgrep -P $pid | head -1)
 	kill -9 "$victim"
+	printf 'held\t2000\t5\t1\n' | tee held >&3
+	exec 3>&-
 	wait $pid
+	cat err
 	grep -q "warning: 1 worker replaced and its task run again; first: worker [0-9] (pid $victim) killed by signal 9" err
-	oracle "$TMP/killdata" | cmp - out.tsv
+	oracle "$TMP/killdata" held | cmp - out.tsv
 	test -z "$(pgrep -f "$TMP/killdata")"
 }
 test_case "a worker killed from outside: replaced, task rerun, exact result" worker_killed
