@@ -29,7 +29,7 @@ LIBOBJ  := $(LIBSRC:%.c=$(B)/%.o)
 UNITS   := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all deps test check demo bench compare fuzz units install uninstall clean help
+.PHONY: FORCE all deps test check demo bench compare fuzz units install uninstall clean help
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -37,7 +37,15 @@ MANDIR  ?= $(PREFIX)/share/man
 COMPDIR ?= $(PREFIX)/share/bash-completion/completions
 all: $(B)/ngramcount $(B)/ngramgen $(B)/floor $(B)/handoff
 
-$(B)/%.o: %.c
+# Objects depend on $(B)/FLAGS, rewritten only when the flags change (as
+# git's GIT-CFLAGS): a tree built with ISAL=0 and then plainly is rebuilt.
+FLAGS_NOW := $(subst ','\'',$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LDLIBS))
+$(B)/FLAGS: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(FLAGS_NOW)' >$@.new; \
+	if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+$(B)/%.o: %.c $(B)/FLAGS
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -48,7 +56,7 @@ $(B)/ngramcount: $(B)/src/main.o $(B)/libngc.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/ngramgen: LDLIBS += -lm
-$(B)/ngramgen: $(B)/bench/ngramgen.o $(B)/libngc.a
+$(B)/ngramgen: $(B)/tests/tools/ngramgen.o $(B)/libngc.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(B)/libngc.a

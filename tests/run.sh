@@ -6,7 +6,8 @@
 #      go to files, and any report fails the suite;
 #   4. the zlib-only build (build-zlib/, ISAL=0 XXHASH=0: the fallbacks): unit tests and the gzip
 #      end-to-end tests, since zlib must always build and always work;
-#   5. valgrind memcheck over small end-to-end runs (workers traced too),
+#   5. the build's flags file: ISAL=0, then a plain build, has ISA-L;
+#   6. valgrind memcheck over small end-to-end runs (workers traced too),
 #      spilling ones included.
 # Last line: "N passed, N failed, N skipped".
 set -u
@@ -63,6 +64,8 @@ for build in build build-san; do
 	done
 	unset ASAN_OPTIONS UBSAN_OPTIONS NGC_SANITIZED
 done
+
+run "build flags" sh tests/build.sh
 
 if ls "$san_logs"/asan* "$san_logs"/ubsan* >/dev/null 2>&1; then
 	failed=$((failed + 1))
