@@ -1,0 +1,260 @@
+/*
+ * inputs.c - the engine's inputs: argv -> files. Folders are listed, each
+ * file typed (gzip, zip or plain; a plain one's format from its first
+ * bytes), gzip files put largest first (LPT), and files named twice
+ * noticed. Files are opened for reading only when their turn comes.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "engine_int.h"
+#include "ngramcount/format.h"
+#include "ngramcount/util.h"
+
+/* Count f's format; note it if this run does not count it (map_skips). */
+int inputs_count_format(struct engine *e, struct file *f)
+{
+	e->st->formats[f->fmt]++;
+	if (!map_skips(&e->c->map, f->fmt))
+		return 0;
+	if (!e->st->passed_over++)
+		e->st->passed_over_path = xstrdup(f->path);
+	return 1;
+}
+
+/* gzip, zip or plain, from the file's first bytes. */
+void inputs_set_container(struct file *f, const void *buf, size_t n)
+{
+	enum gz_container c = gz_container(buf, n);
+	f->gzip = c != GZC_NONE;
+	f->zip = c == GZC_ZIP;
+}
+
+/*
+ * A plain file's format is known (from its first bytes, or --format):
+ * check the options fit it, and pass over a file they do not count
+ * (totalcounts, or with --totals anything else).
+ */
+int inputs_typed(struct engine *e, struct file *f, const char *buf, size_t n)
+{
+	const struct map_opts *o = &e->c->map;
+	const char *why;
+
+	f->fmt = o->format != FMT_AUTO ? o->format : format_sniff(buf, n);
+	if ((why = map_conflict(o, f->fmt)))
+		return engine_fail(e, "%s: %s", f->path, why);
+	if (inputs_count_format(e, f) && !f->stream)
+		f->nchunks = 0;		/* passed over: not even read */
+	return 0;
+}
+
+static struct file *new_file(struct engine *e, const char *path, const struct stat *sb)
+{
+	struct file *f;
+	e->files = xrealloc(e->files, (e->nfiles + 1) * sizeof(*e->files));
+	f = &e->files[e->nfiles++];
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	f->fd = -1;
+	f->dev = sb->st_dev;
+	f->ino = sb->st_ino;
+	f->bad_k = f->bad_i = UINT64_MAX;
+	f->worker = UINT_MAX;
+	return f;
+}
+
+/*
+ * stdin or a FIFO: read front to back, one read at a time, until a short
+ * read; gzip or not is decided by its first chunk.
+ */
+static int add_stream(struct engine *e, const char *path, int fd)
+{
+	struct stat sb;
+	struct file *f;
+	if (fstat(fd, &sb) < 0)
+		return engine_skip_or_fail(e, path, 1, "%s", strerror(errno));
+	f = new_file(e, path, &sb);
+	f->fd = fd;
+	f->stream = 1;
+	f->nchunks = UINT64_MAX;	/* until the read that comes back short */
+	return 0;
+}
+
+static int add_file(struct engine *e, const char *path)
+{
+	struct stat sb;
+	struct file *f;
+	ssize_t n;
+	int fd;
+
+	if (stat(path, &sb) == 0 && S_ISFIFO(sb.st_mode)) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			return engine_skip_or_fail(e, path, 1, "%s", strerror(errno));
+		return add_stream(e, path, fd);
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return engine_skip_or_fail(e, path, 1, "%s", strerror(errno));
+	if (fstat(fd, &sb) < 0 || (n = pread(fd, e->sniff, NGC_SNIFF_BYTES, 0)) < 0) {
+		int err = errno;
+		close(fd);
+		return engine_skip_or_fail(e, path, 1, "%s", strerror(err));
+	}
+	close(fd);
+	if (!S_ISREG(sb.st_mode))
+		return engine_skip_or_fail(e, path, 1, "not a regular file");
+	f = new_file(e, path, &sb);
+	f->size = (uint64_t)sb.st_size;
+	f->nchunks = (f->size + e->c->partition_size - 1) / e->c->partition_size;
+	inputs_set_container(f, e->sniff, (size_t)n);
+	f->typed = 1;
+	e->st->bytes_total += f->size;
+	return f->gzip ? 0 : inputs_typed(e, f, e->sniff, (size_t)n);
+}
+
+static int add_dir(struct engine *e, const char *dir)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort), r = 0;
+
+	if (n < 0)
+		return engine_skip_or_fail(e, dir, 1, "%s", strerror(errno));
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		char *path;
+		struct stat sb;
+		if (!r && name[0] != '.') {
+			size_t size = strlen(dir) + strlen(name) + 2;
+			path = xmalloc(size);
+			snprintf(path, size, "%s/%s", dir, name);
+			/* Only regular files: subfolders are not descended into. */
+			if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+				r = add_file(e, path);
+			free(path);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return r;
+}
+
+static int by_identity(const void *pa, const void *pb)
+{
+	const struct file *a = *(const struct file *const *)pa;
+	const struct file *b = *(const struct file *const *)pb;
+	if (a->dev != b->dev)
+		return a->dev < b->dev ? -1 : 1;
+	if (a->ino != b->ino)
+		return a->ino < b->ino ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+/* Count inputs that are the same file as an earlier one (by dev, inode). */
+static void find_duplicates(struct engine *e)
+{
+	const struct file **v = xmalloc((e->nfiles + 1) * sizeof(*v));
+	const struct file *first = NULL;
+
+	for (unsigned i = 0; i < e->nfiles; i++)
+		v[i] = &e->files[i];
+	qsort(v, e->nfiles, sizeof(*v), by_identity);
+	for (unsigned i = 1; i < e->nfiles; i++) {
+		if (v[i]->dev != v[i - 1]->dev || v[i]->ino != v[i - 1]->ino)
+			continue;
+		e->st->duplicates++;
+		if (!first || v[i] < first)
+			first = v[i];
+	}
+	if (first)
+		e->st->duplicate_path = xstrdup(first->path);
+	free(v);
+}
+
+/* Largest first; equal sizes in input order. */
+static int by_size_desc(const void *pa, const void *pb, void *ctx)
+{
+	const struct file *files = ctx;
+	unsigned a = *(const unsigned *)pa, b = *(const unsigned *)pb;
+	if (files[a].size != files[b].size)
+		return files[a].size > files[b].size ? -1 : 1;
+	return (a > b) - (a < b);
+}
+
+int inputs_list(struct engine *e)
+{
+	for (int i = 0; i < e->c->ninputs; i++) {
+		const char *path = e->c->inputs[i];
+		struct stat sb;
+		int r;
+		if (!strcmp(path, "-"))
+			r = add_stream(e, "-", STDIN_FILENO);
+		else if (stat(path, &sb) < 0)
+			r = engine_skip_or_fail(e, path, 1, "%s", strerror(errno));
+		else
+			r = S_ISDIR(sb.st_mode) ? add_dir(e, path) : add_file(e, path);
+		if (r)
+			return r;
+	}
+	e->gz_order = xmalloc((e->nfiles + 1) * sizeof(unsigned));
+	e->plain_order = xmalloc((e->nfiles + 1) * sizeof(unsigned));
+	for (unsigned i = 0; i < e->nfiles; i++) {
+		struct file *f = &e->files[i];
+		if (f->gzip) {
+			e->gz_order[e->ngz++] = i;
+		} else {
+			/* Streams start here too, until their first chunk says gzip. */
+			e->plain_order[e->nplain++] = i;
+			partition_init(&f->part);
+			if (!f->stream) {
+				f->lines_cap = f->nchunks + 1;
+				f->lines = xcalloc(f->lines_cap, sizeof(*f->lines));
+			}
+		}
+	}
+	/*
+	 * Longest processing time first: a gzip file is one task, so the
+	 * largest start first and a big file never runs alone at the end.
+	 */
+	qsort_r(e->gz_order, e->ngz, sizeof(*e->gz_order), by_size_desc, e->files);
+	e->st->files = e->nfiles;
+	find_duplicates(e);
+	return 0;
+}
+
+int inputs_open(struct engine *e, struct file *f)
+{
+	if (f->stream) {	/* opened when listed, and read once only */
+		f->state = F_ACTIVE;
+		return 0;
+	}
+	f->fd = open(f->path, O_RDONLY | O_CLOEXEC | (e->c->direct ? O_DIRECT : 0));
+	if (f->fd < 0 && e->c->direct && errno == EINVAL)
+		return engine_fail(e, "%s: this file system cannot read with O_DIRECT (--direct)", f->path);
+	if (f->fd < 0)
+		return engine_fail(e, "%s: %s", f->path, strerror(errno));
+	f->state = F_ACTIVE;
+	return 0;
+}
+
+void inputs_fini(struct engine *e)
+{
+	for (unsigned i = 0; i < e->nfiles; i++) {
+		struct file *f = &e->files[i];
+		if (f->fd >= 0)
+			close(f->fd);
+		partition_fini(&f->part);
+		free(f->lines);
+		free(f->path);
+	}
+	free(e->files);
+	free(e->gz_order);
+	free(e->plain_order);
+	e->files = NULL;
+	e->gz_order = e->plain_order = NULL;
+	e->nfiles = 0;
+}
