@@ -12,10 +12,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ngramcount/output.h"
+#include "ngramcount/proc.h"
+#include "ngramcount/wire.h"
 #include "ngramcount/util.h"
 
 #define NGC_OUT_BUF	(1u << 20)
@@ -330,52 +331,60 @@ static int choose(struct spill *sp, unsigned part, const struct output_opts *o,
 	return err;
 }
 
-/* What a child process of choose_all() reports on its pipe, then its runs. */
-struct part_report {
-	int32_t err;
-	uint32_t nruns;
-	uint64_t keys, bytes;
+/* What choose_all() gives the child process of partition part. */
+struct part_child {
+	struct spill *sp;
+	unsigned part;
+	const struct output_opts *o;
+	size_t budget;
+	unsigned next;			/* its runs' first number */
+	int fd;				/* its pipe's write end */
+	int rfd;			/* the read end: closed in the child */
+	pid_t *pid;			/* the parent's arrays: freed in the child */
+	int *fds;
 };
 
 /* Partition part in a child process: choose, then report what it made. */
-static int choose_child(struct spill *sp, unsigned part, const struct output_opts *o,
-			size_t budget, unsigned base, int fd)
+static int choose_child(void *p)
 {
-	struct part_report rep = { 0 };
+	const struct part_child *c = p;
+	struct spill *sp = c->sp;
+	struct wire_part_report rep = { 0 };
 	uint64_t bytes = sp->bytes;
+	unsigned base = sp->next = c->next;
 
-	/* Test-only: NGRAMCOUNT_FAULT=merge kills this process (see worker.c). */
-	const char *fault = getenv("NGRAMCOUNT_FAULT");
-	if (fault && !strcmp(fault, "merge"))
+	close(c->rfd);
+	free(c->pid);
+	free(c->fds);
+	if (proc_fault("merge", NULL))
 		raise(SIGKILL);
-	rep.err = choose(sp, part, o, budget, &rep.keys);
+	rep.err = choose(sp, c->part, c->o, c->budget, &rep.keys);
 	rep.bytes = sp->bytes - bytes;
 	spill_drop_below(sp, base);	/* what is left, it made */
 	rep.nruns = sp->nruns;
-	int err = write_full(fd, &rep, sizeof(rep));
+	int err = write_full(c->fd, &rep, sizeof(rep));
 	if (!err && rep.nruns)
-		err = write_full(fd, sp->run, rep.nruns * sizeof(*sp->run));
+		err = write_full(c->fd, sp->run, rep.nruns * sizeof(*sp->run));
 	return rep.err || err ? NGC_EXIT_FAIL : NGC_EXIT_OK;
 }
 
 /* Child p's report and runs, once it has exited; its runs become live. */
 static int collect_child(struct spill *sp, pid_t pid, int fd, uint64_t *keys)
 {
-	struct part_report rep;
+	struct wire_part_report rep;
 	struct spill_run *made = NULL;
-	int status, err = read_full(fd, &rep, sizeof(rep));
+	int err = read_full(fd, &rep, sizeof(rep)), joined;
 
 	if (!err && rep.nruns) {
 		made = xmalloc(rep.nruns * sizeof(*made));
 		err = read_full(fd, made, rep.nruns * sizeof(*made));
 	}
 	close(fd);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	joined = proc_join(pid);
 	/* No report: it died. A report: its own verdict, and a clean exit. */
 	err = err ? -ECHILD : rep.err;
-	if (!err && !(WIFEXITED(status) && WEXITSTATUS(status) == NGC_EXIT_OK))
-		err = -ECHILD;
+	if (!err)
+		err = joined;
 	if (!err) {
 		spill_add_runs(sp, made, rep.nruns, rep.bytes);
 		*keys += rep.keys;
@@ -405,17 +414,13 @@ static int choose_all(struct spill *sp, const struct output_opts *o, size_t budg
 			err = -errno;
 			break;
 		}
-		if ((pid[p] = fork()) == 0) {
-			close(pfd[0]);
-			free(pid);
-			free(fd);
-			sp->next = base + p * stride;
-			_exit(choose_child(sp, p, o, budget, sp->next, pfd[1]));
-		}
+		pid[p] = proc_spawn(choose_child, &(struct part_child){
+			.sp = sp, .part = p, .o = o, .budget = budget, .next = base + p * stride,
+			.fd = pfd[1], .rfd = pfd[0], .pid = pid, .fds = fd });
 		close(pfd[1]);
 		fd[p] = pfd[0];
 		if (pid[p] < 0) {
-			err = -errno;
+			err = (int)pid[p];
 			close(fd[p]);
 		}
 	}

@@ -1,9 +1,6 @@
 /*
- * pool.c - fork/pipe/waitpid/kill for the map workers. No parsing here.
- *
- * The parent flushes stdio before fork() so no buffered output is written
- * twice; a child leaves with _exit() so it never runs the parent's atexit
- * handlers or flushes its stdio objects.
+ * pool.c - pipes, respawns and kills for the map workers; proc.c forks
+ * and reaps them. No parsing here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,11 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "ngramcount/pool.h"
+#include "ngramcount/proc.h"
 #include "ngramcount/util.h"
 
 static void close_fd(int *fd)
@@ -42,11 +39,29 @@ static void keep_only(int a, int b)
 	close_range((unsigned)b + 1, ~0u, 0);
 }
 
+struct child {
+	int in, out;		/* its ends of the two pipes */
+	worker_fn fn;
+	void *ctx;
+};
+
+static int child_main(void *p)
+{
+	const struct child *c = p;
+	/*
+	 * The child keeps only its own two pipe ends: not the ring, the input
+	 * files or other workers' pipes (a worker respawned mid-run would
+	 * otherwise hold them all).
+	 */
+	keep_only(c->in, c->out);
+	return c->fn(c->in, c->out, c->ctx);
+}
+
 /* Start worker i (its slot in p->w must be free). Returns 0 or -errno. */
 static int spawn(struct pool *p, unsigned i, worker_fn fn, void *ctx)
 {
 	int down[2], up[2], err;
-	pid_t parent = getpid(), pid;
+	pid_t pid;
 
 	if (pipe2(down, O_CLOEXEC) < 0)
 		return -errno;
@@ -61,25 +76,12 @@ static int spawn(struct pool *p, unsigned i, worker_fn fn, void *ctx)
 	 * effort: past the user's pipe budget the pipe keeps its size.
 	 */
 	(void)fcntl(up[0], F_SETPIPE_SZ, NGC_RESULT_PIPE);
-	fflush(NULL);
-	pid = fork();
+	pid = proc_spawn(child_main, &(struct child){ down[0], up[1], fn, ctx });
 	if (pid < 0) {
-		err = -errno;
+		err = (int)pid;
 		close(up[0]);
 		close(up[1]);
 		goto close_down;
-	}
-	if (pid == 0) {
-		/*
-		 * The child keeps only its own two pipe ends: not the ring, the
-		 * input files or other workers' pipes (a worker respawned
-		 * mid-run would otherwise hold them all).
-		 */
-		keep_only(down[0], up[1]);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(NGC_EXIT_FAIL);
-		_exit(fn(down[0], up[1], ctx));
 	}
 	close(down[0]);
 	close(up[1]);
@@ -142,8 +144,8 @@ int pool_recv(struct pool *p, unsigned i, struct reply *r, struct wbuf *payload)
 static int reap(struct worker *w)
 {
 	int status = 0;
-	while (w->pid > 0 && waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (w->pid > 0)
+		(void)proc_wait(w->pid, &status);
 	w->pid = -status - 1;	/* remember how it ended, for describe */
 	return status;
 }
@@ -151,18 +153,12 @@ static int reap(struct worker *w)
 void pool_describe_exit(struct pool *p, unsigned i, char *buf, size_t size)
 {
 	struct worker *w = &p->w[i];
-	int status;
 	if (w->pid > 0) {
 		close_fd(&w->to);
 		kill(w->pid, SIGKILL);
 		reap(w);
 	}
-	status = -(w->pid + 1);
-	if (WIFSIGNALED(status))
-		snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(status),
-			 strsignal(WTERMSIG(status)));
-	else
-		snprintf(buf, size, "exited with status %d", WEXITSTATUS(status));
+	proc_describe(-(w->pid + 1), buf, size);
 }
 
 int pool_stop(struct pool *p)

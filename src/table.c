@@ -14,11 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ngramcount/prefault.h"
+#include "ngramcount/proc.h"
 #include "ngramcount/table.h"
 #include "ngramcount/util.h"
 
@@ -736,17 +735,20 @@ static size_t make_records(const struct table *t, uint64_t min, struct sort_rec 
 	return k;
 }
 
+struct half {
+	struct sort_rec *r;
+	size_t n;
+};
+
 /* A child's half: sorted in place, in the memory it shares with the parent. */
-static int sort_child(struct sort_rec *r, size_t n)
+static int sort_child(void *p)
 {
-	/* Test-only: NGRAMCOUNT_FAULT=sort kills this process (see worker.c). */
-	const char *fault = getenv("NGRAMCOUNT_FAULT");
-	if (fault && !strcmp(fault, "sort"))
+	const struct half *h = p;
+	if (proc_fault("sort", NULL))
 		raise(SIGKILL);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	ngc_doing = "process sorting half of the output";
-	struct sort_rec *tmp = xmalloc(n * sizeof(*tmp));
-	sort_records(r, tmp, n);
+	struct sort_rec *tmp = xmalloc(h->n * sizeof(*tmp));
+	sort_records(h->r, tmp, h->n);
 	free(tmp);
 	return NGC_EXIT_OK;
 }
@@ -760,21 +762,14 @@ static int sort_child(struct sort_rec *r, size_t n)
  */
 static int sort_two_runs(struct sort_rec *r, size_t n, size_t *h)
 {
-	pid_t pid = n >= NGC_SORT_SPLIT ? fork() : -1, w;
+	pid_t pid = n >= NGC_SORT_SPLIT ? proc_spawn(sort_child, &(struct half){ r, n / 2 }) : -1;
 	struct sort_rec *tmp;
-	int status;
 
-	if (pid == 0)
-		_exit(sort_child(r, n / 2));	/* nothing of the parent's heap to free */
 	*h = pid < 0 ? 0 : n / 2;
 	tmp = xmalloc((n - *h) * sizeof(*tmp));
 	sort_records(r + *h, tmp, n - *h);
 	free(tmp);
-	if (pid < 0)
-		return 0;
-	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-		;
-	return w < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != NGC_EXIT_OK ? -ECHILD : 0;
+	return pid < 0 ? 0 : proc_join(pid);
 }
 
 /* The entries of the sorted runs r[0..h) and r[h..n), merged into v. */

@@ -11,6 +11,7 @@
 
 #include "ngramcount/gz.h"
 #include "ngramcount/map.h"
+#include "ngramcount/proc.h"
 #include "ngramcount/util.h"
 #include "ngramcount/wire.h"
 #include "ngramcount/worker.h"
@@ -72,23 +73,18 @@ static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_of
 }
 
 /*
- * Test-only fault hook: NGRAMCOUNT_FAULT=crash:N, hang:N or oom:N makes
- * each worker process die by SIGKILL, stop answering, or fail to allocate
- * memory in its N-th task (a gzip task at its first chunk, so some of the
- * stream was delivered); late:N dies by SIGKILL when the N-th task is
- * mapped, before its result is sent (a gzip task's runs are written).
- * (NGRAMCOUNT_FAULT=merge is output.c's: a partition's merge process dies;
- * NGRAMCOUNT_FAULT=sort is table.c's: the process sorting half the rows dies.)
+ * Test-only fault hook (proc.h): crash:N, hang:N or oom:N makes each
+ * worker die by SIGKILL, stop answering, or fail to allocate memory in its
+ * N-th task (a gzip task at its first chunk, so some of the stream was
+ * delivered); late:N dies by SIGKILL when the N-th task is mapped, before
+ * its result is sent (a gzip task's runs are written).
  */
 static void fault_init(struct worker *w)
 {
-	const char *f = getenv("NGRAMCOUNT_FAULT");
-	const char *colon = f ? strchr(f, ':') : NULL;
-	if (!colon || (strncmp(f, "crash:", 6) && strncmp(f, "hang:", 5) && strncmp(f, "oom:", 4) &&
-		       strncmp(f, "late:", 5)))
-		return;
-	w->fault_kind = f[0];
-	w->fault_at = (unsigned)strtoul(colon + 1, NULL, 10);
+	static const char kinds[][6] = { "crash", "hang", "oom", "late" };
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (proc_fault(kinds[i], &w->fault_at))
+			w->fault_kind = kinds[i][0];
 }
 
 /* The fault is due: at the start of this task, or (late) at its end. */

@@ -8,6 +8,8 @@
  * Worker -> parent: struct reply, fixed size, then reply.payload_len bytes:
  * for MSG_RESULT an encoded table, for an error its detail text.
  * Both structs are smaller than PIPE_BUF, so each write is atomic.
+ * A spilled output's partition process -> parent: struct wire_part_report,
+ * then its runs (output.c).
  */
 #ifndef NGRAMCOUNT_WIRE_H
 #define NGRAMCOUNT_WIRE_H
@@ -56,6 +58,13 @@ struct reply {
 /* Both are written whole: no padding may carry uninitialised bytes. */
 _Static_assert(sizeof(struct msg) == 32 && sizeof(struct reply) == 104,
 	       "struct msg and struct reply have no padding");
+
+/* What a partition process of the spilled output reports, then nruns runs. */
+struct wire_part_report {
+	int32_t err;		/* 0 or -errno */
+	uint32_t nruns;		/* struct spill_run records that follow */
+	uint64_t keys, bytes;	/* distinct keys it chose from; bytes it wrote */
+};
 
 /* Errors a worker reports beside -errno ones. */
 enum wire_error {
