@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "engine_int.h"
+#include "ngramcount/error.h"
 #include "ngramcount/trace.h"
 #include "ngramcount/util.h"
 
@@ -42,7 +43,9 @@ int engine_fail(struct engine *e, const char *fmt, ...)
 
 int engine_fail_overflow(struct engine *e, const char *key, size_t len)
 {
-	return engine_fail(e, "the total of ngram '%.*s' passes 2^64-1", (int)(len > 200 ? 200 : len), key);
+	char msg[256];
+	ngc_overflow_msg(msg, sizeof(msg), key, len);
+	return engine_fail(e, "%s", msg);
 }
 
 /* A table could not be written out; path names the task's input, or NULL. */
@@ -82,31 +85,23 @@ int engine_skip_or_fail(struct engine *e, const char *path, int whole, const cha
 int engine_task_error(struct engine *e, struct file *f, int err, uint64_t off,
 		      const char *detail, size_t len)
 {
-	const char *kind = f->zip ? "zip" : "gzip";
+	char why[256];
 
 	switch (err) {
-	case WIRE_EGZ_CORRUPT:
-		return engine_skip_or_fail(e, f->path, f->gzip, "corrupt %s data near byte %llu", kind,
-				    (unsigned long long)off);
-	case WIRE_EGZ_TRUNCATED:
-		return engine_skip_or_fail(e, f->path, f->gzip, "truncated %s stream (ends at byte %llu)",
-				    kind, (unsigned long long)off);
-	case WIRE_EGZ_TRAILING:
-		return engine_skip_or_fail(e, f->path, f->gzip,
-				    "trailing garbage after %s data at byte %llu", kind,
-				    (unsigned long long)off);
-	case WIRE_EGZ_METHOD:
-		return engine_skip_or_fail(e, f->path, f->gzip, "the zip member before byte %llu is "
-				    "encrypted or not deflated or stored: it cannot be read",
-				    (unsigned long long)off);
-	case WIRE_ESPILL:
+	case NGC_EGZ_CORRUPT:
+	case NGC_EGZ_TRUNCATED:
+	case NGC_EGZ_TRAILING:
+	case NGC_EGZ_METHOD:
+		ngc_gz_strerror(why, sizeof(why), err, f->zip, off);
+		return engine_skip_or_fail(e, f->path, f->gzip, "%s", why);
+	case NGC_ESPILL:
 		return engine_fail_spill(e, f->path, -(int)off);
 	case -EOVERFLOW:
 		return engine_fail_overflow(e, detail, len);
-	case MAP_ECONFLICT:
+	case NGC_ECONFLICT:
 		return engine_fail(e, "%s: %s", f->path, map_conflict(&e->c->map, f->fmt));
 	default:
-		return engine_fail(e, "%s: %s", f->path, strerror(-err));
+		return engine_fail(e, "%s: %s", f->path, ngc_strerror(err));
 	}
 }
 

@@ -15,7 +15,6 @@
 
 #include "ngramcount/gz.h"
 #include "ngramcount/util.h"
-#include "ngramcount/wire.h"
 
 enum step { STEP_OK, STEP_MEMBER_END, STEP_CORRUPT };
 
@@ -165,13 +164,13 @@ static uint64_t le64(const unsigned char *p)
 /* An error at the current input position: note where, return it. */
 static int fail_at(struct gz *g, const unsigned char *start, const unsigned char *p, int err)
 {
-	g->err_off = g->in + (uint64_t)(p - start) - (err == WIRE_EGZ_TRAILING && g->zip ? 4 : 0);
+	g->err_off = g->in + (uint64_t)(p - start) - (err == NGC_EGZ_TRAILING && g->zip ? 4 : 0);
 	return err;
 }
 
 /*
  * One inflate step from *p into g->out, handed to the sink (and, for zip,
- * its CRC). Returns 0 with *s set, the sink's return, or WIRE_EGZ_CORRUPT
+ * its CRC). Returns 0 with *s set, the sink's return, or NGC_EGZ_CORRUPT
  * for bad data or no progress (never spin).
  */
 static int inflate_step(struct gz *g, const unsigned char **p, size_t *avail, gz_sink sink,
@@ -181,7 +180,7 @@ static int inflate_step(struct gz *g, const unsigned char **p, size_t *avail, gz
 
 	*s = step(g, p, avail, &produced);
 	if (*s == STEP_CORRUPT || (!produced && before == *avail && *s == STEP_OK))
-		return WIRE_EGZ_CORRUPT;
+		return NGC_EGZ_CORRUPT;
 	g->out_total += produced;
 	if (!produced)
 		return 0;
@@ -286,23 +285,23 @@ static int zip_feed(struct gz *g, const unsigned char *start, size_t len, gz_sin
 				 !memcmp(g->hdr, "PK\6\6", 4))
 				g->zstate = ZIP_END;
 			else
-				return fail_at(g, start, p, WIRE_EGZ_TRAILING);
+				return fail_at(g, start, p, NGC_EGZ_TRAILING);
 			break;
 		case ZIP_HEAD:
 			if (!gather(g, &p, &avail, 30))
 				break;
 			if (memcmp(g->hdr, ZIP_LOCAL, 4))
-				return fail_at(g, start, p, WIRE_EGZ_CORRUPT);
+				return fail_at(g, start, p, NGC_EGZ_CORRUPT);
 			g->zstate = ZIP_NAME;
 			break;
 		case ZIP_NAME:
 			if (!gather(g, &p, &avail, 30 + le16(g->hdr + 26) + le16(g->hdr + 28)))
 				break;
 			if (zip_member(g))
-				return fail_at(g, start, p, WIRE_EGZ_METHOD);
+				return fail_at(g, start, p, NGC_EGZ_METHOD);
 			g->zstate = ZIP_DATA;
 			if (g->stored_left == 0 && zip_data_end(g))
-				return fail_at(g, start, p, WIRE_EGZ_CORRUPT);
+				return fail_at(g, start, p, NGC_EGZ_CORRUPT);
 			break;
 		case ZIP_DATA:
 			if (g->stored_left != UINT64_MAX) {
@@ -317,13 +316,13 @@ static int zip_feed(struct gz *g, const unsigned char *start, size_t len, gz_sin
 				r = sink(ctx, (const char *)p, produced);
 				p += produced;
 				avail -= produced;
-			} else if ((r = inflate_step(g, &p, &avail, sink, ctx, &s)) == WIRE_EGZ_CORRUPT) {
+			} else if ((r = inflate_step(g, &p, &avail, sink, ctx, &s)) == NGC_EGZ_CORRUPT) {
 				return fail_at(g, start, p, r);
 			}
 			if (r)
 				return r;
 			if (s == STEP_MEMBER_END && zip_data_end(g))
-				return fail_at(g, start, p, WIRE_EGZ_CORRUPT);
+				return fail_at(g, start, p, NGC_EGZ_CORRUPT);
 			break;
 		case ZIP_DESC:
 			/* [PK\7\10] crc32, then 4- or (zip64) 8-byte sizes. */
@@ -333,7 +332,7 @@ static int zip_feed(struct gz *g, const unsigned char *start, size_t len, gz_sin
 			if (!gather(g, &p, &avail, need))
 				break;
 			if (le32(g->hdr + need - (g->zip64 ? 20 : 12)) != g->crc)
-				return fail_at(g, start, p, WIRE_EGZ_CORRUPT);
+				return fail_at(g, start, p, NGC_EGZ_CORRUPT);
 			g->hdr_len = 0;
 			g->zstate = ZIP_NEXT;
 			break;
@@ -361,11 +360,11 @@ int gz_feed(struct gz *g, const void *in, size_t len, gz_sink sink, void *ctx)
 		if (g->member_end) {
 			/* Another member follows; anything else is garbage. */
 			if ((avail >= 2 && !gz_magic(p, 2)) || (avail == 1 && p[0] != 0x1f))
-				return fail_at(g, start, p, WIRE_EGZ_TRAILING);
+				return fail_at(g, start, p, NGC_EGZ_TRAILING);
 			reset(g, 0);
 			g->member_end = 0;
 		}
-		if ((r = inflate_step(g, &p, &avail, sink, ctx, &s)) == WIRE_EGZ_CORRUPT)
+		if ((r = inflate_step(g, &p, &avail, sink, ctx, &s)) == NGC_EGZ_CORRUPT)
 			return fail_at(g, start, p, r);
 		if (r)
 			return r;
@@ -382,5 +381,5 @@ int gz_finish(struct gz *g)
 		   : g->member_end)
 		return 0;
 	g->err_off = g->in;
-	return WIRE_EGZ_TRUNCATED;
+	return NGC_EGZ_TRUNCATED;
 }

@@ -117,7 +117,7 @@ int mapper_set_format(struct mapper *m, enum ngc_format f)
 	m->plain_keys = plain_keys(m->o);
 	m->skip = f != FMT_AUTO && map_skips(m->o, f);
 	mapper_forget(m);
-	return f != FMT_AUTO && map_conflict(m->o, f) ? MAP_ECONFLICT : 0;
+	return f != FMT_AUTO && map_conflict(m->o, f) ? NGC_ECONFLICT : 0;
 }
 
 void mapper_forget(struct mapper *m)

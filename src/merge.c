@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ngramcount/error.h"
 #include "ngramcount/merge.h"
 #include "ngramcount/output.h"
 #include "ngramcount/parse.h"
@@ -87,6 +88,14 @@ static void close_src(struct src *s)
 	free(s->prev);
 }
 
+/* The total of key, at s's current line, passes 2^64-1. */
+static void overflow(char *err, size_t errsize, const struct src *s, const char *key, size_t len)
+{
+	char why[256];
+	ngc_overflow_msg(why, sizeof(why), key, len);
+	snprintf(err, errsize, "merge: %s:%llu: %s", s->path, (unsigned long long)s->lineno, why);
+}
+
 int merge_files(const struct config *c, struct table *t, char *err, size_t errsize)
 {
 	int r = 0;
@@ -97,10 +106,9 @@ int merge_files(const struct config *c, struct table *t, char *err, size_t errsi
 			return -1;
 		while (!ngc_stop && (r = next_line(&s, err, errsize, 0)) > 0) {
 			if (table_add(t, s.line, s.keylen, s.count)) {
-				snprintf(err, errsize, "merge: %s:%llu: the total of '%.*s' passes 2^64-1",
-					 s.path, (unsigned long long)s.lineno,
-					 (int)(s.keylen > 80 ? 80 : s.keylen), s.line);
+				overflow(err, errsize, &s, s.line, s.keylen);
 				r = -1;
+				break;
 			}
 		}
 		close_src(&s);
@@ -159,9 +167,7 @@ int merge_sorted(const struct config *c, char *err, size_t errsize)
 		cur_len = h[0]->keylen;
 		while (n && h[0]->keylen == cur_len && !memcmp(h[0]->line, cur, cur_len)) {
 			if (__builtin_add_overflow(total, h[0]->count, &total)) {
-				snprintf(err, errsize, "merge: %s:%llu: the total of '%.*s' passes 2^64-1",
-					 h[0]->path, (unsigned long long)h[0]->lineno,
-					 (int)(cur_len > 80 ? 80 : cur_len), cur);
+				overflow(err, errsize, h[0], cur, cur_len);
 				r = -1;
 				break;
 			}

@@ -9,13 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ngramcount/error.h"
 #include "ngramcount/gz.h"
 #include "ngramcount/map.h"
 #include "ngramcount/output.h"
 #include "ngramcount/parse.h"
 #include "ngramcount/stream.h"
 #include "ngramcount/util.h"
-#include "ngramcount/wire.h"
 
 #define NGC_STREAM_BUF	(1u << 20)
 #define NGC_MAP_SLICE	(64u << 10)	/* text mapped between table checks */
@@ -86,20 +86,18 @@ static const char *map_error(const struct map_run *r, int err, const struct gz *
 	static char msg[256];
 	switch (err) {
 	case -EOVERFLOW:
-		snprintf(msg, sizeof(msg), "a total passes 2^64-1 (%.*s)",
-			 (int)(r->m.overflow->len > 80 ? 80 : r->m.overflow->len), r->m.overflow->key);
+		ngc_overflow_msg(msg, sizeof(msg), r->m.overflow->key, r->m.overflow->len);
 		return msg;
-	case MAP_ECONFLICT:
+	case NGC_ECONFLICT:
 		return map_conflict(&r->c->map, r->m.fmt);
-	case WIRE_EGZ_CORRUPT:
-	case WIRE_EGZ_TRUNCATED:
-	case WIRE_EGZ_TRAILING:
-	case WIRE_EGZ_METHOD:
-		snprintf(msg, sizeof(msg), "bad %s data near byte %llu", gz->zip ? "zip" : "gzip",
-			 (unsigned long long)gz->err_off);
+	case NGC_EGZ_CORRUPT:
+	case NGC_EGZ_TRUNCATED:
+	case NGC_EGZ_TRAILING:
+	case NGC_EGZ_METHOD:
+		ngc_gz_strerror(msg, sizeof(msg), err, gz->zip, gz->err_off);
 		return msg;
 	default:
-		return strerror(-err);
+		return ngc_strerror(err);
 	}
 }
 
@@ -198,9 +196,10 @@ int stream_reduce(const struct config *c, char *err, size_t errsize)
 		int order = cur ? parse_result_cmp(line, r.keylen, cur, cur_len) : 1;
 		if (order == 0) {
 			if (__builtin_add_overflow(total, r.count, &total)) {
-				snprintf(err, errsize, "reduce: stdin:%llu: the total of '%.*s' passes "
-					 "2^64-1", (unsigned long long)lineno, (int)(r.keylen > 80 ? 80 : r.keylen),
-					 line);
+				char why[256];
+				ngc_overflow_msg(why, sizeof(why), line, r.keylen);
+				snprintf(err, errsize, "reduce: stdin:%llu: %s", (unsigned long long)lineno,
+					 why);
 				e = -EOVERFLOW;
 				break;
 			}

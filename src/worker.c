@@ -115,7 +115,7 @@ void gz_task_init(struct gz_task *k, const struct worker_env *env, struct mapper
 
 uint64_t gz_task_err_off(const struct gz_task *k, int err, uint64_t off)
 {
-	return err == WIRE_ESPILL ? (uint64_t)-k->spill_err : off;
+	return err == NGC_ESPILL ? (uint64_t)-k->spill_err : off;
 }
 
 int gz_task_sink(void *ctx, const char *buf, size_t len)
@@ -130,7 +130,7 @@ int gz_task_sink(void *ctx, const char *buf, size_t len)
 		return 0;
 	}
 	k->spill_err = err;
-	return WIRE_ESPILL;
+	return NGC_ESPILL;
 }
 
 static int serve(struct worker *w, const struct msg *msg, const struct worker_env *env)

@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <zlib.h>
 
+#include "ngramcount/error.h"
+
 #define NGC_GZ_OUT	(256u << 10)
 
 enum gz_backend {
@@ -67,13 +69,13 @@ void gz_fini(struct gz *g);
 /*
  * Inflate the next len compressed bytes (gzip or zip: the first byte of
  * the stream tells). Returns 0, the sink's non-zero return,
- * WIRE_EGZ_CORRUPT (bad data, a CRC that does not match),
- * WIRE_EGZ_TRAILING, or WIRE_EGZ_METHOD (an encrypted zip member, or one
+ * NGC_EGZ_CORRUPT (bad data, a CRC that does not match),
+ * NGC_EGZ_TRAILING, or NGC_EGZ_METHOD (an encrypted zip member, or one
  * neither deflated nor stored), with g->err_off set.
  */
 int gz_feed(struct gz *g, const void *in, size_t len, gz_sink sink, void *ctx);
 
-/* End of input: 0, or WIRE_EGZ_TRUNCATED if the last member is incomplete. */
+/* End of input: 0, or NGC_EGZ_TRUNCATED if the last member is incomplete. */
 int gz_finish(struct gz *g);
 
 /* True when buf starts with the gzip magic bytes. */

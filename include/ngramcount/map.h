@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ngramcount/error.h"
 #include "ngramcount/format.h"
 #include "ngramcount/table.h"
 
@@ -56,9 +57,6 @@ int map_skips(const struct map_opts *o, enum ngc_format f);
  * --ignore-case), so that o->only can be that set.
  */
 void map_add_word(struct table *only, const struct map_opts *o, const char *w, size_t n);
-
-/* A mapper's error beside -EOVERFLOW: its sniffed format conflicts with o. */
-#define MAP_ECONFLICT	(-1100)
 
 struct map_stats {
 	uint64_t lines;		/* lines seen, good and bad */
@@ -99,7 +97,7 @@ void mapper_fini(struct mapper *m);
 void mapper_set_opts(struct mapper *m, const struct map_opts *o);
 /*
  * The format of the next task's lines (FMT_AUTO: sniff the stream).
- * Returns 0, or MAP_ECONFLICT when the options cannot apply to it.
+ * Returns 0, or NGC_ECONFLICT when the options cannot apply to it.
  */
 int mapper_set_format(struct mapper *m, enum ngc_format f);
 /* The table was reset: forget the entries the mapper remembers in it. */
@@ -121,7 +119,7 @@ int map_lines(struct mapper *m, const char *buf, size_t len);
 
 /*
  * Stream interface: bytes cut anywhere; map_flush maps the unterminated
- * tail. Both also return MAP_ECONFLICT when a sniffed format conflicts.
+ * tail. Both also return NGC_ECONFLICT when a sniffed format conflicts.
  */
 int map_feed(struct mapper *m, const char *buf, size_t len);
 int map_flush(struct mapper *m);

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ngramcount/error.h"
 #include "ngramcount/table.h"
 
 enum msg_type {
@@ -43,12 +44,12 @@ struct reply {
 	uint16_t fmt;		/* MSG_RESULT: the format the lines were read as */
 	uint32_t buf;		/* MSG_RELEASE: the slot */
 	uint64_t task;
-	int32_t err;		/* 0, or -errno / a wire_error */
+	int32_t err;		/* 0, -errno or an ngc_error (error.h) */
 	int32_t first_bad_why;	/* parse_error of the first bad line */
 	uint64_t lines, bad, first_bad;	/* as struct map_stats */
 	uint64_t inflated;	/* gzip: bytes after inflate */
 	uint64_t err_off;	/* gzip error: offset in the compressed stream;
-				   WIRE_ESPILL: the errno */
+				   NGC_ESPILL: the errno */
 	uint64_t runs, run_bytes;	/* gzip: the task's runs (task_spill) */
 	double t_start, t_end;	/* when the worker began and finished the task
 				   (MSG_RELEASE: the chunk), on now_sec()'s clock */
@@ -64,15 +65,6 @@ struct wire_part_report {
 	int32_t err;		/* 0 or -errno */
 	uint32_t nruns;		/* struct spill_run records that follow */
 	uint64_t keys, bytes;	/* distinct keys it chose from; bytes it wrote */
-};
-
-/* Errors a worker reports beside -errno ones. */
-enum wire_error {
-	WIRE_EGZ_CORRUPT = -1000,	/* invalid deflate data or header */
-	WIRE_EGZ_TRUNCATED = -1001,	/* stream ends before its trailer */
-	WIRE_EGZ_TRAILING = -1002,	/* non-gzip bytes after the last member */
-	WIRE_EGZ_METHOD = -1003,	/* zip: encrypted, or not deflate or stored */
-	WIRE_ESPILL = -1004,		/* the task's table could not be spilled */
 };
 
 /* A growable byte buffer; the owner frees p. */

@@ -46,14 +46,14 @@ void gz_task_init(struct gz_task *k, const struct worker_env *env, struct mapper
 		  struct table *t, uint64_t task);
 
 /*
- * A gz_sink (ctx: struct gz_task): map_feed's return, or WIRE_ESPILL when
+ * A gz_sink (ctx: struct gz_task): map_feed's return, or NGC_ESPILL when
  * the table could not be spilled (spill_err says why).
  */
 int gz_task_sink(void *ctx, const char *buf, size_t len);
 
 /*
  * What a task's error err carries in struct reply's err_off: the errno of
- * a spill that failed (WIRE_ESPILL), else off, the compressed offset.
+ * a spill that failed (NGC_ESPILL), else off, the compressed offset.
  */
 uint64_t gz_task_err_off(const struct gz_task *k, int err, uint64_t off);
 

@@ -117,6 +117,14 @@ merge_results() {
 	grep -q "merge: ra:[0-9]*: not sorted by key" err
 	expect_status 1 "$NGC" merge ra missing 2>err >/dev/null
 	grep -q "merge: missing: No such file or directory" err
+	# A total past 2^64-1 fails both merges, naming the file, line and ngram.
+	printf 'big\t18446744073709551615\n' >max
+	printf 'big\t1\n' >one
+	for sorted in "" --sorted; do
+		expect_status 1 "$NGC" merge $sorted max one 2>err >out
+		grep -q "merge: one:1: the total of ngram 'big' passes 2^64-1" err
+		test ! -s out
+	done
 	"$NGC" merge --sorted --min-count 1000 -o out.tsv sa sb
 	awk -F'\t' '$2 < 1000' out.tsv | grep -q . && return 1
 	test -s out.tsv

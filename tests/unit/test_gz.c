@@ -103,16 +103,16 @@ static void truncated_corrupt_trailing(void)
 	size_t len = gzip_member(t, n, gz, n + 64);
 	struct sink s = { 0 };
 
-	CHECK(run(gz, len - 5, 4096, &s, 1) == WIRE_EGZ_TRUNCATED);
-	CHECK(run(gz, 10, 4096, &s, 1) == WIRE_EGZ_TRUNCATED);
+	CHECK(run(gz, len - 5, 4096, &s, 1) == NGC_EGZ_TRUNCATED);
+	CHECK(run(gz, 10, 4096, &s, 1) == NGC_EGZ_TRUNCATED);
 	gz[len - 3] ^= 0xff;		/* the length trailer */
-	CHECK(run(gz, len, 4096, &s, 1) == WIRE_EGZ_CORRUPT);
+	CHECK(run(gz, len, 4096, &s, 1) == NGC_EGZ_CORRUPT);
 	gz[len - 3] ^= 0xff;
 	gz[len / 2] ^= 0x55;		/* deflate data or CRC */
-	CHECK(run(gz, len, 4096, &s, 1) == WIRE_EGZ_CORRUPT);
+	CHECK(run(gz, len, 4096, &s, 1) == NGC_EGZ_CORRUPT);
 	gz[len / 2] ^= 0x55;
 	memcpy(gz + len, "garbage!", 8);
-	CHECK(run(gz, len + 8, 4096, &s, 1) == WIRE_EGZ_TRAILING);
+	CHECK(run(gz, len + 8, 4096, &s, 1) == NGC_EGZ_TRAILING);
 	CHECK(run(gz, len, 4096, &s, 1) == 0);
 	free(s.p);
 	free(t);
