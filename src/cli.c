@@ -1,11 +1,14 @@
 /*
- * cli.c - command-line parsing with getopt_long. Everything the run needs
- * ends up in struct config; nothing here touches files.
+ * cli.c - command-line parsing. One table, options[], names every option
+ * once: getopt_long's tables, the subcommand checks, --help and the bash
+ * completion (--completion-helper) are all made from it. Everything the
+ * run needs ends up in struct config; nothing here touches files.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,86 +26,6 @@
 #define NGC_MAX_QD		4096
 #define NGC_MIN_PARTITION	16
 #define NGC_MAX_PARTITION	(1ul << 30)
-
-static const char usage[] =
-"usage: ngramcount [options] FILE|DIR...\n"
-"\n"
-"Count ngram totals across Google Books Ngram files (v1 2009, v2 2012, v3\n"
-"2020) or raw text, plain or gzip (detected by content). Prints 'ngram TAB\n"
-"total', most frequent first, ties in byte order. A directory stands for\n"
-"its regular files, sorted by name; - is stdin.\n"
-"\n"
-"What is read and counted:\n"
-"      --format auto|v1|v2|v3|text  input format (default auto: each file's\n"
-"                           own, from its first lines)\n"
-"  -n, --ngram N            text: count runs of N words, 1 to 5 (default 1)\n"
-"      --field match|volume|page  the count summed (default match; page: v1)\n"
-"      --years FROM-TO      only these years (either end may be left out)\n"
-"      --pos keep|drop|only  part-of-speech tagged ngrams (run_VERB, _NOUN_):\n"
-"                           keep (default), drop, or count only them\n"
-"      --ignore-case        fold case (Unicode, utf8proc); tags kept\n"
-"      --word W             count only ngram W (repeatable)\n"
-"      --words FILE         count only the ngrams in FILE, one a line\n"
-"      --per-year           print 'ngram TAB year TAB total', by ngram, year\n"
-"      --totals             sum totalcounts files per year ('year TAB total');\n"
-"                           without it they are passed over\n"
-"\n"
-"What is printed:\n"
-"      --min-count N        leave out ngrams whose total is below N\n"
-"      --top K              only the K most frequent\n"
-"      --sort count|key|none  most frequent first (default; key with\n"
-"                           --per-year, --totals), byte order, or as reduced\n"
-"      --output-format tsv|csv|json|ndjson  (default tsv)\n"
-"\n"
-"How:\n"
-"  -o, --output FILE        write to FILE (atomically: temp file + rename)\n"
-"  -j, --workers N          map in N worker processes (default: online CPUs);\n"
-"                           0 maps in the parent (the sequential baseline)\n"
-"      --io uring|sync      read with io_uring (default) or pread(2)\n"
-"      --queue-depth N      reads in flight with io_uring (default 8)\n"
-"      --inflate auto|zlib|isal  gzip backend (default auto: ISA-L when\n"
-"                           built in, else zlib)\n"
-"      --partition-size SZ  bytes per read and partition, K/M/G suffixes\n"
-"                           (default 1M)\n"
-"      --direct             read files with O_DIRECT, past the page cache (a\n"
-"                           cold-cache measurement); partition size a\n"
-"                           multiple of 4K\n"
-"      --buffer-memory SZ   read buffers for the whole run, shared by all\n"
-"                           processes (default 256M)\n"
-"      --order completion|submission  reduce results as they complete (default)\n"
-"                           or in the order tasks were handed out\n"
-"      --progress           show the progress bar even if stderr is no tty\n"
-"      --no-progress        never show the progress bar\n"
-"      --memory SIZE        the run's memory: past it (less the read buffers)\n"
-"                           the totals spill to sorted runs on disk (default:\n"
-"                           half the RAM; map: 256M)\n"
-"      --tmpdir DIR         where spilled runs go (default $TMPDIR, /tmp)\n"
-"      --stats              print a summary on stderr at the end\n"
-"      --trace FILE         write a timeline of the reads, the workers' tasks,\n"
-"                           the merges and the output to FILE, in Chrome's\n"
-"                           Trace Event Format (open it in ui.perfetto.dev)\n"
-"      --strict             a malformed line is an error, not skipped\n"
-"      --keep-going         skip an input that is missing, unreadable or a\n"
-"                           corrupt gzip file, name it, and exit 3\n"
-"      --task-timeout SECS  replace a worker that has not answered for SECS\n"
-"                           seconds and run its task again (default: none)\n"
-"  -h, --help               this help\n"
-"  -V, --version            print the version\n"
-"\n"
-"Hadoop Streaming and result files (see README):\n"
-"  ngramcount map [what is counted] [--memory SZ]  stdin -> 'key TAB partial'\n"
-"                           lines, flushed whenever the table passes SZ (256M)\n"
-"  ngramcount reduce        key-sorted 'key TAB count' lines on stdin -> one\n"
-"                           summed line per key, in constant memory\n"
-"  ngramcount merge [what is printed] [--sorted] FILE...  sum result files;\n"
-"                           --sorted: each file in key order, merged k-way in\n"
-"                           constant memory\n"
-"      --hadoop-counters    map, reduce: counters and status on stderr in\n"
-"                           Hadoop Streaming's form (automatic in a task)\n"
-"\n"
-"Exit status: 0 success, 1 bad input or run failure (no output written),\n"
-"2 bad command line, 3 partial result (--keep-going skipped inputs),\n"
-"130/143 stopped by SIGINT/SIGTERM.\n";
 
 static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -148,58 +71,6 @@ _Static_assert(IO_URING == 0 && IO_SYNC == 1 && GZ_AUTO == 0 && GZ_ZLIB == 1 &&
 	       FMT_AUTO == 0 && FMT_TEXT == 4 && FIELD_PAGE == 2 && POS_ONLY == 2 &&
 	       SORT_NONE == 2 && OUT_NDJSON == 3,
 	       "the name lists follow their enums");
-
-/* Long options without a short one. */
-enum {
-	OPT_IO = 256, OPT_QD, OPT_INFLATE, OPT_BUFMEM, OPT_ORDER, OPT_PART, OPT_PROGRESS,
-	OPT_NO_PROGRESS, OPT_STATS, OPT_STRICT, OPT_TIMEOUT, OPT_KEEP_GOING, OPT_TRACE, OPT_DIRECT,
-	OPT_FORMAT, OPT_FIELD, OPT_YEARS, OPT_POS, OPT_ICASE, OPT_WORD, OPT_WORDS, OPT_PER_YEAR,
-	OPT_TOTALS, OPT_MIN_COUNT, OPT_TOP, OPT_SORT, OPT_OFMT, OPT_HADOOP, OPT_MEMORY, OPT_SORTED,
-	OPT_TMPDIR,
-};
-
-static const char *const mode_names[] = { "", "map", "reduce", "merge" };	/* enum ngc_mode */
-
-/* The options each mode takes, by class. */
-enum {
-	C_RUN = 1,	/* the engine: workers, I/O, progress, trace */
-	C_COUNT = 2,	/* what is read and counted */
-	C_PRINT = 4,	/* what is printed */
-	C_HELP = 8,	/* -h, -V */
-	C_INFLATE = 16,	/* --inflate */
-	C_STREAM = 32,	/* --hadoop-counters */
-	C_MEMORY = 64,	/* --memory */
-	C_SORTED = 128,	/* --sorted */
-};
-static const unsigned mode_allows[] = {
-	[MODE_COUNT] = C_RUN | C_COUNT | C_PRINT | C_HELP | C_INFLATE | C_MEMORY,
-	[MODE_MAP] = C_COUNT | C_HELP | C_INFLATE | C_STREAM | C_MEMORY,
-	[MODE_REDUCE] = C_HELP | C_STREAM,
-	[MODE_MERGE] = C_PRINT | C_HELP | C_SORTED,
-};
-
-static unsigned opt_class(int opt)
-{
-	switch (opt) {
-	case 'n': case OPT_FORMAT: case OPT_FIELD: case OPT_YEARS: case OPT_POS: case OPT_ICASE:
-	case OPT_WORD: case OPT_WORDS: case OPT_PER_YEAR: case OPT_TOTALS: case OPT_STRICT:
-		return C_COUNT;
-	case 'o': case OPT_MIN_COUNT: case OPT_TOP: case OPT_SORT: case OPT_OFMT:
-		return C_PRINT;
-	case 'h': case 'V':
-		return C_HELP;
-	case OPT_INFLATE:
-		return C_INFLATE;
-	case OPT_HADOOP:
-		return C_STREAM;
-	case OPT_MEMORY:
-		return C_MEMORY;
-	case OPT_SORTED:
-		return C_SORTED;
-	default:
-		return C_RUN;
-	}
-}
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *v)
 {
@@ -268,239 +139,339 @@ static int parse_years(const char *s, unsigned *from, unsigned *to)
 	return *dash && !dash[1] && dash == s ? -1 : (*from <= *to ? 0 : -1);
 }
 
-enum cli_result cli_parse(int argc, char **argv, struct config *c)
-{
-	int sort = -1;
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "workers", required_argument, NULL, 'j' },
-		{ "io", required_argument, NULL, OPT_IO },
-		{ "queue-depth", required_argument, NULL, OPT_QD },
-		{ "inflate", required_argument, NULL, OPT_INFLATE },
-		{ "buffer-memory", required_argument, NULL, OPT_BUFMEM },
-		{ "order", required_argument, NULL, OPT_ORDER },
-		{ "partition-size", required_argument, NULL, OPT_PART },
-		{ "progress", no_argument, NULL, OPT_PROGRESS },
-		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
-		{ "stats", no_argument, NULL, OPT_STATS },
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "keep-going", no_argument, NULL, OPT_KEEP_GOING },
-		{ "task-timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "trace", required_argument, NULL, OPT_TRACE },
-		{ "direct", no_argument, NULL, OPT_DIRECT },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "ngram", required_argument, NULL, 'n' },
-		{ "field", required_argument, NULL, OPT_FIELD },
-		{ "years", required_argument, NULL, OPT_YEARS },
-		{ "pos", required_argument, NULL, OPT_POS },
-		{ "ignore-case", no_argument, NULL, OPT_ICASE },
-		{ "word", required_argument, NULL, OPT_WORD },
-		{ "words", required_argument, NULL, OPT_WORDS },
-		{ "per-year", no_argument, NULL, OPT_PER_YEAR },
-		{ "totals", no_argument, NULL, OPT_TOTALS },
-		{ "min-count", required_argument, NULL, OPT_MIN_COUNT },
-		{ "top", required_argument, NULL, OPT_TOP },
-		{ "sort", required_argument, NULL, OPT_SORT },
-		{ "output-format", required_argument, NULL, OPT_OFMT },
-		{ "hadoop-counters", no_argument, NULL, OPT_HADOOP },
-		{ "memory", required_argument, NULL, OPT_MEMORY },
-		{ "sorted", no_argument, NULL, OPT_SORTED },
-		{ "tmpdir", required_argument, NULL, OPT_TMPDIR },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	unsigned long long v;
-	int n;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int opt;
+static const char *const mode_names[] = { "", "map", "reduce", "merge" };	/* enum ngc_mode */
 
-	*c = (struct config){
-		.workers = cpus > 0 ? (unsigned)cpus : 1,
-		.queue_depth = NGC_DEFAULT_QD,
-		.partition_size = NGC_DEFAULT_PARTITION,
-		.buffer_memory = NGC_DEFAULT_BUFMEM,
-		.io = IO_URING,
-		.progress = -1,
-	};
-	map_opts_init(&c->map);
-	for (int m = MODE_MAP; m <= MODE_MERGE; m++) {
-		if (argc > 1 && !strcmp(argv[1], mode_names[m])) {
-			c->mode = (enum ngc_mode)m;
-			argc--;
-			argv++;	/* getopt takes the subcommand for the program name */
+/* The subcommands that take an option. */
+enum {
+	M_COUNT = 1 << MODE_COUNT,
+	M_MAP = 1 << MODE_MAP,
+	M_REDUCE = 1 << MODE_REDUCE,
+	M_MERGE = 1 << MODE_MERGE,
+	M_ALL = M_COUNT | M_MAP | M_REDUCE | M_MERGE,
+	M_RUN = M_COUNT,		/* the engine: workers, I/O, progress, trace */
+	M_READ = M_COUNT | M_MAP,	/* what is read and counted */
+	M_PRINT = M_COUNT | M_MERGE,	/* what is printed */
+};
+
+struct cli_state {
+	int sort;			/* --sort's choice, or -1 */
+};
+
+enum opt_kind {
+	K_FLAG,		/* sets its field to max */
+	K_UINT,		/* a whole number from min to max */
+	K_SIZE,		/* a size with K/M/G suffixes, from min to max */
+	K_CHOICE,	/* one of choices: its index */
+	K_STRING,	/* the argument itself (argv's), at least min bytes */
+	K_CALL,		/* call(): anything else */
+};
+
+struct cli_option {
+	const char *name;		/* NULL: a heading (help) of --help */
+	int short_name;			/* or 0 */
+	const char *arg;		/* its argument, as --help names it; NULL: none */
+	unsigned modes;			/* M_*: the subcommands that take it */
+	enum opt_kind kind;
+	size_t off, size;		/* the struct config field it sets (F()) */
+	unsigned long long min, max;	/* K_UINT, K_SIZE; K_FLAG: max is the value */
+	const char *const *choices;	/* K_CHOICE, NULL-terminated */
+	int (*call)(struct config *c, struct cli_state *s, const char *arg);
+	const char *want;		/* "OPTION wants WANT, not 'ARG'" */
+	const char *complete;		/* what bash completes after it: "<file>",
+					   "<dir>", "<value>"; choices go without */
+	const char *help;		/* '\n' starts another line */
+};
+
+#define F(m)	offsetof(struct config, m), sizeof(((struct config *)0)->m)
+
+static int call_word(struct config *c, struct cli_state *s, const char *arg);
+static int call_years(struct config *c, struct cli_state *s, const char *arg);
+static int call_sort(struct config *c, struct cli_state *s, const char *arg);
+static int call_help(struct config *c, struct cli_state *s, const char *arg);
+static int call_version(struct config *c, struct cli_state *s, const char *arg);
+static int call_completion(struct config *c, struct cli_state *s, const char *arg);
+
+/* --help's order. */
+static const struct cli_option options[] = {
+	{ .help = "What is read and counted:" },
+	{ "format", 0, "auto|v1|v2|v3|text", M_READ, K_CHOICE, F(map.format), .choices = format_names,
+	  .help = "input format (default auto: each file's\nown, from its first lines)" },
+	{ "ngram", 'n', "N", M_READ, K_UINT, F(map.words), 1, 5, .want = "a number of words from 1 to 5",
+	  .complete = "<value>", .help = "text: count runs of N words, 1 to 5 (default 1)" },
+	{ "field", 0, "match|volume|page", M_READ, K_CHOICE, F(map.field), .choices = field_names,
+	  .help = "the count summed (default match; page: v1)" },
+	{ "years", 0, "FROM-TO", M_READ, K_CALL, .call = call_years, .complete = "<value>",
+	  .want = "FROM-TO, FROM-, -TO or YEAR (0 to 9999, FROM <= TO)",
+	  .help = "only these years (either end may be left out)" },
+	{ "pos", 0, "keep|drop|only", M_READ, K_CHOICE, F(map.pos), .choices = pos_names,
+	  .help = "part-of-speech tagged ngrams (run_VERB, _NOUN_):\nkeep (default), drop, or count only them" },
+	{ "ignore-case", 0, NULL, M_READ, K_FLAG, F(map.ignore_case), .max = 1,
+	  .help = "fold case (Unicode, utf8proc); tags kept" },
+	{ "word", 0, "W", M_READ, K_CALL, .call = call_word, .complete = "<value>",
+	  .help = "count only ngram W (repeatable)" },
+	{ "words", 0, "FILE", M_READ, K_STRING, F(words_file), .complete = "<file>",
+	  .help = "count only the ngrams in FILE, one a line" },
+	{ "per-year", 0, NULL, M_READ, K_FLAG, F(map.per_year), .max = 1,
+	  .help = "print 'ngram TAB year TAB total', by ngram, year" },
+	{ "totals", 0, NULL, M_READ, K_FLAG, F(map.totals), .max = 1,
+	  .help = "sum totalcounts files per year ('year TAB total');\nwithout it they are passed over" },
+	{ .help = "What is printed:" },
+	{ "min-count", 0, "N", M_PRINT, K_UINT, F(out.min_count), 0, UINT64_MAX,
+	  .want = "a whole number", .complete = "<value>",
+	  .help = "leave out ngrams whose total is below N" },
+	{ "top", 0, "K", M_PRINT, K_UINT, F(out.top), 1, UINT64_MAX,
+	  .want = "a number of ngrams from 1", .complete = "<value>",
+	  .help = "only the K most frequent" },
+	{ "sort", 0, "count|key|none", M_PRINT, K_CALL, .call = call_sort, .choices = sort_names,
+	  .help = "most frequent first (default; key with\n--per-year, --totals), byte order, or as reduced" },
+	{ "output-format", 0, "tsv|csv|json|ndjson", M_PRINT, K_CHOICE, F(out.format),
+	  .choices = ofmt_names, .help = "(default tsv)" },
+	{ .help = "How:" },
+	{ "output", 'o', "FILE", M_PRINT, K_STRING, F(out.path), .complete = "<file>",
+	  .help = "write to FILE (atomically: temp file + rename)" },
+	{ "workers", 'j', "N", M_RUN, K_UINT, F(workers), 0, NGC_MAX_WORKERS,
+	  .want = "a number of workers from 0 to 256", .complete = "<value>",
+	  .help = "map in N worker processes (default: online CPUs);\n0 maps in the parent (the sequential baseline)" },
+	{ "io", 0, "uring|sync", M_RUN, K_CHOICE, F(io), .choices = io_names,
+	  .help = "read with io_uring (default) or pread(2)" },
+	{ "queue-depth", 0, "N", M_RUN, K_UINT, F(queue_depth), 1, NGC_MAX_QD,
+	  .want = "a number from 1 to 4096", .complete = "<value>",
+	  .help = "reads in flight with io_uring (default 8)" },
+	{ "inflate", 0, "auto|zlib|isal", M_READ, K_CHOICE, F(inflate), .choices = inflate_names,
+	  .help = "gzip backend (default auto: ISA-L when\nbuilt in, else zlib)" },
+	{ "partition-size", 0, "SZ", M_RUN, K_SIZE, F(partition_size), NGC_MIN_PARTITION,
+	  NGC_MAX_PARTITION, .want = "a size from 16 bytes to 1G", .complete = "<value>",
+	  .help = "bytes per read and partition, K/M/G suffixes\n(default 1M)" },
+	{ "direct", 0, NULL, M_RUN, K_FLAG, F(direct), .max = 1,
+	  .help = "read files with O_DIRECT, past the page cache (a\ncold-cache measurement); "
+		  "partition size a\nmultiple of 4K" },
+	{ "buffer-memory", 0, "SZ", M_RUN, K_SIZE, F(buffer_memory), 1, SIZE_MAX / 2,
+	  .want = "a size such as 256M", .complete = "<value>",
+	  .help = "read buffers for the whole run, shared by all\nprocesses (default 256M)" },
+	{ "order", 0, "completion|submission", M_RUN, K_CHOICE, F(order), .choices = order_names,
+	  .help = "reduce results as they complete (default)\nor in the order tasks were handed out" },
+	{ "progress", 0, NULL, M_RUN, K_FLAG, F(progress), .max = 1,
+	  .help = "show the progress bar even if stderr is no tty" },
+	{ "no-progress", 0, NULL, M_RUN, K_FLAG, F(progress), .max = 0,
+	  .help = "never show the progress bar" },
+	{ "memory", 0, "SIZE", M_READ, K_SIZE, F(memory), 4096, SIZE_MAX / 2,
+	  .want = "a size from 4K, such as 256M", .complete = "<value>",
+	  .help = "the run's memory: past it (less the read buffers)\nthe totals spill to sorted "
+		  "runs on disk (default:\nhalf the RAM; map: 256M)" },
+	{ "tmpdir", 0, "DIR", M_RUN, K_STRING, F(tmpdir), .complete = "<dir>",
+	  .help = "where spilled runs go (default $TMPDIR, /tmp)" },
+	{ "stats", 0, NULL, M_RUN, K_FLAG, F(stats), .max = 1,
+	  .help = "print a summary on stderr at the end" },
+	{ "trace", 0, "FILE", M_RUN, K_STRING, F(trace), 1, .want = "a file name",
+	  .complete = "<file>",
+	  .help = "write a timeline of the reads, the workers' tasks,\nthe merges and the output "
+		  "to FILE, in Chrome's\nTrace Event Format (open it in ui.perfetto.dev)" },
+	{ "strict", 0, NULL, M_READ, K_FLAG, F(strict), .max = 1,
+	  .help = "a malformed line is an error, not skipped" },
+	{ "keep-going", 0, NULL, M_RUN, K_FLAG, F(keep_going), .max = 1,
+	  .help = "skip an input that is missing, unreadable or a\ncorrupt gzip file, name it, "
+		  "and exit 3" },
+	{ "task-timeout", 0, "SECS", M_RUN, K_UINT, F(task_timeout), 1, 86400,
+	  .want = "seconds from 1 to 86400", .complete = "<value>",
+	  .help = "replace a worker that has not answered for SECS\nseconds and run its task "
+		  "again (default: none)" },
+	{ "help", 'h', NULL, M_ALL, K_CALL, .call = call_help, .help = "this help" },
+	{ "version", 'V', NULL, M_ALL, K_CALL, .call = call_version, .help = "print the version" },
+	{ .help = "Hadoop Streaming and result files (see README):\n"
+		  "  ngramcount map [what is counted] [--memory SZ]  stdin -> 'key TAB partial'\n"
+		  "                           lines, flushed whenever the table passes SZ (256M)\n"
+		  "  ngramcount reduce        key-sorted 'key TAB count' lines on stdin -> one\n"
+		  "                           summed line per key, in constant memory\n"
+		  "  ngramcount merge [what is printed] [--sorted] FILE...  sum result files;\n"
+		  "                           --sorted: each file in key order, merged k-way in\n"
+		  "                           constant memory" },
+	{ "hadoop-counters", 0, NULL, M_MAP | M_REDUCE, K_FLAG, F(hadoop_counters), .max = 1,
+	  .help = "map, reduce: counters and status on stderr in\nHadoop Streaming's form "
+		  "(automatic in a task)" },
+	{ "sorted", 0, NULL, M_MERGE, K_FLAG, F(sorted), .max = 1, .help = NULL },
+	/* Not in --help: for scripts/ngramcount.bash, as git's --git-completion-helper. */
+	{ "completion-helper", 0, NULL, M_ALL, K_CALL, .call = call_completion, .help = NULL },
+};
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+static const char usage_head[] =
+"usage: ngramcount [options] FILE|DIR...\n"
+"\n"
+"Count ngram totals across Google Books Ngram files (v1 2009, v2 2012, v3\n"
+"2020) or raw text, plain or gzip (detected by content). Prints 'ngram TAB\n"
+"total', most frequent first, ties in byte order. A directory stands for\n"
+"its regular files, sorted by name; - is stdin.\n";
+
+static const char usage_tail[] =
+"\n"
+"Exit status: 0 success, 1 bad input or run failure (no output written),\n"
+"2 bad command line, 3 partial result (--keep-going skipped inputs),\n"
+"130/143 stopped by SIGINT/SIGTERM.\n";
+
+/* The option's name as the user typed it (short_form: true): "-j" or "--workers". */
+static const char *spelled(const struct cli_option *o, int short_form, char *buf, size_t size)
+{
+	if (short_form)
+		snprintf(buf, size, "-%c", o->short_name);
+	else
+		snprintf(buf, size, "--%s", o->name);
+	return buf;
+}
+
+static int call_help(struct config *c, struct cli_state *s, const char *arg)
+{
+	(void)c, (void)s, (void)arg;
+	fputs(usage_head, stdout);
+	for (const struct cli_option *o = options; o < options + NOPTIONS; o++) {
+		char left[64];
+		const char *h = o->help;
+		if (!h)
+			continue;
+		if (!o->name) {
+			printf("\n%s\n", h);
+			continue;
+		}
+		snprintf(left, sizeof(left), "  %c%c%s--%s%s%s", o->short_name ? '-' : ' ',
+			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
+			 o->arg ? " " : "", o->arg ? o->arg : "");
+		/* The text in column 28, or two spaces after a long left side. */
+		printf(strlen(left) < 26 ? "%-27s%.*s\n" : "%s  %.*s\n", left,
+		       (int)strcspn(h, "\n"), h);
+		while (*(h += strcspn(h, "\n"))) {
+			h++;
+			printf("%27s%.*s\n", "", (int)strcspn(h, "\n"), h);
 		}
 	}
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":o:j:n:hV", longopts, NULL)) != -1) {
-		if (opt != ':' && opt != '?' && !(opt_class(opt) & mode_allows[c->mode]))
-			return bad("%s does not apply to 'ngramcount %s'", argv[optind - 1],
-				   mode_names[c->mode]);
-		switch (opt) {
-		case OPT_HADOOP:
-			c->hadoop_counters = 1;
-			break;
-		case OPT_MEMORY:
-			if (parse_size(optarg, &v) || v < 4096 || v > SIZE_MAX / 2)
-				return bad("--memory wants a size from 4K, such as 256M, not '%s'", optarg);
-			c->memory = (size_t)v;
-			break;
-		case OPT_SORTED:
-			c->sorted = 1;
-			break;
-		case OPT_TMPDIR:
-			c->tmpdir = optarg;
-			break;
-		case 'o':
-			c->out.path = optarg;
-			break;
-		case 'n':
-			if (parse_uint(optarg, 5, &v) || v == 0)
-				return bad("-n wants a number of words from 1 to 5, not '%s'", optarg);
-			c->map.words = (unsigned)v;
-			break;
-		case OPT_FORMAT:
-			if (choice("--format", optarg, format_names, &n))
-				return CLI_USAGE;
-			c->map.format = (enum ngc_format)n;
-			break;
-		case OPT_FIELD:
-			if (choice("--field", optarg, field_names, &n))
-				return CLI_USAGE;
-			c->map.field = (enum map_field)n;
-			break;
-		case OPT_YEARS:
-			if (parse_years(optarg, &c->map.year_from, &c->map.year_to))
-				return bad("--years wants FROM-TO, FROM-, -TO or YEAR (0 to 9999, "
-					   "FROM <= TO), not '%s'", optarg);
-			break;
-		case OPT_POS:
-			if (choice("--pos", optarg, pos_names, &n))
-				return CLI_USAGE;
-			c->map.pos = (enum map_pos)n;
-			break;
-		case OPT_ICASE:
-			c->map.ignore_case = 1;
-			break;
-		case OPT_WORD:
-			c->words = realloc(c->words, (c->nwords + 1) * sizeof(*c->words));
-			if (!c->words)
-				return bad("out of memory");
-			c->words[c->nwords++] = optarg;
-			break;
-		case OPT_WORDS:
-			c->words_file = optarg;
-			break;
-		case OPT_PER_YEAR:
-			c->map.per_year = 1;
-			break;
-		case OPT_TOTALS:
-			c->map.totals = 1;
-			break;
-		case OPT_MIN_COUNT:
-			if (parse_uint(optarg, UINT64_MAX, &v))
-				return bad("--min-count wants a whole number, not '%s'", optarg);
-			c->out.min_count = v;
-			break;
-		case OPT_TOP:
-			if (parse_uint(optarg, UINT64_MAX, &v) || v == 0)
-				return bad("--top wants a number of ngrams from 1, not '%s'", optarg);
-			c->out.top = v;
-			break;
-		case OPT_SORT:
-			if (choice("--sort", optarg, sort_names, &sort))
-				return CLI_USAGE;
-			break;
-		case OPT_OFMT:
-			if (choice("--output-format", optarg, ofmt_names, &n))
-				return CLI_USAGE;
-			c->out.format = (enum out_format)n;
-			break;
-		case 'j':
-			if (parse_uint(optarg, NGC_MAX_WORKERS, &v))
-				return bad("-j wants a number of workers from 0 to 256, not '%s'", optarg);
-			c->workers = (unsigned)v;
-			break;
-		case OPT_IO:
-			if (choice("--io", optarg, io_names, &n))
-				return CLI_USAGE;
-			c->io = (enum io_mode)n;
-			break;
-		case OPT_INFLATE:
-			if (choice("--inflate", optarg, inflate_names, &n))
-				return CLI_USAGE;
-			if (n == GZ_ISAL && !gz_have_isal())
-				return bad("--inflate isal: this build has no ISA-L (install libisal-dev and rebuild)");
-			c->inflate = (enum gz_backend)n;
-			break;
-		case OPT_QD:
-			if (parse_uint(optarg, NGC_MAX_QD, &v) || v == 0)
-				return bad("--queue-depth wants a number from 1 to 4096, not '%s'", optarg);
-			c->queue_depth = (unsigned)v;
-			break;
-		case OPT_PART:
-			if (parse_size(optarg, &v) || v < NGC_MIN_PARTITION || v > NGC_MAX_PARTITION)
-				return bad("--partition-size wants a size from 16 bytes to 1G, not '%s'", optarg);
-			c->partition_size = (size_t)v;
-			break;
-		case OPT_BUFMEM:
-			if (parse_size(optarg, &v) || v == 0 || v > SIZE_MAX / 2)
-				return bad("--buffer-memory wants a size such as 256M, not '%s'", optarg);
-			c->buffer_memory = (size_t)v;
-			break;
-		case OPT_ORDER:
-			if (choice("--order", optarg, order_names, &n))
-				return CLI_USAGE;
-			c->order = n;
-			break;
-		case OPT_PROGRESS:
-			c->progress = 1;
-			break;
-		case OPT_NO_PROGRESS:
-			c->progress = 0;
-			break;
-		case OPT_STATS:
-			c->stats = 1;
-			break;
-		case OPT_STRICT:
-			c->strict = 1;
-			break;
-		case OPT_KEEP_GOING:
-			c->keep_going = 1;
-			break;
-		case OPT_TIMEOUT:
-			if (parse_uint(optarg, 86400, &v) || v == 0)
-				return bad("--task-timeout wants seconds from 1 to 86400, not '%s'", optarg);
-			c->task_timeout = (unsigned)v;
-			break;
-		case OPT_TRACE:
-			if (!*optarg)
-				return bad("--trace wants a file name");
-			c->trace = optarg;
-			break;
-		case OPT_DIRECT:
-			c->direct = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return CLI_DONE;
-		case 'V':
-			puts("ngramcount " NGC_VERSION);
-			return CLI_DONE;
-		case ':':
-			return bad("option '%s' needs an argument", argv[optind - 1]);
-		default:
-			return bad("unknown option '%s'", argv[optind - 1]);
+	fputs(usage_tail, stdout);
+	return CLI_DONE;
+}
+
+static int call_version(struct config *c, struct cli_state *s, const char *arg)
+{
+	(void)c, (void)s, (void)arg;
+	puts("ngramcount " NGC_VERSION);
+	return CLI_DONE;
+}
+
+/* The options c->mode takes, a line each: the name, then what follows it. */
+static int call_completion(struct config *c, struct cli_state *s, const char *arg)
+{
+	(void)s, (void)arg;
+	for (const struct cli_option *o = options; o < options + NOPTIONS; o++) {
+		if (!o->name || o->call == call_completion || !(o->modes & (1u << c->mode)))
+			continue;
+		for (int form = 0; form < 2; form++) {
+			if (form == 0 && !o->short_name)
+				continue;
+			if (form == 0)
+				printf("-%c", o->short_name);
+			else
+				printf("--%s", o->name);
+			if (o->complete)
+				printf(" %s", o->complete);
+			for (const char *const *ch = o->choices; ch && *ch; ch++)
+				printf(" %s", *ch);
+			putchar('\n');
 		}
 	}
-	c->inputs = argv + optind;
-	c->ninputs = argc - optind;
+	return CLI_DONE;
+}
+
+static int call_word(struct config *c, struct cli_state *s, const char *arg)
+{
+	(void)s;
+	c->words = realloc(c->words, (c->nwords + 1) * sizeof(*c->words));
+	if (!c->words)
+		return bad("out of memory");
+	c->words[c->nwords++] = (char *)arg;
+	return CLI_RUN;
+}
+
+static int call_years(struct config *c, struct cli_state *s, const char *arg)
+{
+	(void)s;
+	return parse_years(arg, &c->map.year_from, &c->map.year_to) ? -1 : CLI_RUN;
+}
+
+static int call_sort(struct config *c, struct cli_state *s, const char *arg)
+{
+	(void)c;
+	return choice("--sort", arg, sort_names, &s->sort);
+}
+
+/* Store v in the field at off of size bytes. */
+static void store(struct config *c, size_t off, size_t size, unsigned long long v)
+{
+	char *p = (char *)c + off;
+	uint64_t u64 = v;
+	uint32_t u32 = (uint32_t)v;
+	unsigned char u8 = (unsigned char)v;
+
+	uint16_t u16 = (uint16_t)v;
+
+	if (size == 8)
+		memcpy(p, &u64, 8);
+	else if (size == 4)
+		memcpy(p, &u32, 4);
+	else if (size == 2)
+		memcpy(p, &u16, 2);
+	else
+		memcpy(p, &u8, 1);
+}
+
+/* Apply option o, typed in its short form or not, with argument arg (or NULL). */
+static int apply(const struct cli_option *o, int short_form, const char *arg,
+		 struct config *c, struct cli_state *s)
+{
+	unsigned long long v = o->max;
+	char name[40];
+	int n, r = 0;
+
+	if (!(o->modes & (1u << c->mode)))
+		return bad("%s does not apply to 'ngramcount %s'",
+			   spelled(o, short_form, name, sizeof(name)), mode_names[c->mode]);
+	switch (o->kind) {
+	case K_FLAG:
+		break;
+	case K_UINT:
+		r = parse_uint(arg, o->max, &v) || v < o->min;
+		break;
+	case K_SIZE:
+		r = parse_size(arg, &v) || v < o->min || v > o->max;
+		break;
+	case K_CHOICE:
+		if (choice(spelled(o, short_form, name, sizeof(name)), arg, o->choices, &n))
+			return CLI_USAGE;
+		v = (unsigned long long)n;
+		break;
+	case K_STRING:
+		if (strlen(arg) < o->min)
+			return bad("%s wants %s", spelled(o, short_form, name, sizeof(name)), o->want);
+		memcpy((char *)c + o->off, &arg, sizeof(arg));
+		return CLI_RUN;
+	case K_CALL:
+		r = o->call(c, s, arg);
+		if (r >= 0)
+			return r;
+		break;
+	}
+	if (r)
+		return bad("%s wants %s, not '%s'", spelled(o, short_form, name, sizeof(name)), o->want, arg);
+	store(c, o->off, o->size, v);
+	return CLI_RUN;
+}
+
+/* The defaults and the checks that span options. */
+static int finish(struct config *c, const struct cli_state *s)
+{
 	if ((c->mode == MODE_MAP || c->mode == MODE_REDUCE) && c->ninputs)
 		return bad("'ngramcount %s' reads standard input, not '%s'", mode_names[c->mode],
 			   c->inputs[0]);
 	if (c->ninputs == 0 && (c->mode == MODE_COUNT || c->mode == MODE_MERGE))
 		return bad("no input files");
-	if (c->sorted && (c->out.top || sort == SORT_COUNT))
+	if (c->inflate == GZ_ISAL && !gz_have_isal())
+		return bad("--inflate isal: this build has no ISA-L (install libisal-dev and rebuild)");
+	if (c->sorted && (c->out.top || s->sort == SORT_COUNT))
 		return bad("merge --sorted writes in key order as it reads: --top and --sort count "
 			   "need every total first (leave out --sorted)");
 	if (c->direct && c->partition_size % NGC_DIRECT_ALIGN)
@@ -520,11 +491,68 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		c->tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	c->out.keys = c->map.totals ? KEYS_YEAR : c->map.per_year ? KEYS_NGRAM_YEAR : KEYS_NGRAM;
 	/* Rows keyed by year read best in key order, unless asked otherwise. */
-	c->out.sort = sort >= 0 ? (enum out_sort)sort
-				: c->out.keys == KEYS_NGRAM && !c->sorted ? SORT_COUNT : SORT_KEY;
+	c->out.sort = s->sort >= 0 ? (enum out_sort)s->sort
+				   : c->out.keys == KEYS_NGRAM && !c->sorted ? SORT_COUNT : SORT_KEY;
 	if (c->progress < 0)
 		c->progress = isatty(STDERR_FILENO);
 	return CLI_RUN;
+}
+
+enum cli_result cli_parse(int argc, char **argv, struct config *c)
+{
+	struct option longopts[NOPTIONS + 1];
+	char shorts[2 * NOPTIONS + 2] = ":";
+	struct cli_state s = { .sort = -1 };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = 0;
+	int opt, r;
+
+	*c = (struct config){
+		.workers = cpus > 0 ? (unsigned)cpus : 1,
+		.queue_depth = NGC_DEFAULT_QD,
+		.partition_size = NGC_DEFAULT_PARTITION,
+		.buffer_memory = NGC_DEFAULT_BUFMEM,
+		.io = IO_URING,
+		.progress = -1,
+	};
+	map_opts_init(&c->map);
+	for (int m = MODE_MAP; m <= MODE_MERGE; m++) {
+		if (argc > 1 && !strcmp(argv[1], mode_names[m])) {
+			c->mode = (enum ngc_mode)m;
+			argc--;
+			argv++;	/* getopt takes the subcommand for the program name */
+		}
+	}
+	/* getopt_long's tables from options[]: val is the row's index. */
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		const struct cli_option *o = &options[i];
+		if (!o->name)
+			continue;
+		longopts[n++] = (struct option){ o->name, o->arg ? required_argument : no_argument,
+						 NULL, (int)(i + 1000) };
+		if (o->short_name)
+			snprintf(shorts + strlen(shorts), 3, "%c%s", o->short_name,
+				 longopts[n - 1].has_arg ? ":" : "");
+	}
+	longopts[n] = (struct option){ 0 };
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
+		const struct cli_option *o = NULL;
+		if (opt >= 1000)
+			o = &options[opt - 1000];
+		for (size_t i = 0; !o && i < NOPTIONS; i++)
+			if (options[i].name && options[i].short_name == opt)
+				o = &options[i];
+		if (opt == ':')
+			return bad("option '%s' needs an argument", argv[optind - 1]);
+		if (!o)
+			return bad("unknown option '%s'", argv[optind - 1]);
+		if ((r = apply(o, opt < 1000, optarg, c, &s)) != CLI_RUN)
+			return (enum cli_result)r;
+	}
+	c->inputs = argv + optind;
+	c->ninputs = argc - optind;
+	return (enum cli_result)finish(c, &s);
 }
 
 void cli_fini(struct config *c)

@@ -1,21 +1,10 @@
 /*
  * engine.c - the scheduler of one run: its loop, setup, teardown and
- * errors. Single-threaded, in the parent; the rooms are in engine_int.h.
- *
- * Each turn of the loop: hand work to idle workers, start reads into free
- * pool slots, take completed reads, then poll the ring's eventfd and the
- * workers' pipes. What stays true:
- *  - every pool slot is free, or held by exactly one chunk (in flight,
- *    waiting for a worker, or being mapped);
- *  - a gzip file's chunks reach its one worker in file order;
- *  - an assigned gzip file may hold NGC_GZ_HOLD slots, and that many are
- *    kept back from plain files for each worker, so a worker inflating a
- *    stream can always get its next chunk (no deadlock on the pool);
- *  - the parent never blocks writing a pipe: a worker has at most
- *    NGC_GZ_HOLD + 2 messages queued, far below the pipe's capacity;
- *  - a task's counts reach the final table only with its MSG_RESULT, so a
- *    worker that dies (or is killed after --task-timeout) is replaced and
- *    its task run once more from the start: nothing counted twice or lost.
+ * errors. Single-threaded, in the parent; its rooms are in engine_int.h.
+ * Each turn: hand work to idle workers, start reads into free pool slots,
+ * take completed reads, then poll the ring's eventfd and the workers'
+ * pipes. The invariants the rooms keep together (slots, pipes, retries)
+ * are docs/ARCHITECTURE.md's "What stays true".
  */
 #include <errno.h>
 #include <poll.h>

@@ -5,7 +5,7 @@
  *   chunks.c  pool slots: reads started and landed, partitions and seams;
  *   lanes.c   the workers: work handed out, replies, retries, timeouts;
  *   local.c   the -j 0 lane: the parent maps and inflates itself.
- * The invariants the rooms keep together are in engine.c's opening.
+ * The invariants they keep together: docs/ARCHITECTURE.md, "What stays true".
  */
 #ifndef NGRAMCOUNT_ENGINE_INT_H
 #define NGRAMCOUNT_ENGINE_INT_H
@@ -128,7 +128,7 @@ struct engine {
 	struct mapper pm;		/* the parent's: seams, -j 0 partitions */
 	struct mapper gm;		/* the parent's gzip stream (-j 0), */
 	struct table gt;		/* into its own table, merged when whole */
-	struct gz_task gtask;		/* its mapping and runs */
+	struct worker_gz gtask;		/* its mapping and runs */
 	struct gz gz;
 	int gz_err;			/* its first error; then chunks are dropped */
 	char *sniff;			/* NGC_SNIFF_BYTES: a plain file's start */

@@ -38,7 +38,7 @@ int local_map(struct engine *e, struct chunk *ch)
 
 int local_gz_begin(struct engine *e, struct file *f)
 {
-	gz_task_init(&e->gtask, &e->env, &e->gm, &e->gt, (uint64_t)(f - e->files));
+	worker_gz_init(&e->gtask, &e->env, &e->gm, &e->gt, (uint64_t)(f - e->files));
 	mapper_reset(&e->gm);
 	e->gz_err = mapper_set_format(&e->gm, f->fmt);
 	if (gz_init(&e->gz, e->c->inflate))
@@ -57,7 +57,7 @@ int local_gz(struct engine *e, struct file *f, struct chunk *ch)
 		double t0 = now_sec();
 		if (!err)
 			e->gz_err = gz_feed(&e->gz, bufpool_ptr(&e->pool, ch->slot),
-					    ch->req.got, gz_task_sink, &e->gtask);
+					    ch->req.got, worker_gz_sink, &e->gtask);
 		trace_span(e->tr, TRACK_PARENT, "inflate+map", f->path, t0, now_sec(),
 			   "\"bytes\":%zu", ch->req.got);
 		chunks_release(e, ch);
@@ -71,7 +71,7 @@ int local_gz(struct engine *e, struct file *f, struct chunk *ch)
 	else if (!err)
 		err = table_merge(e->t, &e->gt, &over);
 	if (err) {
-		r = engine_task_error(e, f, err, gz_task_err_off(&e->gtask, err, e->gz.err_off),
+		r = engine_task_error(e, f, err, worker_gz_err_off(&e->gtask, err, e->gz.err_off),
 			       over ? over->key : NULL, over ? over->len : 0);
 	} else if (!(r = engine_adopt(e, f->path, e->gtask.ts.task, e->gtask.ts.runs,
 			       e->gtask.ts.bytes))) {

@@ -190,17 +190,125 @@ static void catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* The read buffers and the table budget c asks for fit: 0, or NGC_EXIT_USAGE. */
+static int check_memory(const struct config *c)
+{
+	unsigned least;
+	long slots = engine_pool_slots(c, &least);
+
+	if (slots < 0) {
+		fprintf(stderr, "ngramcount: --buffer-memory %zu bytes holds fewer than the %u "
+			"partitions of %zu bytes that %u worker%s need (raise --buffer-memory "
+			"or lower --partition-size)\n", c->buffer_memory, least,
+			c->partition_size, c->workers, c->workers == 1 ? "" : "s");
+		return NGC_EXIT_USAGE;
+	}
+	if (c->mode == MODE_COUNT && c->memory <= (size_t)slots * c->partition_size) {
+		fprintf(stderr, "ngramcount: --memory %zu bytes does not even hold the read buffers "
+			"(%zu bytes; lower --buffer-memory)\n", c->memory,
+			(size_t)slots * c->partition_size);
+		return NGC_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The engine's warnings. Returns NGC_EXIT_FAIL if --strict fails the run, else 0. */
+static int warn(const struct config *c, const struct run_stats *st)
+{
+	if (st->duplicates)
+		fprintf(stderr, "ngramcount: warning: %u input%s the same file as an earlier "
+			"one (first: %s); every input is counted\n", st->duplicates,
+			st->duplicates == 1 ? " is" : "s are", st->duplicate_path);
+	for (unsigned i = 0; i < st->nskipped; i++)
+		fprintf(stderr, "ngramcount: skipped %s\n", st->skipped[i]);
+	if (st->restarts)
+		fprintf(stderr, "ngramcount: warning: %u worker%s replaced and %s task run again; "
+			"first: %s\n", st->restarts, st->restarts == 1 ? "" : "s",
+			st->restarts == 1 ? "its" : "their", st->restart_note);
+	if (st->io_fallback)
+		fprintf(stderr, "ngramcount: warning: io_uring unavailable (%s); read with pread instead\n",
+			strerror(-st->io_fallback));
+	if (st->bad)
+		fprintf(stderr, "ngramcount: %s%llu malformed line%s %s; first at %s:%llu: %s\n",
+			c->strict ? "" : "warning: ", (unsigned long long)st->bad,
+			st->bad == 1 ? "" : "s", c->strict ? "(--strict)" : "skipped",
+			st->bad_path, (unsigned long long)st->bad_line, parse_strerror(st->bad_why));
+	return st->bad && c->strict ? NGC_EXIT_FAIL : 0;
+}
+
+/* Write the totals, in t or spilled to sp: an exit status. */
+static int write_output(const struct config *c, const struct table *t, struct spill *sp,
+			struct trace *tr, const struct run_stats *st, uint64_t *spilled_keys)
+{
+	/* A closed stdout (| head) ends us quietly, like any filter. */
+	ngc_doing = "parent sorting and writing the output";
+	signal(SIGPIPE, SIG_DFL);
+	int r = sp->spills ? output_spilled(sp, &c->out, st->table_budget, spilled_keys)
+			   : output_write(t, &c->out, tr);
+	if (r == -ECHILD && !ngc_stop) {
+		fprintf(stderr, "ngramcount: %s died; nothing written\n", sp->spills ?
+			"a process merging a partition of the spilled runs" :
+			"the process sorting half of the rows");
+		return NGC_EXIT_FAIL;
+	}
+	if (r && !ngc_stop) {
+		fprintf(stderr, "ngramcount: %s: %s\n", c->out.path ? c->out.path : "stdout",
+			strerror(-r));
+		return NGC_EXIT_FAIL;
+	}
+	return st->nskipped ? NGC_EXIT_PARTIAL : NGC_EXIT_OK;
+}
+
+/* ngramcount FILE...: the whole run. Returns an exit status. */
+static int run_count(const struct config *c, struct spill *sp)
+{
+	struct run_stats st;
+	struct table t;
+	struct trace *tr = NULL;
+	uint64_t spilled_keys = 0;
+	double start = now_sec(), mapped;
+	char err[1024];
+	int status, r;
+
+	if (c->trace && (r = trace_open(&tr, c->trace, start))) {
+		fprintf(stderr, "ngramcount: --trace %s: %s\n", c->trace, strerror(-r));
+		return NGC_EXIT_FAIL;
+	}
+	table_init(&t);
+	/* No helper, no hint taken: the run is the same, only slower. */
+	(void)prefault_start();
+	r = engine_run(c, &t, sp, tr, &st, err, sizeof(err));
+	/* Every worker is reaped: children from here on sort or merge the output. */
+	mapped = cpu_seconds(RUSAGE_CHILDREN);
+	if (r && !ngc_stop)
+		fprintf(stderr, "ngramcount: %s\n", err);
+	status = r ? NGC_EXIT_FAIL : warn(c, &st);
+	if (!status)
+		status = write_output(c, &t, sp, tr, &st, &spilled_keys);
+	prefault_stop();
+	/* The trace is kept when the output was written. */
+	r = trace_close(tr, !ngc_stop && (status == NGC_EXIT_OK || status == NGC_EXIT_PARTIAL));
+	if (r && !ngc_stop) {
+		fprintf(stderr, "ngramcount: --trace %s: %s\n", c->trace, strerror(-r));
+		status = NGC_EXIT_FAIL;
+	}
+	if (c->stats) {
+		st.wall = now_sec() - start;
+		st.cpu_workers = mapped;
+		st.cpu_parent = cpu_seconds(RUSAGE_SELF) + cpu_seconds(RUSAGE_CHILDREN) - mapped;
+		print_stats(c, &st, &t, sp, spilled_keys);
+	}
+	run_stats_fini(&st);
+	table_fini(&t);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct config c;
-	struct run_stats st;
-	struct table t, only;
+	struct table only;
 	struct spill sp;
-	uint64_t spilled_keys = 0;
-	double start, mapped;
-	struct trace *tr = NULL;
-	char err[1024];
-	int status = NGC_EXIT_OK, r;
+	int status;
 
 	switch (cli_parse(argc, argv, &c)) {
 	case CLI_DONE:
@@ -218,114 +326,15 @@ int main(int argc, char **argv)
 	table_init(&only);
 	/* A partition a worker: the runs' final merge runs in that many processes. */
 	spill_init(&sp, c.tmpdir, c.workers);
-	if (c.nwords || c.words_file) {
-		if (read_words(&c, &only)) {
-			status = NGC_EXIT_FAIL;
-			goto done;
-		}
+	if (c.nwords || c.words_file)
 		c.map.only = &only;
-	}
-	unsigned least;
-	long slots = engine_pool_slots(&c, &least);
-	if (slots < 0) {
-		fprintf(stderr, "ngramcount: --buffer-memory %zu bytes holds fewer than the %u "
-			"partitions of %zu bytes that %u worker%s need (raise --buffer-memory "
-			"or lower --partition-size)\n", c.buffer_memory, least,
-			c.partition_size, c.workers, c.workers == 1 ? "" : "s");
-		status = NGC_EXIT_USAGE;
-		goto done;
-	}
-	if (c.mode == MODE_COUNT && c.memory <= (size_t)slots * c.partition_size) {
-		fprintf(stderr, "ngramcount: --memory %zu bytes does not even hold the read buffers "
-			"(%zu bytes; lower --buffer-memory)\n", c.memory,
-			(size_t)slots * c.partition_size);
-		status = NGC_EXIT_USAGE;
-		goto done;
-	}
-	if (c.mode != MODE_COUNT) {
-		status = run_mode(&c) ? NGC_EXIT_FAIL : NGC_EXIT_OK;
-		if (ngc_stop)
-			status = 128 + ngc_stop;
-		goto done;
-	}
-	start = now_sec();
-	if (c.trace) {
-		if ((r = trace_open(&tr, c.trace, start))) {
-			fprintf(stderr, "ngramcount: --trace %s: %s\n", c.trace, strerror(-r));
-			status = NGC_EXIT_FAIL;
-			goto done;
-		}
-	}
-	table_init(&t);
-	/* No helper, no hint taken: the run is the same, only slower. */
-	(void)prefault_start();
-	r = engine_run(&c, &t, &sp, tr, &st, err, sizeof(err));
-	/* Every worker is reaped: children from here on sort or merge the output. */
-	mapped = cpu_seconds(RUSAGE_CHILDREN);
-	if (r) {
-		if (!ngc_stop)
-			fprintf(stderr, "ngramcount: %s\n", err);
+	if (c.map.only && read_words(&c, &only))
 		status = NGC_EXIT_FAIL;
-		goto out;
-	}
-	if (st.duplicates)
-		fprintf(stderr, "ngramcount: warning: %u input%s the same file as an earlier "
-			"one (first: %s); every input is counted\n", st.duplicates,
-			st.duplicates == 1 ? " is" : "s are", st.duplicate_path);
-	for (unsigned i = 0; i < st.nskipped; i++)
-		fprintf(stderr, "ngramcount: skipped %s\n", st.skipped[i]);
-	if (st.restarts)
-		fprintf(stderr, "ngramcount: warning: %u worker%s replaced and %s task run again; "
-			"first: %s\n", st.restarts, st.restarts == 1 ? "" : "s",
-			st.restarts == 1 ? "its" : "their", st.restart_note);
-	if (st.io_fallback)
-		fprintf(stderr, "ngramcount: warning: io_uring unavailable (%s); read with pread instead\n",
-			strerror(-st.io_fallback));
-	if (st.bad) {
-		fprintf(stderr, "ngramcount: %s%llu malformed line%s %s; first at %s:%llu: %s\n",
-			c.strict ? "" : "warning: ", (unsigned long long)st.bad,
-			st.bad == 1 ? "" : "s", c.strict ? "(--strict)" : "skipped",
-			st.bad_path, (unsigned long long)st.bad_line, parse_strerror(st.bad_why));
-		if (c.strict) {
-			status = NGC_EXIT_FAIL;
-			goto out;
-		}
-	}
-	/* Output: a closed stdout (| head) ends us quietly, like any filter. */
-	ngc_doing = "parent sorting and writing the output";
-	signal(SIGPIPE, SIG_DFL);
-	r = sp.spills ? output_spilled(&sp, &c.out, st.table_budget, &spilled_keys)
-		      : output_write(&t, &c.out, tr);
-	if (r == -ECHILD && !ngc_stop) {
-		fprintf(stderr, "ngramcount: %s died; nothing written\n", sp.spills ?
-			"a process merging a partition of the spilled runs" :
-			"the process sorting half of the rows");
-		status = NGC_EXIT_FAIL;
-	} else if (r && !ngc_stop) {
-		fprintf(stderr, "ngramcount: %s: %s\n", c.out.path ? c.out.path : "stdout", strerror(-r));
-		status = NGC_EXIT_FAIL;
-	} else if (st.nskipped) {
-		status = NGC_EXIT_PARTIAL;
-	}
-out:
-	prefault_stop();
-	/* The trace is kept when the output was written. */
-	r = trace_close(tr, !ngc_stop && (status == NGC_EXIT_OK || status == NGC_EXIT_PARTIAL));
-	if (r && !ngc_stop) {
-		fprintf(stderr, "ngramcount: --trace %s: %s\n", c.trace, strerror(-r));
-		status = NGC_EXIT_FAIL;
-	}
-	if (ngc_stop)
+	else if (!(status = check_memory(&c)))
+		status = c.mode == MODE_COUNT ? run_count(&c, &sp)
+		       : run_mode(&c) ? NGC_EXIT_FAIL : NGC_EXIT_OK;
+	if (ngc_stop && status != NGC_EXIT_USAGE)
 		status = 128 + ngc_stop;
-	if (c.stats) {
-		st.wall = now_sec() - start;
-		st.cpu_workers = mapped;
-		st.cpu_parent = cpu_seconds(RUSAGE_SELF) + cpu_seconds(RUSAGE_CHILDREN) - mapped;
-		print_stats(&c, &st, &t, &sp, spilled_keys);
-	}
-	run_stats_fini(&st);
-	table_fini(&t);
-done:
 	spill_fini(&sp);
 	table_fini(&only);
 	cli_fini(&c);

@@ -1,18 +1,12 @@
 /*
  * map.c - parse lines and sum them into a table.
  *
- * The hot path (v2, summing match counts) is one pass over each line and
- * one table lookup, skipped when the key equals the previous line's: v2
- * files are sorted by ngram then year, so most lines repeat the key before
- * them. With --years, --pos, --ignore-case, --word or --per-year it reads
- * such a line's year and adds to what the previous line's ngram became.
- * Where the CPU has AVX2, such lines are summed a run at a time by
- * parse_v2_run (but with --per-year, whose key changes with each year).
- * The general path parses any format, then for each record applies
- * --years and --field, and for each new ngram (the previous one's outcome
- * is reused) --pos, --ignore-case and --word, then adds to its key (the
- * ngram, or the ngram and the year with --per-year). A v3 line in the
- * common shape has its records summed in one pass and added once.
+ * The hot path (v2, summing match counts) is one pass a line and one table
+ * lookup, skipped when the key equals the previous line's (v2 files are
+ * sorted by ngram, then year); with AVX2, such lines are summed a run at a
+ * time (parse_v2_run). The general path parses any format, applies the
+ * options record by record, reusing the previous ngram's outcome, and adds
+ * to its key; a v3 line in the common shape is summed in one pass.
  */
 #include <stdlib.h>
 #include <string.h>

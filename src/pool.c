@@ -22,7 +22,7 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-static int reap(struct worker *w);
+static int reap(struct pool_child *w);
 
 /* Close every descriptor from 3 up but a and b. */
 static void keep_only(int a, int b)
@@ -85,7 +85,7 @@ static int spawn(struct pool *p, unsigned i, worker_fn fn, void *ctx)
 	}
 	close(down[0]);
 	close(up[1]);
-	p->w[i] = (struct worker){ .pid = pid, .to = down[1], .from = up[0] };
+	p->w[i] = (struct pool_child){ .pid = pid, .to = down[1], .from = up[0] };
 	return 0;
 close_down:
 	close(down[0]);
@@ -108,7 +108,7 @@ int pool_start(struct pool *p, unsigned n, worker_fn fn, void *ctx)
 
 int pool_respawn(struct pool *p, unsigned i, worker_fn fn, void *ctx)
 {
-	struct worker *w = &p->w[i];
+	struct pool_child *w = &p->w[i];
 	if (w->pid > 0) {
 		kill(w->pid, SIGKILL);
 		reap(w);
@@ -141,7 +141,7 @@ int pool_recv(struct pool *p, unsigned i, struct reply *r, struct wbuf *payload)
 	return err;
 }
 
-static int reap(struct worker *w)
+static int reap(struct pool_child *w)
 {
 	int status = 0;
 	if (w->pid > 0)
@@ -152,7 +152,7 @@ static int reap(struct worker *w)
 
 void pool_describe_exit(struct pool *p, unsigned i, char *buf, size_t size)
 {
-	struct worker *w = &p->w[i];
+	struct pool_child *w = &p->w[i];
 	if (w->pid > 0) {
 		close_fd(&w->to);
 		kill(w->pid, SIGKILL);

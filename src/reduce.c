@@ -32,7 +32,7 @@ static int add(void *ctx, const char *key, size_t len, uint64_t count)
 	return m->n == NGC_TABLE_BATCH ? flush(m) : 0;
 }
 
-int reduce_merge(struct table *t, const char *payload, size_t len,
+int reduce_result(struct table *t, const char *payload, size_t len,
 		 const struct ngram **overflow, uint64_t *keys)
 {
 	struct merge m = { .t = t };
@@ -52,7 +52,7 @@ static int merge_timed(void *ctx, uint64_t seq, const char *payload, size_t len)
 	struct reducer *r = ctx;
 	double t0 = now_sec();
 	uint64_t keys;
-	int err = reduce_merge(r->t, payload, len, &r->overflow, &keys);
+	int err = reduce_result(r->t, payload, len, &r->overflow, &keys);
 	double t1 = now_sec();
 
 	r->keys += keys;

@@ -256,7 +256,7 @@ void spill_add_runs(struct spill *s, const struct spill_run *run, unsigned n, ui
 }
 
 /* One open run in a merge: its current record. */
-struct reader {
+struct run_reader {
 	FILE *f;
 	char *key;		/* owned */
 	size_t cap;
@@ -265,7 +265,7 @@ struct reader {
 };
 
 /* The reader's next record: 1, 0 at the end of the run, or -errno. */
-static int next_record(struct reader *r)
+static int next_record(struct run_reader *r)
 {
 	uint32_t len;
 	if (fread(&len, sizeof(len), 1, r->f) != 1)
@@ -284,7 +284,7 @@ static int next_record(struct reader *r)
 /* heap_sift's order: a's record before b's, by count first or by key alone. */
 static int before(const void *pa, const void *pb, void *ctx)
 {
-	const struct reader *a = *(struct reader *const *)pa, *b = *(struct reader *const *)pb;
+	const struct run_reader *a = *(struct run_reader *const *)pa, *b = *(struct run_reader *const *)pb;
 	size_t n = a->len < b->len ? a->len : b->len;
 	int c;
 
@@ -295,7 +295,7 @@ static int before(const void *pa, const void *pb, void *ctx)
 	return a->len < b->len;
 }
 
-static void sift(struct reader **h, size_t n, size_t i, enum spill_order order)
+static void sift(struct run_reader **h, size_t n, size_t i, enum spill_order order)
 {
 	heap_sift(h, n, sizeof(*h), i, before, &order);
 }
@@ -307,8 +307,8 @@ static void sift(struct reader **h, size_t n, size_t i, enum spill_order order)
 static int merge_some(struct spill *s, unsigned first, unsigned n, enum spill_order order,
 		      spill_fn fn, void *ctx)
 {
-	struct reader *rd = xcalloc(n, sizeof(*rd));
-	struct reader **h = xcalloc(n, sizeof(*h));
+	struct run_reader *rd = xcalloc(n, sizeof(*rd));
+	struct run_reader **h = xcalloc(n, sizeof(*h));
 	char path[4096], *cur = NULL;
 	size_t nh = 0, cur_cap = 0;
 	int err = 0, r;
@@ -325,7 +325,7 @@ static int merge_some(struct spill *s, unsigned first, unsigned n, enum spill_or
 	for (size_t i = nh / 2; i-- > 0;)
 		sift(h, nh, i, order);
 	while (!err && nh) {
-		struct reader *top = h[0];
+		struct run_reader *top = h[0];
 		uint32_t len = top->len;
 		uint64_t total = top->count;
 		if (order == SPILL_BY_KEY) {

@@ -27,7 +27,7 @@ struct worker {
 	struct gz gz;
 	int in_gz;		/* a gzip task is open */
 	int gz_err;		/* its first error, then chunks are only released */
-	struct gz_task task;	/* its mapping and runs */
+	struct worker_gz task;	/* its mapping and runs */
 	double start;		/* when the task began */
 	struct wbuf payload;
 };
@@ -103,24 +103,24 @@ static void fault(struct worker *w)
 	raise(SIGKILL);
 }
 
-void gz_task_init(struct gz_task *k, const struct worker_env *env, struct mapper *m,
+void worker_gz_init(struct worker_gz *k, const struct worker_env *env, struct mapper *m,
 		  struct table *t, uint64_t task)
 {
-	*k = (struct gz_task){
+	*k = (struct worker_gz){
 		.m = m, .t = t, .budget = env->task_budget,
 		.ts = { .dir = env->spill_dir, .dir_err = env->spill_err,
 			.parts = env->spill_parts, .task = task },
 	};
 }
 
-uint64_t gz_task_err_off(const struct gz_task *k, int err, uint64_t off)
+uint64_t worker_gz_err_off(const struct worker_gz *k, int err, uint64_t off)
 {
 	return err == NGC_ESPILL ? (uint64_t)-k->spill_err : off;
 }
 
-int gz_task_sink(void *ctx, const char *buf, size_t len)
+int worker_gz_sink(void *ctx, const char *buf, size_t len)
 {
-	struct gz_task *k = ctx;
+	struct worker_gz *k = ctx;
 	int err = map_feed(k->m, buf, len);
 
 	if (err || !(err = task_spill(&k->ts, k->t, k->budget)))
@@ -159,7 +159,7 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 		w->fault_armed = fault_due(w, 0);
 		table_reset(&w->table);
 		mapper_reset(&w->m);
-		gz_task_init(&w->task, env, &w->m, &w->table, msg->task);
+		worker_gz_init(&w->task, env, &w->m, &w->table, msg->task);
 		if ((err = gz_init(&w->gz, env->inflate)))
 			return err;
 		w->in_gz = 1;
@@ -173,7 +173,7 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 		if (w->fault_armed)
 			fault(w);
 		if (!w->gz_err)
-			w->gz_err = gz_feed(&w->gz, data, msg->len, gz_task_sink, &w->task);
+			w->gz_err = gz_feed(&w->gz, data, msg->len, worker_gz_sink, &w->task);
 		return send_reply(w, &rel, NULL, 0);
 	}
 	case MSG_GZ_END:
@@ -184,7 +184,7 @@ static int serve(struct worker *w, const struct msg *msg, const struct worker_en
 			err = map_flush(&w->m);
 		if (fault_due(w, 1))
 			fault(w);
-		err = send_result(w, msg->task, err, gz_task_err_off(&w->task, err, w->gz.err_off),
+		err = send_result(w, msg->task, err, worker_gz_err_off(&w->task, err, w->gz.err_off),
 				  w->gz.out_total);
 		gz_fini(&w->gz);
 		w->in_gz = 0;

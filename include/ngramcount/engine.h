@@ -58,9 +58,9 @@ struct run_stats {
 };
 
 /*
- * Slots of the buffer pool for c: queue depth + 5 per worker, cut to
+ * Slots of the buffer pool for c: queue depth + 3 per worker, cut to
  * --buffer-memory. Returns -1 when the budget is below *least, the slots
- * the run needs to make progress (4 per worker for gzip, 1 for plain).
+ * the run needs to make progress (2 per worker for gzip, 1 for plain).
  */
 long engine_pool_slots(const struct config *c, unsigned *least);
 

@@ -1,15 +1,10 @@
 /*
  * format.h - the input formats, and telling them apart from a file's first
- * bytes. Pure: no I/O, no allocation.
- *
+ * bytes. Pure: no I/O, no allocation. The formats' lines:
  *  v1 (2009)   ngram TAB year TAB match TAB page TAB volume
  *  v2 (2012)   ngram TAB year TAB match TAB volume
  *  v3 (2020)   ngram TAB year,match,volume TAB year,match,volume ...
- *  totalcounts v2/v3: one line, spaces and a TAB, then TAB-separated
- *              year,match,page,volume records (often no final newline);
- *              v1: a '#' header, then year TAB match TAB page TAB volume
- *              lines; also seen converted to one year,match,page,volume
- *              record a line
+ *  totalcounts year,match,page,volume records (enum ngc_format says how)
  *  text        anything else: whitespace-separated words
  */
 #ifndef NGRAMCOUNT_FORMAT_H
@@ -23,7 +18,13 @@ enum ngc_format {
 	FMT_V2,
 	FMT_V3,
 	FMT_TEXT,
-	FMT_TOTALS,	/* a totalcounts file */
+	/*
+	 * totalcounts: v2/v3, one line of spaces and a TAB, then TAB-separated
+	 * year,match,page,volume records (often no final newline); v1, a '#'
+	 * header, then year TAB match TAB page TAB volume lines; also seen
+	 * converted to one year,match,page,volume record a line.
+	 */
+	FMT_TOTALS,
 	FMT_EMPTY,	/* no data lines to tell by: nothing to conflict with; any
 			   lines past the sniffed start are read as v2 */
 	FMT_COUNT

@@ -1,19 +1,12 @@
 /*
- * gz.h - streaming inflate of compressed bytes that arrive in chunks.
- *
- * gzip, as gzip -d does it: concatenated members are all read; bytes after
- * the last member that are not a gzip member are an error. zip (Google's
- * v1 files are .csv.zip archives of one member): each member's local
- * header, its deflated (or stored) data and CRC-32 are read in order, as
- * unzip -p would print them; the central directory at the end is passed
- * over. zip members always go through zlib's raw inflate: ISA-L's reads
- * past the end of a raw deflate stream, where the next zip record starts.
- * Memory stays bounded either way: nothing waits for the whole file.
- *
- * Two backends behind one interface: zlib (always built) and Intel ISA-L
- * (igzip_lib.h, about twice as fast; built in when its headers are there).
- * Output goes to a sink in pieces of at most NGC_GZ_OUT bytes; the sink
- * does not own them. A struct gz owns its inflate state and output buffer.
+ * gz.h - streaming inflate of compressed bytes that arrive in chunks, with
+ * bounded memory: nothing waits for the whole file. gzip as gzip -d reads
+ * it (every member; other bytes after the last are an error); zip as
+ * unzip -p prints it (each member's header, data and CRC-32 in order; the
+ * central directory passed over). Two backends: zlib (always) and ISA-L
+ * (about twice as fast, built in when its headers are there); zip members
+ * always go through zlib, since ISA-L reads past a raw deflate stream's end.
+ * Output goes to a sink in pieces of at most NGC_GZ_OUT bytes.
  */
 #ifndef NGRAMCOUNT_GZ_H
 #define NGRAMCOUNT_GZ_H

@@ -1,19 +1,12 @@
 /*
  * map.h - the map stage: lines -> totals in a table.
  *
- * A mapper sums the records of every well-formed line into its table and
- * counts the lines it skipped as malformed ('#' lines that are not data,
- * the comments of extracts, are passed over). It can take whole lines
- * (map_lines, for a line-aligned partition) or a byte stream cut anywhere
- * (map_feed/map_flush, for inflated gzip), carrying a partial line over.
- *
+ * A mapper sums every well-formed line's records into its table and counts
+ * the malformed ones ('#' comment lines are passed over). It takes whole
+ * lines (map_lines) or a byte stream cut anywhere (map_feed/map_flush).
  * What is counted follows struct map_opts, the same in every process; the
- * format is set per task. v2 summing match counts takes the hot path
- * (parse.h's one-pass parser, the previous line's entry or ngram reused);
- * anything else goes line by line through the general path. A mapper
- * whose format is FMT_AUTO holds the first NGC_SNIFF_BYTES of its stream
- * and sniffs.
- * The mapper does not own its table or its options; it owns its buffers.
+ * format is set per task (FMT_AUTO: sniffed from the stream's start). It
+ * owns its buffers, not its table or options.
  */
 #ifndef NGRAMCOUNT_MAP_H
 #define NGRAMCOUNT_MAP_H

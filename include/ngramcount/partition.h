@@ -2,12 +2,10 @@
  * partition.h - the partition stage: read chunks of a plain file ->
  * line-aligned partitions, plus the lines that straddle chunk ends.
  *
- * A chunk k is cut at its first and last LF: the bytes between (whole
- * lines) are its partition, mapped by any worker. The line that spans the
- * end of chunk k-1 and the start of chunk k (its "seam") is joined here and
- * handed to a callback, in file order, whatever order chunks arrive in.
- * Chunks with no LF at all (a line longer than a chunk) join the seam.
- * So no line is split or lost, and a last line without LF still counts.
+ * A chunk is cut at its first and last LF: the whole lines between are its
+ * partition, mapped by any worker. The line across two chunks (a "seam")
+ * is joined here and handed on in file order, whatever order chunks come
+ * in; a chunk with no LF joins the seam whole. No line is split or lost.
  * Pure: no I/O; the partitioner owns copies of early chunks' edges.
  */
 #ifndef NGRAMCOUNT_PARTITION_H

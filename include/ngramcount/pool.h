@@ -1,13 +1,10 @@
 /*
- * pool.h - the worker processes: fork, pipes, and their lifecycle.
+ * pool.h - the worker processes: their pipes and their lifecycle.
  *
- * Each worker is a child made with fork() that runs a main function over
- * two pipes: it reads struct msg from the parent and writes struct reply
- * (+ payload) back. The pool neither parses nor schedules; the engine
- * decides what each worker does. Children die with the parent
- * (PR_SET_PDEATHSIG) and see EOF when the parent closes their pipe.
- * The pipe back to the parent holds NGC_RESULT_PIPE bytes where the
- * system allows, so a worker rarely waits to hand over a result.
+ * Each worker is a child (proc.h) that runs a main function over two
+ * pipes: it reads struct msg from the parent and writes struct reply
+ * (+ payload) back; it sees EOF when the parent closes its pipe. The pool
+ * neither parses nor schedules: the engine decides what each worker does.
  */
 #ifndef NGRAMCOUNT_POOL_H
 #define NGRAMCOUNT_POOL_H
@@ -17,19 +14,20 @@
 
 #include "ngramcount/wire.h"
 
+/* The pipe back holds this much where the system allows: a result is rarely waited on. */
 #define NGC_RESULT_PIPE	(1 << 20)	/* /proc/sys/fs/pipe-max-size by default */
 
 /* Runs in the child; its return value is the child's exit status. */
 typedef int (*worker_fn)(int in_fd, int out_fd, void *ctx);
 
-struct worker {
+struct pool_child {
 	pid_t pid;		/* 0 once reaped */
 	int to;			/* parent writes struct msg here */
 	int from;		/* parent reads struct reply here */
 };
 
 struct pool {
-	struct worker *w;	/* owned */
+	struct pool_child *w;	/* owned */
 	unsigned n;
 };
 
@@ -42,7 +40,7 @@ int pool_start(struct pool *p, unsigned n, worker_fn fn, void *ctx);
  */
 int pool_respawn(struct pool *p, unsigned i, worker_fn fn, void *ctx);
 
-/* Send one message to worker i; never blocks for long (see engine.c). */
+/* Send one message to worker i; it never blocks for long (ARCHITECTURE.md). */
 int pool_send(struct pool *p, unsigned i, const struct msg *m);
 
 /*

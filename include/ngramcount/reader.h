@@ -1,16 +1,11 @@
 /*
  * reader.h - the read stage: file bytes -> slots of a bounded buffer pool.
  *
- * The buffer pool is one shared anonymous mapping made before fork(), so a
- * worker maps a partition straight out of the slot the kernel read into:
- * the bytes are never copied through a pipe. The pool is the backpressure:
- * a read is only started with a free slot in hand.
- *
- * Reads go through one of two backends behind struct reader_ops, chosen
- * once in reader_new(): io_uring (many reads in flight, one ring in the
- * parent) or pread(2). A request owns its buffer until it completes; a
- * short read is resubmitted for the rest, and a read that returns 0
- * completes early (end of file).
+ * The pool is one shared mapping made before fork(): a worker maps a
+ * partition straight out of the slot the kernel read into, and a read
+ * starts only with a free slot in hand (the backpressure). Two backends,
+ * chosen once by reader_new(): io_uring or pread(2). A short read is
+ * resubmitted for the rest; a read that returns 0 ends early (EOF).
  */
 #ifndef NGRAMCOUNT_READER_H
 #define NGRAMCOUNT_READER_H

@@ -21,7 +21,7 @@
  * would pass 2^64-1 (*overflow then names the key; entries before it are
  * added). Pure: the policy below calls it.
  */
-int reduce_merge(struct table *t, const char *payload, size_t len,
+int reduce_result(struct table *t, const char *payload, size_t len,
 		 const struct ngram **overflow, uint64_t *keys);
 
 struct reducer {

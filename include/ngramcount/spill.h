@@ -1,19 +1,12 @@
 /*
  * spill.h - counting past memory: the final table written to disk as
- * key-sorted runs whenever it passes its budget, and merged back, k-way,
- * one record of each run in memory.
+ * key-sorted runs whenever it passes its budget, merged back k-way, one
+ * record of each run in memory, in passes of NGC_SPILL_FANIN.
  *
- * Key-sorted runs are hash-partitioned: a table goes out as one run per
- * partition, holding the keys spill_part() gives it, so each partition
- * merges on its own (output.c merges them in parallel processes).
- *
- * Runs live in a folder of their own made in --tmpdir (mkdtemp), removed
- * with everything in it by spill_fini, which every exit path of main()
- * calls (success, failure, SIGINT and SIGTERM), after the workers are
- * reaped. A run is records of
- * u32 key length, key, u64 count, in native byte order (the same process
- * writes and reads them). More runs than NGC_SPILL_FANIN are merged in
- * passes, so open files stay few whatever --memory is.
+ * Runs are hash-partitioned (spill_part()): each partition merges on its
+ * own. They live in a folder made in --tmpdir, removed by spill_fini on
+ * every exit path of main(). A run is records of u32 key length, key, u64
+ * count, in native byte order.
  */
 #ifndef NGRAMCOUNT_SPILL_H
 #define NGRAMCOUNT_SPILL_H

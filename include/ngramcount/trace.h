@@ -1,19 +1,10 @@
 /*
  * trace.h - --trace FILE: a timeline of the run in Chrome's Trace Event
- * Format, to open in Perfetto (ui.perfetto.dev) or chrome://tracing.
- *
- * One process, one track (a "thread") per stage: the reader, with every
- * read from submission to completion as an async span (many overlap); one
- * track per worker, with each task as a span and, inside a gzip task, a
- * span per chunk inflated and mapped; the parent's own mapping (-j 0);
- * the reducer, with each merge; the output, with the sort and the write.
- * Times are CLOCK_MONOTONIC seconds (now_sec()), the same clock in every
- * process, so workers report their own start and end times.
- *
- * Only the parent records. Events are buffered and written to a temporary
- * file, renamed over FILE by trace_close when the run is kept, so a failed
- * run leaves no trace file behind. Every function accepts a NULL trace and
- * then does nothing, so call sites need no test.
+ * Format, for Perfetto (ui.perfetto.dev): a track a stage (reads, each
+ * worker, the parent's map, the reduce, the output), times on now_sec()'s
+ * clock in every process. Only the parent records; events are buffered
+ * and renamed over FILE by trace_close when the run is kept, so a failed
+ * run leaves none. Every function takes a NULL trace and does nothing.
  */
 #ifndef NGRAMCOUNT_TRACE_H
 #define NGRAMCOUNT_TRACE_H

@@ -1,15 +1,11 @@
 /*
- * wire.h - what travels on the pipes between the parent and its workers.
+ * wire.h - every message from a child process to the parent, and back.
  * Pure: encoding and decoding only, no I/O.
- *
- * Parent -> worker: struct msg, fixed size. Partition bytes never travel:
- * a message names a slot of the shared buffer pool (mapped before fork)
- * and a range in it.
- * Worker -> parent: struct reply, fixed size, then reply.payload_len bytes:
- * for MSG_RESULT an encoded table, for an error its detail text.
- * Both structs are smaller than PIPE_BUF, so each write is atomic.
- * A spilled output's partition process -> parent: struct wire_part_report,
- * then its runs (output.c).
+ *  parent -> worker: struct msg, naming a slot of the shared pool and a
+ *    range in it (partition bytes never travel);
+ *  worker -> parent: struct reply, then payload_len bytes (an encoded
+ *    table, or an error's detail); both under PIPE_BUF, so writes are atomic;
+ *  a spilled output's partition process -> parent: struct wire_part_report.
  */
 #ifndef NGRAMCOUNT_WIRE_H
 #define NGRAMCOUNT_WIRE_H

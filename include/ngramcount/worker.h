@@ -1,14 +1,11 @@
 /*
  * worker.h - the child side of the pool: map tasks into a table and send
- * the table back.
+ * the table back (wire.h has the messages).
  *
- * A worker serves one task at a time: a plain partition (MSG_PLAIN) or a
- * whole gzip file (MSG_GZ_BEGIN, MSG_GZ_DATA..., MSG_GZ_END) that it
- * inflates while it maps. Each task ends with one MSG_RESULT carrying the
- * task's table; each gzip chunk is released with MSG_RELEASE as soon as it
- * is inflated. The worker reads partition bytes from the shared pool.
- * A gzip task's table that passes env->task_budget is written as a task
- * run (spill.h) and emptied; MSG_RESULT counts the runs.
+ * One task at a time: a plain partition read from the shared pool, or a
+ * whole gzip file inflated as its chunks come. Each task ends with one
+ * MSG_RESULT; each gzip chunk is released as soon as it is inflated. A
+ * gzip task's table past env->task_budget goes out as a task run.
  */
 #ifndef NGRAMCOUNT_WORKER_H
 #define NGRAMCOUNT_WORKER_H
@@ -33,7 +30,7 @@ struct worker_env {
  * text goes to m, whose table t is written as a task run whenever it
  * passes budget.
  */
-struct gz_task {
+struct worker_gz {
 	struct mapper *m;
 	struct table *t;
 	struct task_spill ts;
@@ -42,20 +39,20 @@ struct gz_task {
 };
 
 /* Start task task: m maps into t, spilled as env says. */
-void gz_task_init(struct gz_task *k, const struct worker_env *env, struct mapper *m,
+void worker_gz_init(struct worker_gz *k, const struct worker_env *env, struct mapper *m,
 		  struct table *t, uint64_t task);
 
 /*
- * A gz_sink (ctx: struct gz_task): map_feed's return, or NGC_ESPILL when
+ * A gz_sink (ctx: struct worker_gz): map_feed's return, or NGC_ESPILL when
  * the table could not be spilled (spill_err says why).
  */
-int gz_task_sink(void *ctx, const char *buf, size_t len);
+int worker_gz_sink(void *ctx, const char *buf, size_t len);
 
 /*
  * What a task's error err carries in struct reply's err_off: the errno of
  * a spill that failed (NGC_ESPILL), else off, the compressed offset.
  */
-uint64_t gz_task_err_off(const struct gz_task *k, int err, uint64_t off);
+uint64_t worker_gz_err_off(const struct worker_gz *k, int err, uint64_t off);
 
 /* pool.h's worker_fn: ctx is a struct worker_env. */
 int worker_main(int in_fd, int out_fd, void *ctx);

@@ -7,13 +7,12 @@ options() {	# every long option --help lists
 	"$NGC" --help | grep -o -- '--[a-z][a-z-]*' | sort -u
 }
 
-man_page_and_completion_cover_options() {
+man_page_covers_options() {
 	options >opts
 	test "$(wc -l <opts)" -ge 14
 	while read -r o; do
 		grep -q -- "$(printf '%s' "$o" | sed 's/-/\\\\-/g')" "$top/docs/ngramcount.1" ||
 			{ echo "man page lacks $o"; return 1; }
-		grep -q -- "$o" "$top/scripts/ngramcount.bash" || { echo "completion lacks $o"; return 1; }
 	done <opts
 	for status in 0 1 2 3 130 143; do
 		grep -q "^\\.B.* $status\\|^\\.B $status\\|^\\.BR $status" "$top/docs/ngramcount.1" ||
@@ -24,16 +23,32 @@ man_page_and_completion_cover_options() {
 		test ! -s warn
 	fi
 }
-test_case "the man page and the completion name every option and exit status" man_page_and_completion_cover_options
+test_case "the man page names every option and exit status" man_page_covers_options
+
+# complete WORDS...: what the bash completion offers for the last word.
+complete() {
+	bash -c '. "$1/scripts/ngramcount.bash"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ngramcount
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$top" "$NGC" "$@"
+}
 
 completion_completes() {
 	command -v bash >/dev/null || skip "no bash"
-	bash -c '. "$1/scripts/ngramcount.bash"
-		COMP_WORDS=(ngramcount --keep); COMP_CWORD=1; _ngramcount; echo "${COMPREPLY[*]}"
-		COMP_WORDS=(ngramcount --inflate i); COMP_CWORD=2; _ngramcount; echo "${COMPREPLY[*]}"' _ "$top" >got
-	printf '%s\n' --keep-going isal | cmp - got
+	printf '%s\n' --keep-going | cmp - "$(complete --keep >got; echo got)"
+	printf '%s\n' isal | cmp - "$(complete --inflate i >got; echo got)"
+	# Every option --help lists is offered, and nothing else.
+	complete - >all
+	grep -- '^--' all | grep -v -e --sorted -e --hadoop-counters | sort >got
+	options | grep -v -e --sorted -e --hadoop-counters | cmp - got
+	# A subcommand is offered only the options it takes.
+	complete map - >map
+	grep -q -- --format map
+	! grep -q -e --workers -e --top map
+	complete merge - >merge
+	grep -q -- --sorted merge
+	! grep -q -- --format merge
 }
-test_case "bash completion completes options and their values" completion_completes
+test_case "bash completion: every option from the program itself, a subcommand's own only" completion_completes
 
 install_uninstall() {
 	# -o: install the binary under test as it is; never relink it here

@@ -25,7 +25,7 @@ static void round_trip(void)
 	table_add(&a, "", 0, 1);
 	table_add(&a, "max", 3, UINT64_MAX);
 	wire_put_table(&w, &a);
-	CHECK(reduce_merge(&b, w.p, w.len, &over, &keys) == 0);
+	CHECK(reduce_result(&b, w.p, w.len, &over, &keys) == 0);
 	CHECK(a.count == b.count);
 	size_t na, nb;
 	const struct ngram **va = table_sorted(&a, 0, 0, &na), **vb = table_sorted(&b, 0, 0, &nb);
@@ -35,7 +35,7 @@ static void round_trip(void)
 			!memcmp(va[i]->key, vb[i]->key, va[i]->len);
 	CHECK(same);
 	/* Merging again doubles each total, and "max" overflows. */
-	CHECK(reduce_merge(&b, w.p, w.len, &over, &keys) == -EOVERFLOW);
+	CHECK(reduce_result(&b, w.p, w.len, &over, &keys) == -EOVERFLOW);
 	CHECK(over && over->len == 3 && !memcmp(over->key, "max", 3));
 	free(va);
 	free(vb);
