@@ -97,8 +97,8 @@ int chunks_read_done(struct engine *e, struct chunk *ch)
 	}
 	if (ch->req.res < 0)
 		return engine_fail(e, "%s: read error at byte %llu: %s", f->path,
-			    (unsigned long long)(ch->req.off + ch->req.got),
-			    strerror(-ch->req.res));
+				   (unsigned long long)(ch->req.off + ch->req.got),
+				   strerror(-ch->req.res));
 	trace_async(e->tr, TRACK_READ, "read", ch->slot, f->path, ch->t_read, ch->req.done,
 		    "\"offset\":%llu,\"bytes\":%zu", (unsigned long long)ch->req.off,
 		    ch->req.got);

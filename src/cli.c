@@ -194,9 +194,11 @@ static int call_completion(struct config *c, struct cli_state *s, const char *ar
 /* --help's order. */
 static const struct cli_option options[] = {
 	{ .help = "What is read and counted:" },
-	{ "format", 0, "auto|v1|v2|v3|text", M_READ, K_CHOICE, F(map.format), .choices = format_names,
+	{ "format", 0, "auto|v1|v2|v3|text", M_READ, K_CHOICE, F(map.format),
+	  .choices = format_names,
 	  .help = "input format (default auto: each file's\nown, from its first lines)" },
-	{ "ngram", 'n', "N", M_READ, K_UINT, F(map.words), 1, 5, .want = "a number of words from 1 to 5",
+	{ "ngram", 'n', "N", M_READ, K_UINT, F(map.words), 1, 5,
+	  .want = "a number of words from 1 to 5",
 	  .complete = "<value>", .help = "text: count runs of N words, 1 to 5 (default 1)" },
 	{ "field", 0, "match|volume|page", M_READ, K_CHOICE, F(map.field), .choices = field_names,
 	  .help = "the count summed (default match; page: v1)" },
@@ -204,7 +206,8 @@ static const struct cli_option options[] = {
 	  .want = "FROM-TO, FROM-, -TO or YEAR (0 to 9999, FROM <= TO)",
 	  .help = "only these years (either end may be left out)" },
 	{ "pos", 0, "keep|drop|only", M_READ, K_CHOICE, F(map.pos), .choices = pos_names,
-	  .help = "part-of-speech tagged ngrams (run_VERB, _NOUN_):\nkeep (default), drop, or count only them" },
+	  .help = "part-of-speech tagged ngrams (run_VERB, _NOUN_):\n"
+		  "keep (default), drop, or count only them" },
 	{ "ignore-case", 0, NULL, M_READ, K_FLAG, F(map.ignore_case), .max = 1,
 	  .help = "fold case (Unicode, utf8proc); tags kept" },
 	{ "word", 0, "W", M_READ, K_CALL, .call = call_word, .complete = "<value>",
@@ -214,7 +217,8 @@ static const struct cli_option options[] = {
 	{ "per-year", 0, NULL, M_READ, K_FLAG, F(map.per_year), .max = 1,
 	  .help = "print 'ngram TAB year TAB total', by ngram, year" },
 	{ "totals", 0, NULL, M_READ, K_FLAG, F(map.totals), .max = 1,
-	  .help = "sum totalcounts files per year ('year TAB total');\nwithout it they are passed over" },
+	  .help = "sum totalcounts files per year ('year TAB total');\n"
+		  "without it they are passed over" },
 	{ .help = "What is printed:" },
 	{ "min-count", 0, "N", M_PRINT, K_UINT, F(out.min_count), 0, UINT64_MAX,
 	  .want = "a whole number", .complete = "<value>",
@@ -223,7 +227,8 @@ static const struct cli_option options[] = {
 	  .want = "a number of ngrams from 1", .complete = "<value>",
 	  .help = "only the K most frequent" },
 	{ "sort", 0, "count|key|none", M_PRINT, K_CALL, .call = call_sort, .choices = sort_names,
-	  .help = "most frequent first (default; key with\n--per-year, --totals), byte order, or as reduced" },
+	  .help = "most frequent first (default; key with\n"
+		  "--per-year, --totals), byte order, or as reduced" },
 	{ "output-format", 0, "tsv|csv|json|ndjson", M_PRINT, K_CHOICE, F(out.format),
 	  .choices = ofmt_names, .help = "(default tsv)" },
 	{ .help = "How:" },
@@ -231,7 +236,8 @@ static const struct cli_option options[] = {
 	  .help = "write to FILE (atomically: temp file + rename)" },
 	{ "workers", 'j', "N", M_RUN, K_UINT, F(workers), 0, NGC_MAX_WORKERS,
 	  .want = "a number of workers from 0 to 256", .complete = "<value>",
-	  .help = "map in N worker processes (default: online CPUs);\n0 maps in the parent (the sequential baseline)" },
+	  .help = "map in N worker processes (default: online CPUs);\n"
+		  "0 maps in the parent (the sequential baseline)" },
 	{ "io", 0, "uring|sync", M_RUN, K_CHOICE, F(io), .choices = io_names,
 	  .help = "read with io_uring (default) or pread(2)" },
 	{ "queue-depth", 0, "N", M_RUN, K_UINT, F(queue_depth), 1, NGC_MAX_QD,
@@ -249,7 +255,8 @@ static const struct cli_option options[] = {
 	  .want = "a size such as 256M", .complete = "<value>",
 	  .help = "read buffers for the whole run, shared by all\nprocesses (default 256M)" },
 	{ "order", 0, "completion|submission", M_RUN, K_CHOICE, F(order), .choices = order_names,
-	  .help = "reduce results as they complete (default)\nor in the order tasks were handed out" },
+	  .help = "reduce results as they complete (default)\n"
+		  "or in the order tasks were handed out" },
 	{ "progress", 0, NULL, M_RUN, K_FLAG, F(progress), .max = 1,
 	  .help = "show the progress bar even if stderr is no tty" },
 	{ "no-progress", 0, NULL, M_RUN, K_FLAG, F(progress), .max = 0,
@@ -425,11 +432,11 @@ static int apply(const struct cli_option *o, int short_form, const char *arg,
 {
 	unsigned long long v = o->max;
 	char name[40];
+	const char *as = spelled(o, short_form, name, sizeof(name));
 	int n, r = 0;
 
 	if (!(o->modes & (1u << c->mode)))
-		return bad("%s does not apply to 'ngramcount %s'",
-			   spelled(o, short_form, name, sizeof(name)), mode_names[c->mode]);
+		return bad("%s does not apply to 'ngramcount %s'", as, mode_names[c->mode]);
 	switch (o->kind) {
 	case K_FLAG:
 		break;
@@ -440,13 +447,13 @@ static int apply(const struct cli_option *o, int short_form, const char *arg,
 		r = parse_size(arg, &v) || v < o->min || v > o->max;
 		break;
 	case K_CHOICE:
-		if (choice(spelled(o, short_form, name, sizeof(name)), arg, o->choices, &n))
+		if (choice(as, arg, o->choices, &n))
 			return CLI_USAGE;
 		v = (unsigned long long)n;
 		break;
 	case K_STRING:
 		if (strlen(arg) < o->min)
-			return bad("%s wants %s", spelled(o, short_form, name, sizeof(name)), o->want);
+			return bad("%s wants %s", as, o->want);
 		memcpy((char *)c + o->off, &arg, sizeof(arg));
 		return CLI_RUN;
 	case K_CALL:
@@ -456,7 +463,7 @@ static int apply(const struct cli_option *o, int short_form, const char *arg,
 		break;
 	}
 	if (r)
-		return bad("%s wants %s, not '%s'", spelled(o, short_form, name, sizeof(name)), o->want, arg);
+		return bad("%s wants %s, not '%s'", as, o->want, arg);
 	store(c, o->off, o->size, v);
 	return CLI_RUN;
 }

@@ -41,7 +41,7 @@ int engine_fail_overflow(struct engine *e, const char *key, size_t len)
 int engine_fail_spill(struct engine *e, const char *path, int err)
 {
 	return engine_fail(e, "%s%sspilling to %s: %s", path ? path : "", path ? ": " : "",
-		    e->c->tmpdir, strerror(-err));
+			   e->c->tmpdir, strerror(-err));
 }
 
 int engine_adopt(struct engine *e, const char *path, uint64_t task, uint64_t runs,
@@ -234,7 +234,7 @@ static int setup(struct engine *e)
 	e->red.budget = e->st->table_budget;
 	if ((err = bufpool_init(&e->pool, nslots, c->partition_size)))
 		return engine_fail(e, "cannot map %u buffers of %zu bytes: %s", nslots,
-			    c->partition_size, strerror(-err));
+				   c->partition_size, strerror(-err));
 	e->chunks = xcalloc(nslots, sizeof(*e->chunks));
 	for (unsigned i = 0; i < nslots; i++)
 		e->chunks[i].slot = i;

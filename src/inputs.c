@@ -234,7 +234,8 @@ int inputs_open(struct engine *e, struct file *f)
 	}
 	f->fd = open(f->path, O_RDONLY | O_CLOEXEC | (e->c->direct ? O_DIRECT : 0));
 	if (f->fd < 0 && e->c->direct && errno == EINVAL)
-		return engine_fail(e, "%s: this file system cannot read with O_DIRECT (--direct)", f->path);
+		return engine_fail(e, "%s: this file system cannot read with O_DIRECT (--direct)",
+				   f->path);
 	if (f->fd < 0)
 		return engine_fail(e, "%s: %s", f->path, strerror(errno));
 	f->state = F_ACTIVE;

@@ -201,10 +201,10 @@ static int worker_gone(struct engine *e, unsigned w, int err)
 		engine_skip_or_fail(e, f->path, 1, "%s worker %u (pid %ld) %s", how, w, pid, why);
 	} else if (tries > 1) {
 		if (ws->nplain)
-			return engine_fail(e, "%s: the partition at byte %llu failed twice; the last time "
-				    "worker %u (pid %ld) %s", ws->plain[0]->f->path,
-				    (unsigned long long)(ws->plain[0]->req.off + ws->plain[0]->part_off),
-				    w, pid, why);
+			return engine_fail(e, "%s: the partition at byte %llu failed twice; the "
+					   "last time worker %u (pid %ld) %s", ws->plain[0]->f->path,
+					   (unsigned long long)(ws->plain[0]->req.off +
+								ws->plain[0]->part_off), w, pid, why);
 		return engine_fail(e, "%s: %s worker %u (pid %ld) %s", ws->gz->path, how, w, pid, why);
 	}
 	if (!e->st->restarts++)

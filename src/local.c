@@ -72,9 +72,9 @@ int local_gz(struct engine *e, struct file *f, struct chunk *ch)
 		err = table_merge(e->t, &e->gt, &over);
 	if (err) {
 		r = engine_task_error(e, f, err, worker_gz_err_off(&e->gtask, err, e->gz.err_off),
-			       over ? over->key : NULL, over ? over->len : 0);
+				      over ? over->key : NULL, over ? over->len : 0);
 	} else if (!(r = engine_adopt(e, f->path, e->gtask.ts.task, e->gtask.ts.runs,
-			       e->gtask.ts.bytes))) {
+				      e->gtask.ts.bytes))) {
 		e->st->lines += m->st.lines;
 		e->st->bytes_inflated += e->gz.out_total;
 		chunks_note_bad(f, m->st.bad, 0, m->st.first_bad, m->st.first_bad_why);

@@ -33,7 +33,7 @@ static int add(void *ctx, const char *key, size_t len, uint64_t count)
 }
 
 int reduce_result(struct table *t, const char *payload, size_t len,
-		 const struct ngram **overflow, uint64_t *keys)
+		  const struct ngram **overflow, uint64_t *keys)
 {
 	struct merge m = { .t = t };
 	int err;

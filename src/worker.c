@@ -104,7 +104,7 @@ static void fault(struct worker *w)
 }
 
 void worker_gz_init(struct worker_gz *k, const struct worker_env *env, struct mapper *m,
-		  struct table *t, uint64_t task)
+		    struct table *t, uint64_t task)
 {
 	*k = (struct worker_gz){
 		.m = m, .t = t, .budget = env->task_budget,
