@@ -187,6 +187,7 @@ struct cli_option {
 static int call_word(struct config *c, struct cli_state *s, const char *arg);
 static int call_years(struct config *c, struct cli_state *s, const char *arg);
 static int call_sort(struct config *c, struct cli_state *s, const char *arg);
+static int call_inflate(struct config *c, struct cli_state *s, const char *arg);
 static int call_help(struct config *c, struct cli_state *s, const char *arg);
 static int call_version(struct config *c, struct cli_state *s, const char *arg);
 static int call_completion(struct config *c, struct cli_state *s, const char *arg);
@@ -243,7 +244,8 @@ static const struct cli_option options[] = {
 	{ "queue-depth", 0, "N", M_RUN, K_UINT, F(queue_depth), 1, NGC_MAX_QD,
 	  .want = "a number from 1 to 4096", .complete = "<value>",
 	  .help = "reads in flight with io_uring (default 8)" },
-	{ "inflate", 0, "auto|zlib|isal", M_READ, K_CHOICE, F(inflate), .choices = inflate_names,
+	{ "inflate", 0, "auto|zlib|isal", M_READ, K_CALL, .call = call_inflate,
+	  .choices = inflate_names,
 	  .help = "gzip backend (default auto: ISA-L when\nbuilt in, else zlib)" },
 	{ "partition-size", 0, "SZ", M_RUN, K_SIZE, F(partition_size), NGC_MIN_PARTITION,
 	  NGC_MAX_PARTITION, .want = "a size from 16 bytes to 1G", .complete = "<value>",
@@ -406,6 +408,18 @@ static int call_sort(struct config *c, struct cli_state *s, const char *arg)
 	return choice("--sort", arg, sort_names, &s->sort);
 }
 
+static int call_inflate(struct config *c, struct cli_state *s, const char *arg)
+{
+	int n;
+	(void)s;
+	if (choice("--inflate", arg, inflate_names, &n))
+		return CLI_USAGE;
+	if (n == GZ_ISAL && !gz_have_isal())
+		return bad("--inflate isal: this build has no ISA-L (install libisal-dev and rebuild)");
+	c->inflate = (enum gz_backend)n;
+	return CLI_RUN;
+}
+
 /* Store v in the field at off of size bytes. */
 static void store(struct config *c, size_t off, size_t size, unsigned long long v)
 {
@@ -476,8 +490,6 @@ static int finish(struct config *c, const struct cli_state *s)
 			   c->inputs[0]);
 	if (c->ninputs == 0 && (c->mode == MODE_COUNT || c->mode == MODE_MERGE))
 		return bad("no input files");
-	if (c->inflate == GZ_ISAL && !gz_have_isal())
-		return bad("--inflate isal: this build has no ISA-L (install libisal-dev and rebuild)");
 	if (c->sorted && (c->out.top || s->sort == SORT_COUNT))
 		return bad("merge --sorted writes in key order as it reads: --top and --sort count "
 			   "need every total first (leave out --sorted)");
