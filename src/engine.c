@@ -123,6 +123,9 @@ int engine_pump(struct engine *e)
 			if (chunks_read_done(e, (struct chunk *)done[i]))
 				return -1;
 	}
+	/* A pipe's short read was queued again: start it before poll() sleeps. */
+	if ((n = reader_flush(e->rd)))
+		return engine_fail(e, "io_uring submit: %s", strerror(-n));
 	return progress;
 }
 

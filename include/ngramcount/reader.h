@@ -69,7 +69,10 @@ struct reader_ops {
 	/* Queue a read; the uring backend starts it at the next flush. */
 	int (*submit)(struct reader *r, struct read_req *q);
 	int (*flush)(struct reader *r);
-	/* Move up to max completed requests to out; never blocks. */
+	/*
+	 * Move up to max completed requests to out; never blocks. The rest
+	 * of a short read is queued again: flush after reaping.
+	 */
 	unsigned (*reap)(struct reader *r, struct read_req **out, unsigned max);
 	void (*free)(struct reader *r);
 };

@@ -130,4 +130,25 @@ stdin_and_fifos() {
 }
 test_case "stdin (-) and FIFOs, plain or gzip, read once in order" stdin_and_fifos
 
+streams_do_not_stall() {
+	# 32 MB through a pipe, and its gzip: each takes well under a second; a
+	# reader that waits out poll()'s 100 ms between pipe reads takes 50 s.
+	# The timeout is a hang detector, 100x above the expected time (0.1 s).
+	"$GEN" --size 4M --seed 8 --out set >/dev/null
+	cat set/* >four
+	for i in 1 2 3 4 5 6 7 8; do cat four; done >big
+	gzip -1 -c big >big.gz
+	oracle four | python3 -c 'import sys
+for l in sys.stdin:
+    k, _, n = l.rstrip("\n").rpartition("\t")
+    print(k + "\t" + str(8 * int(n)))' | LC_ALL=C sort -t "$(printf '\t')" -k2,2nr -k1,1 >want
+	for io in uring sync; do
+		cat big | timeout 10 "$NGC" --no-progress --io $io - >out
+		cmp want out
+		cat big.gz | timeout 10 "$NGC" --no-progress --io $io - >out
+		cmp want out
+	done
+}
+test_case "a stream through a pipe does not stall between reads (plain and gzip)" streams_do_not_stall
+
 done_testing
