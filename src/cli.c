@@ -309,13 +309,13 @@ static const char usage_head[] =
 "Count ngram totals across Google Books Ngram files (v1 2009, v2 2012, v3\n"
 "2020) or raw text, plain or gzip (detected by content). Prints 'ngram TAB\n"
 "total', most frequent first, ties in byte order. A directory stands for\n"
-"its regular files, sorted by name; - is stdin.\n";
+"its files and its folders', recursively, by name; - is stdin.\n";
 
 static const char usage_tail[] =
 "\n"
 "Exit status: 0 success, 1 bad input or run failure (no output written),\n"
 "2 bad command line, 3 partial result (--keep-going skipped inputs),\n"
-"130/143 stopped by SIGINT/SIGTERM.\n";
+"128+N stopped by signal N (SIGINT 130, SIGTERM 143, SIGHUP 129, SIGQUIT 131).\n";
 
 /* The option's name as the user typed it (short_form: true): "-j" or "--workers". */
 static const char *spelled(const struct cli_option *o, int short_form, char *buf, size_t size)
@@ -490,6 +490,9 @@ static int finish(struct config *c, const struct cli_state *s)
 			   c->inputs[0]);
 	if (c->ninputs == 0 && (c->mode == MODE_COUNT || c->mode == MODE_MERGE))
 		return bad("no input files");
+	for (int i = 0, stdin_seen = 0; i < c->ninputs; i++)
+		if (!strcmp(c->inputs[i], "-") && stdin_seen++)
+			return bad("'-' (standard input) is named twice: it can be read only once");
 	if (c->sorted && (c->out.top || s->sort == SORT_COUNT))
 		return bad("merge --sorted writes in key order as it reads: --top and --sort count "
 			   "need every total first (leave out --sorted)");

@@ -363,9 +363,17 @@ int gz_feed(struct gz *g, const void *in, size_t len, gz_sink sink, void *ctx)
 				return fail_at(g, start, p, NGC_EGZ_TRAILING);
 			reset(g, 0);
 			g->member_end = 0;
+			g->mhead = 0;
 		}
+		/* RFC 1952: reserved FLG bits set is an error (ISA-L would read on). */
+		if (g->mhead < 4 && g->mhead + avail > 3 && (p[3 - g->mhead] & 0xe0))
+			return fail_at(g, start, p + 3 - g->mhead, NGC_EGZ_CORRUPT);
+		const unsigned char *before = p;
 		if ((r = inflate_step(g, &p, &avail, sink, ctx, &s)) == NGC_EGZ_CORRUPT)
 			return fail_at(g, start, p, r);
+		if (g->mhead < 4)
+			g->mhead += (size_t)(p - before) < 4 - g->mhead ? (unsigned)(p - before)
+									 : 4 - g->mhead;
 		if (r)
 			return r;
 		if (s == STEP_MEMBER_END)

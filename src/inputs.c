@@ -114,9 +114,16 @@ static int add_file(struct engine *e, const char *path)
 	inputs_set_container(f, e->sniff, (size_t)n);
 	f->typed = 1;
 	e->st->bytes_total += f->size;
+	if (f->gzip)
+		f->fmt = e->c->map.format;	/* FMT_AUTO: its worker sniffs it */
 	return f->gzip ? 0 : inputs_typed(e, f, e->sniff, (size_t)n);
 }
 
+/*
+ * A folder: its files and, recursively, its folders', in name order, as
+ * grep -r reads them. Names starting with '.' are passed over, and so are
+ * symbolic links to folders (no loop can form); links to files are read.
+ */
 static int add_dir(struct engine *e, const char *dir)
 {
 	struct dirent **names;
@@ -126,15 +133,18 @@ static int add_dir(struct engine *e, const char *dir)
 		return engine_skip_or_fail(e, dir, 1, "%s", strerror(errno));
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
-		char *path;
-		struct stat sb;
+		struct stat sb, lsb;
 		if (!r && name[0] != '.') {
 			size_t size = strlen(dir) + strlen(name) + 2;
-			path = xmalloc(size);
-			snprintf(path, size, "%s/%s", dir, name);
-			/* Only regular files: subfolders are not descended into. */
-			if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+			char *path = xmalloc(size);
+			snprintf(path, size, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
+				 name);
+			int found = stat(path, &sb) == 0;
+			if (found && S_ISREG(sb.st_mode))
 				r = add_file(e, path);
+			else if (found && S_ISDIR(sb.st_mode) && lstat(path, &lsb) == 0 &&
+				 S_ISDIR(lsb.st_mode))
+				r = add_dir(e, path);
 			free(path);
 		}
 		free(names[i]);

@@ -177,17 +177,19 @@ static void on_signal(int sig)
 }
 
 /*
- * SIGINT and SIGTERM only set ngc_stop: the engine then kills and reaps
- * the workers, the output's temporary file is removed, and main exits
- * 128 + the signal's number, as a shell reports a death by that signal.
- * No SA_RESTART, so a blocking poll() returns at once.
+ * SIGINT, SIGTERM, SIGHUP and SIGQUIT only set ngc_stop: the engine then
+ * kills and reaps the workers, the output's temporary file and the spill
+ * folder are removed, and main exits 128 + the signal's number, as a shell
+ * reports a death by that signal. No SA_RESTART: a blocking poll()
+ * returns at once.
  */
 static void catch_signals(void)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 /* The read buffers and the table budget c asks for fit: 0, or NGC_EXIT_USAGE. */
@@ -212,9 +214,29 @@ static int check_memory(const struct config *c)
 	return 0;
 }
 
-/* The engine's warnings. Returns NGC_EXIT_FAIL if --strict fails the run, else 0. */
+/*
+ * The engine's warnings and notes. Returns NGC_EXIT_FAIL when the run
+ * cannot stand (nothing to count; --totals with no totalcounts file; a
+ * malformed line with --strict), else 0.
+ */
 static int warn(const struct config *c, const struct run_stats *st)
 {
+	if (st->passed_over)
+		fprintf(stderr, "ngramcount: note: passed over %u %s (first: %s)\n", st->passed_over,
+			c->map.totals ? "ngram file(s): --totals counts totalcounts files only"
+				      : "totalcounts file(s): --totals counts them", st->passed_over_path);
+	if (c->map.totals && !st->formats[FMT_TOTALS] && st->files) {
+		fprintf(stderr, "ngramcount: --totals: no input is a totalcounts file\n");
+		return NGC_EXIT_FAIL;
+	}
+	if (!st->files && !st->nskipped) {
+		fprintf(stderr, "ngramcount: nothing to count: the folders named hold no files\n");
+		return NGC_EXIT_FAIL;
+	}
+	if (st->files && st->passed_over == st->files && !c->map.totals) {
+		fprintf(stderr, "ngramcount: nothing to count: every input was passed over\n");
+		return NGC_EXIT_FAIL;
+	}
 	if (st->duplicates)
 		fprintf(stderr, "ngramcount: warning: %u input%s the same file as an earlier "
 			"one (first: %s); every input is counted\n", st->duplicates,
@@ -268,7 +290,7 @@ static int run_count(const struct config *c, struct spill *sp)
 	uint64_t spilled_keys = 0;
 	double start = now_sec(), mapped;
 	char err[1024];
-	int status, r;
+	int status, keep, r;
 
 	if (c->trace && (r = trace_open(&tr, c->trace, start))) {
 		fprintf(stderr, "ngramcount: --trace %s: %s\n", c->trace, strerror(-r));
@@ -286,12 +308,11 @@ static int run_count(const struct config *c, struct spill *sp)
 	if (!status)
 		status = write_output(c, &t, sp, tr, &st, &spilled_keys);
 	prefault_stop();
-	/* The trace is kept when the output was written. */
-	r = trace_close(tr, !ngc_stop && (status == NGC_EXIT_OK || status == NGC_EXIT_PARTIAL));
-	if (r && !ngc_stop) {
-		fprintf(stderr, "ngramcount: --trace %s: %s\n", c->trace, strerror(-r));
-		status = NGC_EXIT_FAIL;
-	}
+	/* The trace is kept when the output was written; then its failure is a warning. */
+	keep = !ngc_stop && (status == NGC_EXIT_OK || status == NGC_EXIT_PARTIAL);
+	if ((r = trace_close(tr, keep)) && keep)
+		fprintf(stderr, "ngramcount: warning: --trace %s: %s (the output is complete)\n",
+			c->trace, strerror(-r));
 	if (c->stats) {
 		st.wall = now_sec() - start;
 		st.cpu_workers = mapped;

@@ -55,6 +55,8 @@ const char *map_conflict(const struct map_opts *o, enum ngc_format f)
 		return "text has no years (--per-year)";
 	if (f == FMT_TEXT && o->field != FIELD_MATCH)
 		return "text has occurrences only, no volume or page counts (--field)";
+	if (o->words > 1 && (f == FMT_V1 || f == FMT_V2 || f == FMT_V3))
+		return "its lines hold ngrams already; -n counts runs of words in text (-n)";
 	if (o->field == FIELD_PAGE && (f == FMT_V2 || f == FMT_V3))
 		return "only v1 (2009) files and totalcounts have page counts (--field page)";
 	return NULL;

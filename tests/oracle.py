@@ -212,10 +212,19 @@ def main():
     def add(k, v):
         tot[k] = tot.get(k, 0) + v
 
+    def files(d):
+        """A folder's files, and its folders' (not through links), by name."""
+        for n in sorted(os.listdir(d)):
+            p = os.path.join(d, n)
+            if n.startswith('.'):
+                continue
+            if os.path.isfile(p):
+                yield p
+            elif os.path.isdir(p) and not os.path.islink(p):
+                yield from files(p)
+
     for arg in a.inputs:
-        paths = [os.path.join(arg, n) for n in sorted(os.listdir(arg))
-                 if not n.startswith('.') and os.path.isfile(os.path.join(arg, n))] \
-            if os.path.isdir(arg) else [arg]
+        paths = files(arg) if os.path.isdir(arg) else [arg]
         for p in paths:
             d = open(p, 'rb').read()
             if d[:2] == b'\x1f\x8b':

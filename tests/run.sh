@@ -102,7 +102,7 @@ if command -v valgrind >/dev/null; then
 		    "-j 2 --io uring --trace t.json||gz plain" \
 		    "-j 2 --partition-size 4K|--ignore-case --per-year --top 50 --output-format csv|v3" \
 		    "-j 2|--ignore-case --pos drop -n 2 --min-count 2 --sort key|text" \
-		    "-j 2 --buffer-memory 1M --partition-size 64K --memory 1100K --tmpdir .|-n 2|text plain" \
+		    "-j 2 --buffer-memory 1M --partition-size 64K --memory 1100K --tmpdir .|-n 2|text" \
 		    "-j 3 --buffer-memory 1M --partition-size 64K --memory 1100K --tmpdir .|--top 20 --sort key|text plain"; do
 		args=${case%%|*}
 		shared=${case#*|}

@@ -36,6 +36,7 @@ struct gz {
 	struct inflate_state *isal;	/* ISA-L's state; owned */
 	char *out;		/* inflate output, NGC_GZ_OUT bytes; owned */
 	int member_end;		/* the last member read so far is complete */
+	unsigned mhead;		/* gzip: bytes of this member's header read, to 4 */
 	int zip;		/* a zip archive (known from the first byte) */
 	int zstate;		/* zip: where in the archive (gz.c) */
 	unsigned char *hdr;	/* zip: header bytes gathered; owned */

@@ -75,15 +75,27 @@ multi_member() {
 test_case "concatenated gzip members are all read" multi_member
 
 directories() {
-	mkdir -p d/sub
+	mkdir -p d/sub/deeper d/.dot d/empty other
 	printf 'a\t2000\t1\t1\n' >d/1
 	printf 'a\t2000\t2\t1\n' >d/2
 	printf 'z\t2000\t9\t1\n' >d/sub/3
+	printf 'y\t2000\t4\t1\n' >d/sub/deeper/4
 	printf 'z\t2000\t9\t1\n' >d/.hidden
+	printf 'z\t2000\t9\t1\n' >d/.dot/5
+	printf 'x\t2000\t7\t1\n' >other/6
+	# A link to a folder is not followed (a loop cannot form); to a file, it is.
+	ln -s .. d/sub/loop
+	ln -s ../other d/linked
+	ln -s ../other/6 d/six
 	expect_same -j 2 -- d
-	printf 'a\t3\n' | cmp - ngc.out
+	printf 'z\t9\nx\t7\ny\t4\na\t3\n' | cmp - ngc.out
+	# Nothing to count: exit 1, and why.
+	mkdir -p none/sub
+	expect_status 1 "$NGC" --no-progress none 2>err >out
+	grep -q "nothing to count" err
+	test ! -s out
 }
-test_case "a directory means its regular files; subfolders and dotfiles skipped" directories
+test_case "a directory means its files and its folders', recursively; dot names and folder links skipped" directories
 
 same_file_twice() {
 	printf 'a\t2000\t1\t1\n' >f

@@ -218,6 +218,8 @@ usage_errors() {
 	expect_status 2 "$NGC" --bogus x 2>err
 	grep -q "unknown option '--bogus'" err
 	expect_status 2 "$NGC" -j many x 2>/dev/null
+	expect_status 2 "$NGC" - x - </dev/null 2>err
+	grep -q "'-' (standard input) is named twice" err
 	expect_status 2 "$NGC" --io fast x 2>/dev/null
 	expect_status 2 "$NGC" --queue-depth 0 x 2>/dev/null
 	expect_status 2 "$NGC" --partition-size 1 x 2>/dev/null

@@ -46,6 +46,12 @@ sigterm() {
 }
 test_case "SIGTERM: workers reaped, no output file, exit 143" sigterm
 
+sighup_sigquit() {
+	interrupt HUP 129
+	interrupt QUIT 131
+}
+test_case "SIGHUP and SIGQUIT: as SIGTERM, exit 129 and 131" sighup_sigquit
+
 worker_killed() {
 	# A worker killed from outside is replaced (its task, if it had one, run
 	# again). A FIFO this test holds open keeps the run going until then.

@@ -276,6 +276,14 @@ bad_option_uses() {
 	gzip -c "$top/docs/concurrency.md" >prose.gz
 	expect_status 1 "$NGC" --no-progress -j 2 --per-year prose.gz 2>err
 	grep -q "prose.gz: text has no years (--per-year)" err
+	# -n counts runs of words in text: over ngram files it is an error, plain or gzip.
+	expect_status 1 "$NGC" --no-progress -n 2 "$DATA/v2" 2>err >out
+	grep -q "head10k.tsv: its lines hold ngrams already; -n counts runs of words in text (-n)" err
+	test ! -s out
+	gzip -c "$DATA/v2/lirenh-eng-all-1gram-20120701-q-head10k.tsv" >q.gz
+	expect_status 1 "$NGC" --no-progress -j 2 -n 3 q.gz 2>err
+	grep -q "q.gz: its lines hold ngrams already" err
+	expect_status 2 "$NGC" --format v3 -n 2 x 2>/dev/null
 	expect_status 2 "$NGC" --format text --years 1900 x 2>/dev/null
 	expect_status 2 "$NGC" --per-year --totals x 2>/dev/null
 	for bad in "--years 2000-1900" "--years abc" "--years -" "-n 6" "-n 0" "--top 0" \
@@ -287,5 +295,40 @@ bad_option_uses() {
 	done
 }
 test_case "options a format cannot answer are errors naming the file; bad values exit 2" bad_option_uses
+
+totalcounts_said() {
+	t=$DATA/totalcounts/msr-ds3-googlebooks-eng-all-totalcounts-20120701.txt
+	v2=$DATA/v2/lirenh-eng-all-1gram-20120701-q-head10k.tsv
+	# Passed over beside ngram files: said once on stderr, pointing at --totals.
+	expect_same -j 2 -- "$v2" "$t"
+	"$NGC" --no-progress "$v2" "$t" 2>err >/dev/null
+	test "$(grep -c "note: passed over 1 totalcounts file(s): --totals counts them (first: $t)" err)" -eq 1
+	# Alone: nothing to count, exit 1, no output.
+	expect_status 1 "$NGC" --no-progress "$t" 2>err >out
+	grep -q "nothing to count: every input was passed over" err
+	test ! -s out
+	# --totals with no totalcounts input: an error naming the option.
+	expect_status 1 "$NGC" --no-progress --totals "$v2" 2>err >out
+	grep -q -- "--totals: no input is a totalcounts file" err
+	test ! -s out
+}
+test_case "totalcounts files passed over are said; alone, or --totals without one, exit 1" totalcounts_said
+
+format_obeyed_compressed() {
+	# --format holds for gzip and zip files too: a v2 file read as text.
+	v2=$DATA/v2/lirenh-eng-all-1gram-20120701-q-head10k.tsv
+	gzip -c "$v2" >q.gz
+	oracle --format text "$v2" >want
+	for j in 0 2; do
+		"$NGC" --no-progress -j $j --format text q.gz >got
+		cmp want got
+	done
+	cp "$v2" q.tsv
+	rm -f q.zip
+	python3 -c 'import sys, zipfile; zipfile.ZipFile("q.zip", "w", zipfile.ZIP_DEFLATED).write("q.tsv")'
+	"$NGC" --no-progress --format text q.zip >got
+	cmp want got
+}
+test_case "--format is obeyed for gzip and zip files, as for plain ones" format_obeyed_compressed
 
 done_testing

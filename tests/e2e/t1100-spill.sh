@@ -128,25 +128,27 @@ cleanup() {
 	test ! -e out.tsv
 	expect_status 2 "$NGC" --memory 1M "$TMP/plain" 2>err
 	grep -q "does not even hold the read buffers" err
-	# SIGINT once runs exist: they go with the run.
-	"$NGC" --no-progress -j 2 --buffer-memory 1M --partition-size 16 --memory 200K \
-		--tmpdir tmp -o out.tsv "$TMP/plain" 2>err &
-	pid=$!
-	n=0
-	until ls tmp/*/run-0 >/dev/null 2>&1; do
-		n=$((n + 1))
-		[ $n -lt 400 ] || { kill -9 $pid; echo "never spilled"; return 1; }
-		sleep 0.05
+	# SIGINT, SIGHUP or SIGQUIT once runs exist: they go with the run.
+	for sig in INT:130 HUP:129 QUIT:131; do
+		"$NGC" --no-progress -j 2 --buffer-memory 1M --partition-size 16 --memory 200K \
+			--tmpdir tmp -o out.tsv "$TMP/plain" 2>err &
+		pid=$!
+		n=0
+		until ls tmp/*/run-0 >/dev/null 2>&1; do
+			n=$((n + 1))
+			[ $n -lt 400 ] || { kill -9 $pid; echo "never spilled"; return 1; }
+			sleep 0.05
+		done
+		kill -"${sig%:*}" $pid
+		set +e
+		wait $pid
+		got=$?
+		set -e
+		test "$got" -eq "${sig#*:}"
+		test -z "$(ls -A tmp)"
+		test ! -e out.tsv
 	done
-	kill -INT $pid
-	set +e
-	wait $pid
-	got=$?
-	set -e
-	test "$got" -eq 130
-	test -z "$(ls -A tmp)"
-	test ! -e out.tsv
 }
-test_case "spilled runs removed on failure (a merge process killed too) and on SIGINT; a budget below the buffers is refused" cleanup
+test_case "spilled runs removed on failure (a merge process killed too) and on SIGINT, SIGHUP, SIGQUIT; a budget below the buffers is refused" cleanup
 
 done_testing

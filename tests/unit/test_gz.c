@@ -111,6 +111,10 @@ static void truncated_corrupt_trailing(void)
 	gz[len / 2] ^= 0x55;		/* deflate data or CRC */
 	CHECK(run(gz, len, 4096, &s, 1) == NGC_EGZ_CORRUPT);
 	gz[len / 2] ^= 0x55;
+	gz[3] |= 0x20;			/* a reserved header flag: both refuse */
+	CHECK(run(gz, len, 4096, &s, 1) == NGC_EGZ_CORRUPT);
+	CHECK(run(gz, len, 1, &s, 1) == NGC_EGZ_CORRUPT);
+	gz[3] &= (unsigned char)~0x20;
 	memcpy(gz + len, "garbage!", 8);
 	CHECK(run(gz, len + 8, 4096, &s, 1) == NGC_EGZ_TRAILING);
 	CHECK(run(gz, len, 4096, &s, 1) == 0);
