@@ -107,6 +107,11 @@ int chunks_read_done(struct engine *e, struct chunk *ch)
 		e->st->bytes_total += ch->req.got;
 		if (ch->req.got < ch->req.len)
 			f->nchunks = ch->k + 1;		/* end of the stream */
+	} else if (ch->req.got < ch->req.len) {
+		return engine_fail(e, "%s: the file shrank while it was read (end of file at "
+				   "byte %llu of %llu)", f->path,
+				   (unsigned long long)(ch->req.off + ch->req.got),
+				   (unsigned long long)f->size);
 	}
 	if (!f->typed) {
 		f->typed = 1;

@@ -40,7 +40,9 @@ enum gz_container gz_container(const void *buf, size_t len)
 {
 	if (gz_magic(buf, len))
 		return GZC_GZIP;
-	return len >= 4 && !memcmp(buf, ZIP_LOCAL, 4) ? GZC_ZIP : GZC_NONE;
+	/* A zip archive: a member, or the end record alone (an empty archive). */
+	return len >= 4 && (!memcmp(buf, ZIP_LOCAL, 4) || !memcmp(buf, "PK\5\6", 4)) ? GZC_ZIP
+										   : GZC_NONE;
 }
 
 int gz_have_isal(void)
@@ -349,7 +351,7 @@ int gz_feed(struct gz *g, const void *in, size_t len, gz_sink sink, void *ctx)
 
 	if (g->in == 0 && len && start[0] == 'P') {
 		g->zip = 1;		/* gzip starts 1f 8b; a zip archive, PK */
-		g->zstate = ZIP_HEAD;
+		g->zstate = ZIP_NEXT;
 	}
 	if (g->zip)
 		return zip_feed(g, start, len, sink, ctx);
@@ -385,8 +387,8 @@ int gz_feed(struct gz *g, const void *in, size_t len, gz_sink sink, void *ctx)
 
 int gz_finish(struct gz *g)
 {
-	if (g->zip ? g->zstate == ZIP_END || (g->zstate == ZIP_NEXT && !g->hdr_len)
-		   : g->member_end)
+	/* A zip ends with its central directory: without it, it was cut short. */
+	if (g->zip ? g->zstate == ZIP_END : g->member_end)
 		return 0;
 	g->err_off = g->in;
 	return NGC_EGZ_TRUNCATED;

@@ -229,7 +229,7 @@ def main():
             d = open(p, 'rb').read()
             if d[:2] == b'\x1f\x8b':
                 d = gzip.decompress(d)
-            elif d[:4] == b'PK\x03\x04':
+            elif d[:4] in (b'PK\x03\x04', b'PK\x05\x06'):
                 z = zipfile.ZipFile(io.BytesIO(d))
                 d = b''.join(z.read(n) for n in z.namelist())
             fmt = sniff(d) if a.format == 'auto' else a.format

@@ -176,6 +176,34 @@ keep_going() {
 }
 test_case "--keep-going: bad inputs skipped and named, the rest counted, exit 3" keep_going
 
+file_shrinks() {
+	# The file is listed (its size taken), then cut while the run waits to
+	# open the FIFO named after it: its reads come up short.
+	"$GEN" --size 2M --seed 9 --out shrink >/dev/null
+	cat shrink/* >victim
+	rm -f hold
+	mkfifo hold
+	"$NGC" --no-progress -o shrunk.tsv victim hold 2>err &
+	pid=$!
+	n=0
+	until [ "$(cat /proc/$pid/wchan 2>/dev/null)" = wait_for_partner ]; do
+		n=$((n + 1))
+		[ $n -lt 400 ] || { kill -9 $pid; echo "never listed"; return 1; }
+		sleep 0.05
+	done
+	truncate -s 1000 victim
+	: >hold
+	set +e
+	wait $pid
+	got=$?
+	set -e
+	cat err
+	[ "$got" -eq 1 ]
+	grep -q "victim: the file shrank while it was read" err
+	test ! -e shrunk.tsv
+}
+test_case "a file that shrinks while it is read is an error naming it" file_shrinks
+
 output_atomic() {
 	printf 'a\t2000\t1\t1\n' >good
 	echo "precious" >out.tsv

@@ -228,6 +228,9 @@ d = open('deflated.zip', 'rb').read()
 open('corrupt.zip', 'wb').write(d[:60] + bytes([d[60] ^ 0xff]) + d[61:])
 open('truncated.zip', 'wb').write(d[:len(d) // 2])
 open('trailing.zip', 'wb').write(d[:d.index(b'PK\x01\x02')] + b'garbage!')
+t = open('two.zip', 'rb').read()
+open('cut.zip', 'wb').write(t[:t.index(b'PK\x01\x02')])
+zipfile.ZipFile('empty.zip', 'w').close()
 PY
 	for f in stored deflated two piped; do
 		oracle $f.zip >want
@@ -240,6 +243,16 @@ PY
 	grep -q "corrupt.zip: corrupt zip data near byte" err
 	expect_status 1 "$NGC" --no-progress -j 0 truncated.zip 2>err
 	grep -q "truncated.zip: truncated zip stream (ends at byte" err
+	# Cut at a member's end, before the central directory: truncated too.
+	for j in 0 2; do
+		expect_status 1 "$NGC" --no-progress -j $j cut.zip 2>err >got
+		grep -q "cut.zip: truncated zip stream (ends at byte" err
+		test ! -s got
+	done
+	# An empty archive is an empty input: no rows, no warning.
+	"$NGC" --no-progress empty.zip deflated.zip >got 2>err
+	oracle deflated.zip | cmp - got
+	test ! -s err
 	expect_status 1 "$NGC" --no-progress trailing.zip 2>err
 	grep -q "trailing.zip: trailing garbage after zip data at byte" err
 	expect_status 3 "$NGC" --no-progress --keep-going deflated.zip corrupt.zip >got 2>err
