@@ -199,6 +199,8 @@ int chunks_start_reads(struct engine *e)
 	int started = 0;
 	while (e->rd->inflight < e->c->queue_depth && e->pool.nfree) {
 		struct file *f = next_read(e);
+		if (!f && e->failed)
+			return -1;	/* a file could not be opened */
 		if (!f)
 			break;
 		struct chunk *ch = &e->chunks[bufpool_get(&e->pool)];

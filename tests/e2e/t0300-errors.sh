@@ -204,6 +204,28 @@ file_shrinks() {
 }
 test_case "a file that shrinks while it is read is an error naming it" file_shrinks
 
+too_many_open_files() {
+	# Out of descriptors while opening an input: an error naming it, not a
+	# hang (timeout: a hang detector, far above the run's time).
+	mkdir -p fds
+	i=0
+	while [ $i -lt 40 ]; do
+		printf 'a\t2000\t1\t1\n' >fds/f$i
+		i=$((i + 1))
+	done
+	set +e
+	(ulimit -n 14 && exec timeout 60 "$NGC" --no-progress -j 2 fds) >out 2>err
+	got=$?
+	set -e
+	cat err
+	[ "$got" -eq 1 ]
+	grep -q "fds/f[0-9]*: Too many open files" err
+	# Inputs are opened as they are read, a few at once: many files need few.
+	(ulimit -n 40 && exec "$NGC" --no-progress -j 2 fds) >out
+	printf 'a\t40\n' | cmp - out
+}
+test_case "out of file descriptors: the input named, exit 1; many inputs need few" too_many_open_files
+
 output_atomic() {
 	printf 'a\t2000\t1\t1\n' >good
 	echo "precious" >out.tsv
