@@ -192,8 +192,11 @@ static void out_flush(struct out_writer *w)
 int out_open(struct out_writer *w, const struct output_opts *o)
 {
 	*w = (struct out_writer){ .o = o, .fd = STDOUT_FILENO, .cap = NGC_OUT_BUF };
-	if (o->path && (w->fd = afile_open(o->path, &w->tmp)) < 0)
-		return w->fd;
+	int err = o->path ? afile_open(&w->file, o->path) : 0;
+	if (err)
+		return err;
+	if (o->path)
+		w->fd = w->file.fd;
 	w->buf = xmalloc(w->cap);
 	if (o->format == OUT_CSV)
 		w->used = (size_t)(stpcpy(w->buf, csv_header(o->keys)) - w->buf);
@@ -229,7 +232,7 @@ int out_close(struct out_writer *w, int ok)
 		out_flush(w);
 	err = ok ? w->err : -ECANCELED;
 	if (w->o->path)
-		err = afile_close(w->fd, w->tmp, w->o->path, err);
+		err = afile_close(&w->file, err);
 	free(w->buf);
 	w->buf = NULL;
 	return ok || err != -ECANCELED ? err : 0;

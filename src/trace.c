@@ -19,9 +19,7 @@
 #define NGC_TRACE_EVENT	1024		/* room for one event, file name aside */
 
 struct trace {
-	int fd;
-	char *tmp;		/* the temporary file's name; owned */
-	char *path;		/* owned */
+	struct afile file;	/* written whole or not at all */
 	double start;		/* monotonic seconds of ts 0 */
 	long pid;
 	char *buf;		/* owned */
@@ -31,16 +29,14 @@ struct trace {
 
 int trace_open(struct trace **out, const char *path, double start)
 {
+	struct afile file;
 	struct trace *t;
-	char *tmp;
-	int fd = afile_open(path, &tmp);
+	int err = afile_open(&file, path);
 
-	if (fd < 0)
-		return fd;
+	if (err)
+		return err;
 	t = xcalloc(1, sizeof(*t));
-	t->fd = fd;
-	t->tmp = tmp;
-	t->path = xstrdup(path);
+	t->file = file;
 	t->start = start;
 	t->pid = (long)getpid();
 	t->cap = NGC_TRACE_FLUSH + NGC_TRACE_EVENT;
@@ -56,7 +52,7 @@ int trace_open(struct trace **out, const char *path, double start)
 static void flush(struct trace *t)
 {
 	if (!t->err)
-		t->err = write_full(t->fd, t->buf, t->len);
+		t->err = write_full(t->file.fd, t->buf, t->len);
 	t->len = 0;
 }
 
@@ -162,8 +158,7 @@ int trace_close(struct trace *t, int keep)
 	memcpy(room(t, 0), "\n]}\n", 4);
 	t->len += 4;
 	flush(t);
-	err = afile_close(t->fd, t->tmp, t->path, keep ? t->err : -ECANCELED);
-	free(t->path);
+	err = afile_close(&t->file, keep ? t->err : -ECANCELED);
 	free(t->buf);
 	free(t);
 	return keep ? err : 0;

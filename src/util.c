@@ -228,54 +228,65 @@ char *fmt_bytes(char *buf, size_t size, double bytes)
 	return buf;
 }
 
-int afile_open(const char *path, char **tmp)
+int afile_open(struct afile *a, const char *path)
 {
-	char *dcopy, *bcopy;
-	/* dirname + basename is at most the path's length + 1 (for "."). */
-	size_t size = strlen(path) + 32;
-	struct stat st;
-	int fd;
+	char *dcopy, *bcopy, *real;
+	size_t size;
+	struct stat st, target;
 
-	*tmp = NULL;
-	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		/* /dev/null, a FIFO, a symbolic link: written through, as by > */
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-		return fd < 0 ? -errno : fd;
+	*a = (struct afile){ .fd = -1 };
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && (real = realpath(path, NULL))) {
+		if (stat(real, &target) == 0 && S_ISREG(target.st_mode))
+			a->dest = real;	/* the link's target, replaced beside it */
+		else
+			free(real);
 	}
-	dcopy = xstrdup(path);
-	bcopy = xstrdup(path);
-	*tmp = xmalloc(size);
-	snprintf(*tmp, size, "%s/.%s.ngramcount-XXXXXX", dirname(dcopy), basename(bcopy));
+	if (!a->dest && lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* /dev/null, a FIFO, a dangling link: written through, as by > */
+		a->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		return a->fd < 0 ? -errno : 0;
+	}
+	if (!a->dest)
+		a->dest = xstrdup(path);
+	/* dirname + basename is at most the path's length + 1 (for "."). */
+	size = strlen(a->dest) + 32;
+	dcopy = xstrdup(a->dest);
+	bcopy = xstrdup(a->dest);
+	a->tmp = xmalloc(size);
+	snprintf(a->tmp, size, "%s/.%s.ngramcount-XXXXXX", dirname(dcopy), basename(bcopy));
 	free(dcopy);
 	free(bcopy);
-	fd = mkostemp(*tmp, O_CLOEXEC);
-	if (fd < 0) {
+	a->fd = mkostemp(a->tmp, O_CLOEXEC);
+	if (a->fd < 0) {
 		int err = -errno;
-		free(*tmp);
-		*tmp = NULL;
+		free(a->tmp);
+		free(a->dest);
+		*a = (struct afile){ .fd = -1 };
 		return err;
 	}
 	/* mkstemp makes 0600; give the file the usual umask-derived mode. */
 	mode_t mask = umask(0);
 	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	return fd;
+	fchmod(a->fd, 0666 & ~mask);
+	return 0;
 }
 
-int afile_close(int fd, char *tmp, const char *path, int err)
+int afile_close(struct afile *a, int err)
 {
-	if (!tmp)
-		return close(fd) < 0 && !err ? -errno : err;
-	if (!err && fsync(fd) < 0)
+	if (a->tmp && !err && fsync(a->fd) < 0)
 		err = -errno;
-	if (close(fd) < 0 && !err)
+	if (a->fd >= 0 && close(a->fd) < 0 && !err)
 		err = -errno;
-	if (!err && ngc_stop)
-		err = -EINTR;
-	if (!err && rename(tmp, path) < 0)
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	free(tmp);
+	if (a->tmp) {
+		if (!err && ngc_stop)
+			err = -EINTR;
+		if (!err && rename(a->tmp, a->dest) < 0)
+			err = -errno;
+		if (err)
+			unlink(a->tmp);
+	}
+	free(a->tmp);
+	free(a->dest);
+	*a = (struct afile){ .fd = -1 };
 	return err;
 }

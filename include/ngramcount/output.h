@@ -16,6 +16,7 @@
 #include "ngramcount/spill.h"
 #include "ngramcount/table.h"
 #include "ngramcount/trace.h"
+#include "ngramcount/util.h"
 
 enum out_sort { SORT_COUNT, SORT_KEY, SORT_NONE };
 enum out_format { OUT_TSV, OUT_CSV, OUT_JSON, OUT_NDJSON };
@@ -63,8 +64,8 @@ int output_spilled(struct spill *sp, const struct output_opts *o, size_t budget,
  */
 struct out_writer {
 	const struct output_opts *o;	/* not owned */
-	int fd;
-	char *tmp;			/* temporary file before the rename; owned */
+	int fd;				/* stdout, or file.fd */
+	struct afile file;		/* -o: written whole or not at all */
 	char *buf;			/* owned */
 	size_t used, cap;
 	uint64_t rows, bytes;

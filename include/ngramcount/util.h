@@ -83,17 +83,23 @@ int write_full(int fd, const void *buf, size_t len);
 
 /*
  * A file that appears whole or not at all: afile_open makes a temporary
- * file beside path (mode from the umask) and returns its descriptor, or
- * -errno; *tmp is its name, owned by the caller until afile_close.
- * afile_close(fd, tmp, path, err): with err 0, fsync, close and rename
- * over path; otherwise (or if any of that fails) close and unlink. Frees
- * tmp. Returns err, or the first -errno of its own. A path that is there
- * and not a regular file (/dev/null, a FIFO, a symbolic link) is opened
- * and written through instead, as the shell's > would, never renamed
- * over: *tmp is NULL, and afile_close only closes it.
+ * file beside path (mode from the umask), and afile_close, with err 0,
+ * fsyncs, closes and renames it over path; otherwise (or if any of that
+ * fails) it closes and unlinks it. A symbolic link to a regular file gets
+ * its temporary beside the target, renamed over the target: the link
+ * stays, and a failure leaves the target as it was. Anything else that is
+ * there and not a regular file (/dev/null, a FIFO, a dangling link) is
+ * opened and written through, as the shell's > would (tmp is NULL).
  */
-int afile_open(const char *path, char **tmp);
-int afile_close(int fd, char *tmp, const char *path, int err);
+struct afile {
+	int fd;
+	char *tmp;		/* the temporary's name, or NULL; owned */
+	char *dest;		/* what it is renamed over; owned */
+};
+/* Returns 0 or -errno. */
+int afile_open(struct afile *a, const char *path);
+/* Returns err, or the first -errno of its own; frees a's names. */
+int afile_close(struct afile *a, int err);
 
 /*
  * Restore a binary heap below index i: base holds n elements of size bytes

@@ -249,18 +249,29 @@ output_not_regular() {
 	test -p fifo || { kill $!; return 1; }	# renamed over: cat waits for ever
 	wait $!
 	cmp want got
-	# A symbolic link is written through to its file, and stays a link.
-	echo old >target
-	ln -s target link
+	# A symbolic link stays a link: its target is replaced whole, by a
+	# temporary made beside it; a failed run leaves the target as it was.
+	mkdir -p elsewhere
+	echo old >elsewhere/target
+	ln -s elsewhere/target link
 	echo old >trace.json
 	ln -s trace.json tlink
 	"$NGC" --no-progress -o link --trace tlink good
 	test -L link && test -L tlink
-	cmp want target
+	cmp want elsewhere/target
 	grep -q traceEvents trace.json
-	test "$(ls -a | grep -c ngramcount-)" -eq 0
+	echo old >elsewhere/target
+	printf 'x\t1\t1\n' >bad.tsv
+	expect_status 1 "$NGC" --no-progress --strict -o link bad.tsv 2>/dev/null
+	echo old | cmp - elsewhere/target
+	test "$(ls -a . elsewhere | grep -c ngramcount-)" -eq 0
+	# A dangling link is written through, as the shell's > would.
+	ln -s made dangling
+	"$NGC" --no-progress -o dangling good
+	test -L dangling
+	cmp want made
 }
-test_case "-o to a FIFO or a symbolic link: written through, never renamed over" output_not_regular
+test_case "-o to a FIFO, a symbolic link or a dangling one: the link stays, its file whole" output_not_regular
 
 usage_errors() {
 	expect_status 2 "$NGC" 2>err

@@ -78,20 +78,25 @@ disk_full() {
 		skip "cannot mount a small tmpfs here (not root?)"
 	fi
 	echo precious >small/out.tsv
-	set +e
-	"$NGC" --no-progress -o small/out.tsv "$TMP/many" 2>err
-	got=$?
-	set -e
-	cat err
+	# Through a symbolic link too: the temporary goes beside the target.
+	ln -sf small/out.tsv link.tsv
+	for out in small/out.tsv link.tsv; do
+		set +e
+		"$NGC" --no-progress -o $out "$TMP/many" 2>err
+		got=$?
+		set -e
+		cat err
+		[ "$got" -eq 1 ] || { umount small; return 1; }
+		grep -q "$out: No space left on device" err || { umount small; return 1; }
+	done
 	contents=$(cat small/out.tsv)
 	left=$(ls -A small)
 	umount small
-	[ "$got" -eq 1 ]
-	grep -q "small/out.tsv: No space left on device" err
 	[ "$contents" = precious ]
 	[ "$left" = out.tsv ]
+	test -L link.tsv
 }
-test_case "disk full on -o: error, temporary removed, existing file untouched" disk_full
+test_case "disk full on -o (or a link to it): error, temporary removed, the file untouched" disk_full
 
 many_keys_sorted_in_two() {
 	# Over 2^18 distinct keys the output is sorted a half in each of two
