@@ -265,12 +265,23 @@ static int write_output(const struct config *c, const struct table *t, struct sp
 	/* A closed stdout (| head) ends us quietly, like any filter. */
 	ngc_doing = "parent sorting and writing the output";
 	signal(SIGPIPE, SIG_DFL);
-	int r = sp->spills ? output_spilled(sp, &c->out, st->table_budget, spilled_keys)
+	int in_runs = 0;
+	int r = sp->spills ? output_spilled(sp, &c->out, st->table_budget, spilled_keys, &in_runs)
 			   : output_write(t, &c->out, tr);
 	if (r == -ECHILD && !ngc_stop) {
 		fprintf(stderr, "ngramcount: %s died; nothing written\n", sp->spills ?
 			"a process merging a partition of the spilled runs" :
 			"the process sorting half of the rows");
+		return NGC_EXIT_FAIL;
+	}
+	if (r == -EOVERFLOW && in_runs) {
+		fprintf(stderr, "ngramcount: the total of an ngram passes 2^64-1 (found merging "
+			"the spilled runs)\n");
+		return NGC_EXIT_FAIL;
+	}
+	if (r && in_runs && !ngc_stop) {
+		fprintf(stderr, "ngramcount: the spilled runs in %s: %s\n", sp->dir,
+			strerror(-r));
 		return NGC_EXIT_FAIL;
 	}
 	if (r && !ngc_stop) {

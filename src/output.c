@@ -440,7 +440,7 @@ static int choose_all(struct spill *sp, const struct output_opts *o, size_t budg
 }
 
 int output_spilled(struct spill *sp, const struct output_opts *o, size_t budget,
-		   uint64_t *keys)
+		   uint64_t *keys, int *in_runs)
 {
 	struct from_runs r = { .o = o };
 	/* One partition, in key order or --top: rows straight from its totals. */
@@ -452,11 +452,14 @@ int output_spilled(struct spill *sp, const struct output_opts *o, size_t budget,
 									       : SPILL_BY_KEY;
 
 	table_init(&r.top);
+	*in_runs = err != 0;
 	if (!err && o->top) {
-		if (!(err = spill_merge(sp, SPILL_ALL, order, fn, &r)))
+		*in_runs = (err = spill_merge(sp, SPILL_ALL, order, fn, &r)) != 0;
+		if (!err)
 			err = output_write(&r.top, o, NULL);
 	} else if (!err && !(err = out_open(&r.w, o))) {
 		err = spill_merge(sp, SPILL_ALL, order, fn, &r);
+		*in_runs = err && !r.w.err;	/* not the writer's own error */
 		ce = out_close(&r.w, !err);
 		if (!err)
 			err = ce;

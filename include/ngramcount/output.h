@@ -52,10 +52,11 @@ int output_write(const struct table *t, const struct output_opts *o, struct trac
  * --top best; then those are merged to the output. With one partition,
  * key order and --top come straight from the merge. *keys is set to the
  * distinct keys merged. Returns 0 or -errno (-EOVERFLOW: a total past
- * 2^64-1; -ECHILD: a partition's process died).
+ * 2^64-1; -ECHILD: a partition's process died); *in_runs is 1 when the
+ * error came from the runs (reading, merging), 0 when from the output.
  */
 int output_spilled(struct spill *sp, const struct output_opts *o, size_t budget,
-		   uint64_t *keys);
+		   uint64_t *keys, int *in_runs);
 
 /*
  * Rows one at a time, for output that streams (ngramcount map, reduce,

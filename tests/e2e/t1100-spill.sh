@@ -151,4 +151,31 @@ cleanup() {
 }
 test_case "spilled runs removed on failure (a merge process killed too) and on SIGINT, SIGHUP, SIGQUIT; a budget below the buffers is refused" cleanup
 
+runs_errors_named() {
+	# An overflow found only when the runs are merged: the first addend went
+	# to disk with the table before the second arrived.
+	{ printf 'big\t2000\t18446744073709551615\t1\n'
+	  awk 'BEGIN { for (i = 0; i < 300000; i++) printf "k%07d\t2000\t1\t1\n", i }'
+	  printf 'big\t2000\t1\t1\n'; } >c
+	mkdir -p tmp
+	for j in 0 2; do
+		expect_status 1 "$NGC" --no-progress -j $j --buffer-memory 1M --partition-size 64K \
+			--memory 1100K --tmpdir tmp -o over.tsv c 2>err
+		grep -q "the total of an ngram passes 2^64-1 (found merging the spilled runs)" err
+		test ! -e over.tsv
+	done
+	# Out of descriptors while merging runs: said of the runs, not of stdout.
+	head -n 300001 c >d
+	set +e
+	(ulimit -n 24 && exec "$NGC" --no-progress -j 2 --buffer-memory 1M --partition-size 64K \
+		--memory 1100K --tmpdir tmp d) >/dev/null 2>err
+	got=$?
+	set -e
+	cat err
+	[ "$got" -eq 1 ]
+	grep -q "the spilled runs in tmp/ngramcount-spill-[^:]*: Too many open files" err
+	test -z "$(ls -A tmp)"
+}
+test_case "errors in the spilled runs are said of the runs: an overflow found merging them, EMFILE" runs_errors_named
+
 done_testing
