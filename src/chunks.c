@@ -68,7 +68,13 @@ static int plain_chunk(struct engine *e, struct chunk *ch)
 	struct cut cut;
 
 	partition_cut(buf, ch->req.got, &cut);
-	if (partition_join(&f->part, ch->k, buf, ch->req.got, &cut, seam_line, &ctx))
+	int r = partition_join(&f->part, ch->k, buf, ch->req.got, &cut, seam_line, &ctx);
+	if (r == NGC_ELONG)
+		return engine_fail(e, "%s: a line before byte %llu is longer than %zu bytes, a "
+				   "quarter of --memory", f->path,
+				   (unsigned long long)(ch->req.off + ch->req.got),
+				   map_line_max(&e->c->map));
+	if (r)
 		return -1;
 	if (f->part.next == f->nchunks) {
 		if (partition_finish(&f->part, seam_line, &ctx))

@@ -509,6 +509,8 @@ static int finish(struct config *c, const struct cli_state *s)
 		c->memory = c->mode == MODE_MAP || pages <= 0 || page <= 0
 				    ? NGC_DEFAULT_MAPMEM : (size_t)pages * (size_t)page / 2;
 	}
+	/* A line is held whole: a few copies of it must fit in the budget. */
+	c->map.line_max = c->memory / 4;
 	if (!c->tmpdir)
 		c->tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	c->out.keys = c->map.totals ? KEYS_YEAR : c->map.per_year ? KEYS_NGRAM_YEAR : KEYS_NGRAM;

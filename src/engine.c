@@ -89,6 +89,10 @@ int engine_task_error(struct engine *e, struct file *f, int err, uint64_t off,
 		return engine_fail_overflow(e, detail, len);
 	case NGC_ECONFLICT:
 		return engine_fail(e, "%s: %s", f->path, map_conflict(&e->c->map, f->fmt));
+	case NGC_ELONG:
+		return engine_skip_or_fail(e, f->path, f->gzip, "line %llu is longer than %zu bytes, "
+					   "a quarter of --memory", (unsigned long long)off,
+					   map_line_max(&e->c->map));
 	default:
 		return engine_fail(e, "%s: %s", f->path, ngc_strerror(err));
 	}

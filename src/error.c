@@ -22,6 +22,8 @@ const char *ngc_strerror(int err)
 		return "a task's table could not be spilled";
 	case NGC_ECONFLICT:
 		return "the options do not apply to this format";
+	case NGC_ELONG:
+		return "a line longer than a quarter of --memory";
 	default:
 		return err > 0 ? parse_strerror(err) : strerror(-err);
 	}

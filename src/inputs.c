@@ -220,6 +220,7 @@ int inputs_list(struct engine *e)
 			/* Streams start here too, until their first chunk says gzip. */
 			e->plain_order[e->nplain++] = i;
 			partition_init(&f->part);
+			f->part.line_max = map_line_max(&e->c->map);
 			if (!f->stream) {
 				f->lines_cap = f->nchunks + 1;
 				f->lines = xcalloc(f->lines_cap, sizeof(*f->lines));

@@ -35,6 +35,11 @@ void map_opts_init(struct map_opts *o)
 	*o = defaults;
 }
 
+size_t map_line_max(const struct map_opts *o)
+{
+	return o->line_max && o->line_max < NGC_LINE_MAX ? o->line_max : NGC_LINE_MAX;
+}
+
 /* No --years: every year counts. */
 static int all_years(const struct map_opts *o)
 {
@@ -566,13 +571,21 @@ int map_lines(struct mapper *m, const char *buf, size_t len)
 	return all_years(m->o) ? hot_lines(m, p, end, 1, 0) : hot_lines(m, p, end, 0, 0);
 }
 
-static void carry_append(struct mapper *m, const char *p, size_t n)
+/* Hold n more bytes of the open line; NGC_ELONG past the line limit. */
+static int carry_append(struct mapper *m, const char *p, size_t n)
 {
 	if (!n)
-		return;
+		return 0;
+	if (m->carry_len + n > map_line_max(m->o)) {
+		free(m->carry);
+		m->carry = NULL;
+		m->carry_len = m->carry_cap = 0;
+		return NGC_ELONG;
+	}
 	reserve(&m->carry, &m->carry_cap, m->carry_len + n);
 	memcpy(m->carry + m->carry_len, p, n);
 	m->carry_len += n;
+	return 0;
 }
 
 /* A stream of FMT_AUTO: sniff what it held back, then map that. */
@@ -596,17 +609,17 @@ int map_feed(struct mapper *m, const char *buf, size_t len)
 	int err;
 
 	if (m->fmt == FMT_AUTO) {
-		carry_append(m, buf, len);
+		if ((err = carry_append(m, buf, len)))
+			return err;
 		return m->carry_len < NGC_SNIFF_BYTES ? 0 : sniff_carry(m);
 	}
 	first = memchr(buf, '\n', len);
-	if (!first) {
-		carry_append(m, buf, len);
-		return 0;
-	}
+	if (!first)
+		return carry_append(m, buf, len);
 	if (m->carry_len) {
 		size_t n;
-		carry_append(m, buf, (size_t)(first - buf));
+		if ((err = carry_append(m, buf, (size_t)(first - buf))))
+			return err;
 		n = m->carry_len;
 		m->carry_len = 0;
 		err = map_line(m, m->carry, n);
@@ -618,8 +631,7 @@ int map_feed(struct mapper *m, const char *buf, size_t len)
 	last = memrchr(first, '\n', (size_t)(end - first));
 	if (last > first && (err = map_lines(m, first + 1, (size_t)(last - first))))
 		return err;
-	carry_append(m, last + 1, (size_t)(end - last - 1));
-	return 0;
+	return carry_append(m, last + 1, (size_t)(end - last - 1));
 }
 
 int map_flush(struct mapper *m)

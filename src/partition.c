@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ngramcount/error.h"
 #include "ngramcount/partition.h"
 #include "ngramcount/util.h"
 
@@ -66,6 +67,8 @@ static int join_edges(struct partitioner *p, int has_nl, const char *head,
 	uint64_t k = p->next++;
 	int r;
 
+	if (p->line_max && p->len + nhead > p->line_max)
+		return NGC_ELONG;
 	carry_set(p, p->len, head, nhead);
 	if (!has_nl)
 		return 0;

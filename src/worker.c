@@ -115,6 +115,8 @@ void worker_gz_init(struct worker_gz *k, const struct worker_env *env, struct ma
 
 uint64_t worker_gz_err_off(const struct worker_gz *k, int err, uint64_t off)
 {
+	if (err == NGC_ELONG)
+		return k->m->st.lines + 1;
 	return err == NGC_ESPILL ? (uint64_t)-k->spill_err : off;
 }
 

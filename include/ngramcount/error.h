@@ -18,6 +18,7 @@ enum ngc_error {
 	NGC_EGZ_METHOD,			/* zip: encrypted, or not deflated or stored */
 	NGC_ESPILL,			/* a task's table could not be spilled */
 	NGC_ECONFLICT,			/* the options do not apply to the format */
+	NGC_ELONG,			/* a line longer than map_opts.line_max */
 };
 
 /* err in words: -errno, an ngc_error, or a parse_error (> 0). */

@@ -31,10 +31,15 @@ struct map_opts {
 	int totals;			/* --totals: count totalcounts files by year */
 	int ignore_case;		/* fold keys (utf8proc), tags kept as they are */
 	const struct table *only;	/* --word/--words: these keys only; NULL: all */
+	size_t line_max;		/* a longer line is NGC_ELONG (a quarter of
+					   --memory); 0: NGC_LINE_MAX */
 };
 
 /* The options of a plain run: v2 sniffed, match counts, every year. */
 void map_opts_init(struct map_opts *o);
+
+/* The longest line o lets a mapper or a partitioner hold. */
+size_t map_line_max(const struct map_opts *o);
 
 /*
  * Why o cannot be applied to a file of format f ("text has no years
@@ -112,7 +117,9 @@ int map_lines(struct mapper *m, const char *buf, size_t len);
 
 /*
  * Stream interface: bytes cut anywhere; map_flush maps the unterminated
- * tail. Both also return NGC_ECONFLICT when a sniffed format conflicts.
+ * tail. Both also return NGC_ECONFLICT when a sniffed format conflicts,
+ * and NGC_ELONG when a line passes o->line_max: then it is line
+ * m->st.lines + 1, and nothing more of it is held.
  */
 int map_feed(struct mapper *m, const char *buf, size_t len);
 int map_flush(struct mapper *m);

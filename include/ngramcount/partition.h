@@ -33,6 +33,7 @@ struct partitioner {
 	char *carry;			/* the open line's bytes so far; owned */
 	size_t len, cap;
 	struct frag *pending;		/* edges of chunks that came early, by index */
+	size_t line_max;		/* a longer seam is NGC_ELONG; 0: no limit */
 };
 
 void partition_init(struct partitioner *p);
@@ -40,7 +41,8 @@ void partition_fini(struct partitioner *p);
 
 /*
  * Chunk k (cut as c) arrived. Emits, in order, every seam line now complete.
- * Returns 0 or the first non-zero return of emit.
+ * Returns 0, the first non-zero return of emit, or NGC_ELONG (error.h) when
+ * the open line passes line_max.
  */
 int partition_join(struct partitioner *p, uint64_t k, const char *buf,
 		   size_t len, const struct cut *c, seam_fn emit, void *ctx);

@@ -45,7 +45,7 @@ struct reply {
 	uint64_t lines, bad, first_bad;	/* as struct map_stats */
 	uint64_t inflated;	/* gzip: bytes after inflate */
 	uint64_t err_off;	/* gzip error: offset in the compressed stream;
-				   NGC_ESPILL: the errno */
+				   NGC_ESPILL: the errno; NGC_ELONG: the line */
 	uint64_t runs, run_bytes;	/* gzip: the task's runs (task_spill) */
 	double t_start, t_end;	/* when the worker began and finished the task
 				   (MSG_RELEASE: the chunk), on now_sec()'s clock */

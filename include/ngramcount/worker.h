@@ -50,7 +50,8 @@ int worker_gz_sink(void *ctx, const char *buf, size_t len);
 
 /*
  * What a task's error err carries in struct reply's err_off: the errno of
- * a spill that failed (NGC_ESPILL), else off, the compressed offset.
+ * a spill that failed (NGC_ESPILL), the line too long (NGC_ELONG), else
+ * off, the compressed offset.
  */
 uint64_t worker_gz_err_off(const struct worker_gz *k, int err, uint64_t off);
 

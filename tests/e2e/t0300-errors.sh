@@ -226,6 +226,30 @@ too_many_open_files() {
 }
 test_case "out of file descriptors: the input named, exit 1; many inputs need few" too_many_open_files
 
+line_past_memory() {
+	# A line is held whole: one past a quarter of --memory is an error
+	# naming the file (and the line, or the byte it passed), not gigabytes.
+	{ printf 'a\t2000\t1\t1\n'; head -c 3000000 /dev/zero | tr '\0' x
+	  printf '\t2000\t1\t1\nb\t2000\t2\t1\n'; } >long.tsv
+	gzip -c long.tsv >long.gz
+	small="--memory 4M --buffer-memory 1M --partition-size 64K"
+	for j in 0 2; do
+		# shellcheck disable=SC2086
+		expect_status 1 "$NGC" --no-progress -j $j $small -o long.out long.tsv 2>err
+		grep -q "long.tsv: a line before byte [0-9]* is longer than 1048576 bytes, a quarter of --memory" err
+		# shellcheck disable=SC2086
+		expect_status 1 "$NGC" --no-progress -j $j $small -o long.out long.gz 2>err
+		grep -q "long.gz: line 2 is longer than 1048576 bytes, a quarter of --memory" err
+		test ! -e long.out
+	done
+	# shellcheck disable=SC2086
+	expect_status 3 "$NGC" --no-progress --keep-going $small long.gz 2>err >/dev/null
+	grep -q "skipped long.gz: line 2 is longer" err
+	# With room for it, the line is read (and, shaped so, counted).
+	expect_same --memory 16M -- long.tsv long.gz
+}
+test_case "a line longer than a quarter of --memory is an error naming file and line" line_past_memory
+
 output_atomic() {
 	printf 'a\t2000\t1\t1\n' >good
 	echo "precious" >out.tsv

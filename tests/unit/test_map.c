@@ -40,6 +40,25 @@ static void whole_lines(void)
 	table_fini(&t);
 }
 
+/* A stream's open line past o.line_max is NGC_ELONG, its line number known. */
+static void line_max_bounds_the_carry(void)
+{
+	struct table t;
+	struct mapper m;
+	struct map_opts o;
+	map_opts_init(&o);
+	o.line_max = 16;
+	table_init(&t);
+	mapper_init(&m, &t);
+	mapper_set_opts(&m, &o);
+	CHECK(mapper_set_format(&m, FMT_V2) == 0);
+	CHECK(map_feed(&m, "a\t2000\t1\t1\nlong", 17) == 0);
+	CHECK(map_feed(&m, "er than sixteen", 15) == NGC_ELONG);
+	CHECK(m.st.lines + 1 == 2);
+	mapper_fini(&m);
+	table_fini(&t);
+}
+
 static void stream_cut_anywhere(void)
 {
 	unsigned long long s = 3;
@@ -147,6 +166,7 @@ static void four_gib_line_is_malformed(void)
 int main(void)
 {
 	T_RUN(whole_lines);
+	T_RUN(line_max_bounds_the_carry);
 	T_RUN(stream_cut_anywhere);
 	T_RUN(alternating_keys_skip_nothing);
 	T_RUN(neighbour_keys_differ_anywhere);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ngramcount/error.h"
 #include "ngramcount/partition.h"
 #include "t.h"
 
@@ -179,6 +180,23 @@ static void empty_lines_count(void)
 	partition_fini(&p);
 }
 
+/* An open line past line_max is NGC_ELONG; at line_max, it is whole. */
+static void line_max_bounds_the_seam(void)
+{
+	struct partitioner p;
+	struct cut c;
+	int n = 0;
+	partition_init(&p);
+	p.line_max = 10;
+	partition_cut("12345", 5, &c);
+	CHECK(partition_join(&p, 0, "12345", 5, &c, count_line, &n) == 0);
+	partition_cut("67890\nab", 8, &c);
+	CHECK(partition_join(&p, 1, "67890\nab", 8, &c, count_line, &n) == 0 && n == 1);
+	partition_cut("cdefghijk", 9, &c);
+	CHECK(partition_join(&p, 2, "cdefghijk", 9, &c, count_line, &n) == NGC_ELONG);
+	partition_fini(&p);
+}
+
 int main(void)
 {
 	T_RUN(cut_without_newline);
@@ -186,5 +204,6 @@ int main(void)
 	T_RUN(out_of_order);
 	T_RUN(no_final_newline);
 	T_RUN(empty_lines_count);
+	T_RUN(line_max_bounds_the_seam);
 	T_DONE();
 }
