@@ -127,8 +127,12 @@ int chunks_read_done(struct engine *e, struct chunk *ch)
 			f->fmt = e->c->map.format;
 			e->plain_held--;
 			e->gz_order[e->ngz++] = (unsigned)(f - e->files);
-		} else if (inputs_typed(e, f, ch->req.buf, ch->req.got)) {
-			return -1;
+		} else {
+			/* A stream is typed by its first chunk: there is no more to ask. */
+			struct sniff_note note;
+			enum ngc_format fmt = format_sniff(ch->req.buf, ch->req.got, 1, &note);
+			if (inputs_typed(e, f, fmt, &note))
+				return -1;
 		}
 	}
 	e->st->bytes_read += ch->req.got;

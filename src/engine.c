@@ -287,6 +287,7 @@ int engine_run(const struct config *c, struct table *t, struct spill *sp, struct
 	mapper_init(&e.gm, &e.gt);
 	mapper_set_opts(&e.gm, &c->map);
 	e.sniff = xmalloc(NGC_SNIFF_BYTES);
+	e.sniff_cap = NGC_SNIFF_BYTES;
 	progress_init(&e.prog, c->progress ? stderr : NULL);
 
 	ngc_doing = "parent listing the inputs";
@@ -353,6 +354,8 @@ void run_stats_fini(struct run_stats *st)
 	st->duplicate_path = NULL;
 	free(st->passed_over_path);
 	st->passed_over_path = NULL;
+	free(st->doubt);
+	st->doubt = NULL;
 	free(st->bad_path);
 	free(st->partitions);
 	st->bad_path = NULL;

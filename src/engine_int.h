@@ -131,7 +131,8 @@ struct engine {
 	struct worker_gz gtask;		/* its mapping and runs */
 	struct gz gz;
 	int gz_err;			/* its first error; then chunks are dropped */
-	char *sniff;			/* NGC_SNIFF_BYTES: a plain file's start */
+	char *sniff;			/* a plain file's start, as format_sniff asks */
+	size_t sniff_cap;
 
 	uint64_t done_bytes;
 	struct progress prog;
@@ -170,7 +171,13 @@ int inputs_open(struct engine *e, struct file *f);
 /* gzip, zip or plain, from f's first bytes. */
 void inputs_set_container(struct file *f, const void *buf, size_t n);
 /* A plain file's format from its first bytes (or --format): 0 or -1. */
-int inputs_typed(struct engine *e, struct file *f, const char *buf, size_t n);
+/*
+ * A plain file's format is known (sniffed, or --format given): check the
+ * options fit it, say when the verdict is in doubt (note), and pass over a
+ * file they do not count (totalcounts, or with --totals anything else).
+ */
+int inputs_typed(struct engine *e, struct file *f, enum ngc_format sniffed,
+		 const struct sniff_note *note);
 /* Count f's format; 1 if this run passes it over (map_skips). */
 int inputs_count_format(struct engine *e, struct file *f);
 /* Close and free every file. */

@@ -1,17 +1,18 @@
 /*
  * format.c - which format a file is in, and part-of-speech tags. Pure.
  *
- * Sniffing reads up to eight data lines from the start of the file and
- * takes the ngram layout most of them have, so a malformed line at the top
- * does not turn a file into text. Four all-numeric fields are a v1
- * totalcounts file when the first field (the year) rises from line to line,
- * and a v2 file of numbers (Google's "0" file) when the ngram repeats.
+ * Sniffing reads the data lines at a file's start (up to NGC_SNIFF_LINES,
+ * blank and '#' comment lines passed over) and takes the ngram layout most
+ * of them have; text only when none is ngram data. Too few complete lines
+ * in the bytes at hand asks for more, in stages up to NGC_SNIFF_MAX.
+ * totalcounts only in its published shapes (format.h).
  */
 #include <string.h>
 
 #include "ngramcount/format.h"
 
-#define NGC_SNIFF_LINES	8	/* data lines looked at, at most */
+#define NGC_SNIFF_LINES	64	/* data lines looked at, at most */
+#define NGC_SNIFF_ENOUGH 8	/* fewer, in a window that is not all: look further */
 
 const char *format_name(enum ngc_format f)
 {
@@ -66,8 +67,9 @@ static enum line_kind classify(const char *p, const char *end, const char **f0en
 	*f0end = nf > 1 ? f[1] - 1 : end;
 	if (nf == 1)
 		return digit_list(p, end, 3) ? L_CSV4 : L_OTHER;
-	if (f[1] - 1 == p)
-		return L_OTHER;		/* an empty first field */
+	if (f[1] - 1 == p)	/* an empty ngram: malformed ngram data, or text */
+		return f[1] < end && (unsigned)((unsigned char)*f[1] - '0') <= 9 ? L_TABNUM
+										 : L_OTHER;
 	const char *f1end = nf > 2 ? f[2] - 1 : end;
 	if (digit_list(f[1], f1end, 2))
 		return L_V3;
@@ -80,63 +82,104 @@ static enum line_kind classify(const char *p, const char *end, const char **f0en
 	return f[1] < end && (unsigned)((unsigned char)*f[1] - '0') <= 9 ? L_TABNUM : L_OTHER;
 }
 
-enum ngc_format format_sniff(const char *buf, size_t n)
+/* A v2/v3 totalcounts file: blanks, a TAB, then a year,match,page,volume record. */
+static int totals_line(const char *p, const char *end)
 {
-	const char *p = buf, *end, *prev = NULL;
-	size_t prevlen = 0;
-	unsigned seen[L_OTHER + 1] = { 0 };
-	int header = 0, rising = 1, lines = 0;
-
-	if (n > NGC_SNIFF_BYTES)
-		n = NGC_SNIFF_BYTES;
-	end = buf + n;
-	/* v2/v3 totalcounts: spaces, then a TAB, then a record. */
+	const char *q;
 	while (p < end && *p == ' ')
 		p++;
-	if (p < end && *p == '\t')
+	if (p == end || *p != '\t')
+		return 0;
+	p++;
+	q = memchr(p, '\t', (size_t)(end - p));
+	return digit_list(p, q ? q : end, 3);
+}
+
+/* A 4-digit year, rising from the last one (*prev, then updated). */
+static int year_rises(const char *p, const char *end, unsigned *prev)
+{
+	unsigned y = 0;
+	if (end - p != 4 || !all_digits(p, end))
+		return 0;
+	for (; p < end; p++)
+		y = y * 10 + (unsigned)(*p - '0');
+	if (y <= *prev)
+		return 0;
+	*prev = y;
+	return 1;
+}
+
+/*
+ * One window [buf, buf+n); whole: nothing follows it; final: decide now,
+ * a cut line the only evidence if nothing else is. FMT_AUTO: look further.
+ */
+static enum ngc_format sniff_window(const char *buf, size_t n, int whole, int final,
+				    struct sniff_note *note)
+{
+	const char *p = buf, *end = buf + n;
+	unsigned seen[L_OTHER + 1] = { 0 }, year = 0;
+	unsigned lines = 0, good;
+	int header = 0, csv_years = 1;
+	enum ngc_format f;
+
+	if (totals_line(buf, memchr(buf, '\n', n) ? (const char *)memchr(buf, '\n', n) : end))
 		return FMT_TOTALS;
-	for (p = buf; p < end && lines < NGC_SNIFF_LINES;) {
+	while (p < end && lines < NGC_SNIFF_LINES) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p)), *f0end;
 		const char *eol = nl ? nl : end;
-		if (!nl && lines)
-			break;		/* a cut line says nothing more */
+		if (!nl && !whole && !(final && !lines))
+			break;		/* a cut line says nothing sure */
 		enum line_kind k = classify(p, eol, &f0end);
-		if (*p == '#' && k == L_OTHER) {
+		int blank = eol == p || (eol - p == 1 && *p == '\r');
+		if (blank || (*p == '#' && k == L_OTHER)) {
 			header |= eol - p >= 13 && !memcmp(p, "#Total counts", 13);
 			p = eol + (nl != NULL);
-			continue;	/* a comment, not data */
+			continue;	/* not data */
 		}
-		if (k == L_NUM4) {
-			/* A totalcounts year rises from line to line. */
-			size_t len = (size_t)(f0end - p);
-			if (prev && (len < prevlen || (len == prevlen && memcmp(p, prev, len) <= 0)))
-				rising = 0;
-			prev = p;
-			prevlen = len;
-		}
+		if (k == L_CSV4)
+			csv_years &= year_rises(p, memchr(p, ',', (size_t)(eol - p)), &year);
 		seen[k]++;
 		lines++;
 		p = eol + (nl != NULL);
 	}
+	if (!whole && !final && lines < NGC_SNIFF_ENOUGH)
+		return FMT_AUTO;
 	if (!lines)
 		return header ? FMT_TOTALS : FMT_EMPTY;
-	if (seen[L_NUM4] && !seen[L_V2] && (header || (rising && seen[L_NUM4] >= 2)))
-		return FMT_TOTALS;
-	seen[L_V2] += seen[L_NUM4];
-	/*
-	 * The ngram layout most of these lines have; a malformed line or two
-	 * at the top does not make a file text. Text only when no line parses.
-	 */
-	if (seen[L_V3] && seen[L_V3] >= seen[L_V2] && seen[L_V3] >= seen[L_V1])
-		return FMT_V3;
-	if (seen[L_V1] && seen[L_V1] >= seen[L_V2])
-		return FMT_V1;
-	if (seen[L_V2])
-		return FMT_V2;
-	if (seen[L_CSV4])
-		return FMT_TOTALS;
-	/* Lines shaped like ngram data are malformed v2 (reported), not prose. */
-	return seen[L_TABNUM] ? FMT_V2 : FMT_TEXT;
+	/* v1's published totalcounts: its header, then year TAB counts lines. */
+	if (header && seen[L_NUM4] && !seen[L_V2] && !seen[L_V1] && !seen[L_V3])
+		f = FMT_TOTALS;
+	/* Seen converted, a record a line: every line one, the years rising. */
+	else if (seen[L_CSV4] == lines && csv_years)
+		f = FMT_TOTALS;
+	else if (seen[L_V3] && seen[L_V3] >= seen[L_V2] + seen[L_NUM4] && seen[L_V3] >= seen[L_V1])
+		f = FMT_V3;
+	else if (seen[L_V1] && seen[L_V1] >= seen[L_V2] + seen[L_NUM4])
+		f = FMT_V1;
+	else if (seen[L_V2] || seen[L_NUM4] || seen[L_TABNUM])
+		f = FMT_V2;	/* ngram-shaped lines that do not parse are malformed v2 */
+	else
+		f = FMT_TEXT;	/* no line is ngram data */
+	good = f == FMT_V3 ? seen[L_V3] : f == FMT_V1 ? seen[L_V1]
+	     : f == FMT_V2 ? seen[L_V2] + seen[L_NUM4] : lines;
+	if (note)
+		*note = (struct sniff_note){ .lines = lines, .other = lines - good };
+	return f;
+}
+
+enum ngc_format format_sniff(const char *buf, size_t n, int whole, struct sniff_note *note)
+{
+	if (note)
+		*note = (struct sniff_note){ 0 };
+	for (size_t cap = NGC_SNIFF_BYTES;; cap *= 16) {
+		int last = cap >= NGC_SNIFF_MAX;
+		if (n < cap && !whole)
+			return FMT_AUTO;	/* this stage wants more bytes */
+		enum ngc_format f = sniff_window(buf, n < cap ? n : cap, whole && n <= cap,
+						 last || (whole && n <= cap), note);
+		if (f != FMT_AUTO)
+			return f;
+	}
 }
 
 static int is_tag(const char *t, size_t n)

@@ -36,22 +36,54 @@ void inputs_set_container(struct file *f, const void *buf, size_t n)
 	f->zip = c == GZC_ZIP;
 }
 
-/*
- * A plain file's format is known (from its first bytes, or --format):
- * check the options fit it, and pass over a file they do not count
- * (totalcounts, or with --totals anything else).
- */
-int inputs_typed(struct engine *e, struct file *f, const char *buf, size_t n)
+int inputs_typed(struct engine *e, struct file *f, enum ngc_format sniffed,
+		 const struct sniff_note *note)
 {
 	const struct map_opts *o = &e->c->map;
+	struct run_stats *st = e->st;
 	const char *why;
 
-	f->fmt = o->format != FMT_AUTO ? o->format : format_sniff(buf, n);
+	f->fmt = o->format != FMT_AUTO ? o->format : sniffed;
+	/* Many of the lines the verdict rests on are not of its format: say so. */
+	if (o->format == FMT_AUTO && note->lines >= 4 && note->other * 4 > note->lines &&
+	    !st->doubts++) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s: read as %s, though %u of its first %u data lines "
+			 "are not %s lines (--format to say)", f->path, format_name(f->fmt),
+			 note->other, note->lines, format_name(f->fmt));
+		st->doubt = xstrdup(msg);
+	}
 	if ((why = map_conflict(o, f->fmt)))
 		return engine_fail(e, "%s: %s", f->path, why);
 	if (inputs_count_format(e, f) && !f->stream)
 		f->nchunks = 0;		/* passed over: not even read */
 	return 0;
+}
+
+/*
+ * A plain file's format, from its first bytes read into e->sniff (have of
+ * them there already), more read in format_sniff's stages as it asks.
+ * Returns the format, or FMT_AUTO with errno set after a read error.
+ */
+static enum ngc_format sniff_file(struct engine *e, int fd, uint64_t size, size_t have,
+				  struct sniff_note *note)
+{
+	enum ngc_format fmt;
+
+	while ((fmt = format_sniff(e->sniff, have, have >= size, note)) == FMT_AUTO) {
+		size_t want = have * 16 < NGC_SNIFF_MAX ? have * 16 : NGC_SNIFF_MAX;
+		ssize_t n;
+		if (want > e->sniff_cap) {
+			e->sniff_cap = want;
+			e->sniff = xrealloc(e->sniff, want);
+		}
+		if ((n = pread(fd, e->sniff + have, want - have, (off_t)have)) < 0)
+			return FMT_AUTO;
+		if (n == 0)
+			size = have;	/* it shrank: what is here is all */
+		have += (size_t)n;
+	}
+	return fmt;
 }
 
 static struct file *new_file(struct engine *e, const char *path, const struct stat *sb)
@@ -105,18 +137,29 @@ static int add_file(struct engine *e, const char *path)
 		close(fd);
 		return engine_skip_or_fail(e, path, 1, "%s", strerror(err));
 	}
-	close(fd);
-	if (!S_ISREG(sb.st_mode))
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
 		return engine_skip_or_fail(e, path, 1, "not a regular file");
+	}
 	f = new_file(e, path, &sb);
 	f->size = (uint64_t)sb.st_size;
 	f->nchunks = (f->size + e->c->partition_size - 1) / e->c->partition_size;
 	inputs_set_container(f, e->sniff, (size_t)n);
 	f->typed = 1;
 	e->st->bytes_total += f->size;
-	if (f->gzip)
+	if (f->gzip) {
+		close(fd);
 		f->fmt = e->c->map.format;	/* FMT_AUTO: its worker sniffs it */
-	return f->gzip ? 0 : inputs_typed(e, f, e->sniff, (size_t)n);
+		return 0;
+	}
+	struct sniff_note note = { 0 };
+	enum ngc_format fmt = e->c->map.format != FMT_AUTO ? FMT_AUTO
+			    : sniff_file(e, fd, f->size, (size_t)n, &note);
+	int err = errno;
+	close(fd);
+	if (e->c->map.format == FMT_AUTO && fmt == FMT_AUTO)
+		return engine_skip_or_fail(e, path, 1, "%s", strerror(err));
+	return inputs_typed(e, f, fmt, &note);
 }
 
 /*

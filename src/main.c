@@ -221,6 +221,9 @@ static int check_memory(const struct config *c)
  */
 static int warn(const struct config *c, const struct run_stats *st)
 {
+	if (st->doubts)
+		fprintf(stderr, "ngramcount: warning: %u file%s read with doubt; first: %s\n",
+			st->doubts, st->doubts == 1 ? "" : "s", st->doubt);
 	if (st->passed_over)
 		fprintf(stderr, "ngramcount: note: passed over %u %s (first: %s)\n", st->passed_over,
 			c->map.totals ? "ngram file(s): --totals counts totalcounts files only"

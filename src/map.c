@@ -588,13 +588,20 @@ static int carry_append(struct mapper *m, const char *p, size_t n)
 	return 0;
 }
 
-/* A stream of FMT_AUTO: sniff what it held back, then map that. */
-static int sniff_carry(struct mapper *m)
+/*
+ * A stream of FMT_AUTO: sniff what it held back (all of it: whole), then
+ * map that. Not enough yet to tell: hold on (0).
+ */
+static int sniff_carry(struct mapper *m, int whole)
 {
 	char *data = m->carry;
 	size_t n = m->carry_len;
-	int err = mapper_set_format(m, format_sniff(data, n));
+	enum ngc_format f = format_sniff(data, n, whole, NULL);
+	int err;
 
+	if (f == FMT_AUTO)
+		return 0;
+	err = mapper_set_format(m, f);
 	m->carry = NULL;
 	m->carry_len = m->carry_cap = 0;
 	if (!err && n)
@@ -609,9 +616,15 @@ int map_feed(struct mapper *m, const char *buf, size_t len)
 	int err;
 
 	if (m->fmt == FMT_AUTO) {
+		/* Held until the sniff can tell; at the line limit, it must. */
+		if (m->carry_len + len > map_line_max(m->o)) {
+			if ((err = sniff_carry(m, 1)))
+				return err;
+			return map_feed(m, buf, len);
+		}
 		if ((err = carry_append(m, buf, len)))
 			return err;
-		return m->carry_len < NGC_SNIFF_BYTES ? 0 : sniff_carry(m);
+		return m->carry_len < NGC_SNIFF_BYTES ? 0 : sniff_carry(m, 0);
 	}
 	first = memchr(buf, '\n', len);
 	if (!first)
@@ -637,7 +650,7 @@ int map_feed(struct mapper *m, const char *buf, size_t len)
 int map_flush(struct mapper *m)
 {
 	int err = 0;
-	if (m->fmt == FMT_AUTO && (err = sniff_carry(m)))
+	if (m->fmt == FMT_AUTO && (err = sniff_carry(m, 1)))
 		return err;
 	if (m->carry_len)
 		err = map_line(m, m->carry, m->carry_len);

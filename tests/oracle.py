@@ -79,7 +79,7 @@ def kind(line):
     if len(f) == 1:
         return 'csv4' if QUAD.match(line) else 'other'
     if not f[0]:
-        return 'other'
+        return 'tabnum' if f[1][:1].isdigit() else 'other'
     if TRIPLE.match(f[1]):
         return 'v3'
     if len(f) == 5 and all(NUM.match(x) for x in f[1:]):
@@ -91,43 +91,60 @@ def kind(line):
     return 'other'
 
 
-def sniff(data):
-    head = data[:65536]
-    if head.lstrip(b' ')[:1] == b'\t':
+def sniff_window(head, whole, final):
+    """format.c's sniff_window: a format, or None to look further."""
+    first = head.split(b'\n', 1)[0].lstrip(b' ')
+    if first[:1] == b'\t' and QUAD.match(first[1:].split(b'\t')[0]):
         return 'totals'
     pieces = head.split(b'\n')
     seen = {}
     header = False
-    firsts = []
-    n = 0
+    year, csv_years, n = 0, True, 0
     for i, line in enumerate(pieces):
         cut = i == len(pieces) - 1      # no LF after it in the window
-        if n == 8 or (cut and (n or not line)):
-            break                       # only a first data line may be cut
+        if n == 64 or (cut and not line):
+            break
+        if cut and not whole and not (final and n == 0):
+            break
         line = line[:-1] if line.endswith(b'\r') else line
         k = kind(line)
-        if line.startswith(b'#') and k == 'other':
+        if not line or (line.startswith(b'#') and k == 'other'):
             header |= line.startswith(b'#Total counts')
             continue
-        if k == 'num4':
-            firsts.append(line.split(b'\t')[0])
+        if k == 'csv4':
+            y = line.split(b',')[0]
+            if len(y) == 4 and int(y) > year:
+                year = int(y)
+            else:
+                csv_years = False
         seen[k] = seen.get(k, 0) + 1
         n += 1
+    if not whole and not final and n < 8:
+        return None
     if n == 0:
         return 'totals' if header else 'v2'
-    rising = all((len(a), a) < (len(b), b) for a, b in zip(firsts, firsts[1:]))
-    if seen.get('num4') and not seen.get('v2') and (header or (rising and seen['num4'] >= 2)):
+    v1, v2, v3 = seen.get('v1', 0), seen.get('v2', 0), seen.get('v3', 0)
+    num4, tab = seen.get('num4', 0), seen.get('tabnum', 0)
+    if header and num4 and not (v1 or v2 or v3):
         return 'totals'
-    v1, v2, v3 = seen.get('v1', 0), seen.get('v2', 0) + seen.get('num4', 0), seen.get('v3', 0)
-    if v3 and v3 >= v2 and v3 >= v1:
+    if seen.get('csv4', 0) == n and csv_years:
+        return 'totals'
+    if v3 and v3 >= v2 + num4 and v3 >= v1:
         return 'v3'
-    if v1 and v1 >= v2:
+    if v1 and v1 >= v2 + num4:
         return 'v1'
-    if v2:
-        return 'v2'
-    if seen.get('csv4'):
-        return 'totals'
-    return 'v2' if seen.get('tabnum') else 'text'
+    return 'v2' if v2 or num4 or tab else 'text'
+
+
+def sniff(data):
+    """format_sniff: windows of 64 KiB, 1 MiB, 16 MiB until one can tell."""
+    cap = 65536
+    while True:
+        whole = len(data) <= cap
+        f = sniff_window(data[:cap], whole, whole or cap >= 16 << 20)
+        if f:
+            return f
+        cap *= 16
 
 
 def records(fmt, line):

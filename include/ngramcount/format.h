@@ -30,19 +30,27 @@ enum ngc_format {
 	FMT_COUNT
 };
 
-/* Bytes of a file's start that format_sniff looks at. */
+/* The stages of a sniff: this many bytes first, then 16 times more, to the cap. */
 #define NGC_SNIFF_BYTES	65536
+#define NGC_SNIFF_MAX	(16u << 20)
 
 /* "auto", "v1", "v2", "v3", "text", "totalcounts", "empty". */
 const char *format_name(enum ngc_format f);
 
+/* What a verdict rests on: data lines looked at, and those of another shape. */
+struct sniff_note {
+	unsigned lines, other;
+};
+
 /*
- * The format of a file whose first n bytes are buf (n may cut a line;
- * at most NGC_SNIFF_BYTES are looked at). '#' lines that are not data
- * are passed over; a start without data lines is FMT_EMPTY. Never
- * FMT_AUTO.
+ * The format of a file that starts with buf[0, n) (whole: that is all of
+ * it). Data lines are looked at in stages of NGC_SNIFF_BYTES, 16 times
+ * that, and so on to NGC_SNIFF_MAX, until enough complete ones are there;
+ * FMT_AUTO when the stage needs bytes buf does not hold yet. Blank lines
+ * and '#' comments are passed over; none at all is FMT_EMPTY. note (or
+ * NULL) says what the verdict rests on.
  */
-enum ngc_format format_sniff(const char *buf, size_t n);
+enum ngc_format format_sniff(const char *buf, size_t n, int whole, struct sniff_note *note);
 
 /*
  * Whether an ngram holds a part-of-speech tag (2012 and later data): a

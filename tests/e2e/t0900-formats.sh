@@ -344,4 +344,41 @@ format_obeyed_compressed() {
 }
 test_case "--format is obeyed for gzip and zip files, as for plain ones" format_obeyed_compressed
 
+detection_edges() {
+	# Each as the oracle reads it, plain and gzip, and never a silent guess.
+	mkdir -p det
+	# A v2 file whose first line passes the first 64 KiB (a giant ngram).
+	{ head -c 70000 /dev/zero | tr '\0' g; printf '\t2000\t3\t1\n'
+	  cat "$DATA/v2/lirenh-eng-all-1gram-20120701-q-head10k.tsv"; } >det/longfirst
+	# More than 64 KiB of '#' comment lines before v1 data.
+	{ i=0; while [ $i -lt 3000 ]; do echo "# an extract's comment line, number $i"; i=$((i + 1)); done
+	  cat "$DATA"/v1/*; } >det/comments
+	# Blank lines at the top of a v2 file.
+	{ printf '\n\n\n\n\n\n\n\n\n\n'; cat "$DATA/v2/lirenh-eng-all-1gram-20120701-q-head10k.tsv"; } >det/blanks
+	# A first line with an empty ngram: v2 with a malformed line, not totalcounts.
+	{ printf '\t2000\t5\t1\n'; cat "$DATA/v2/lirenh-eng-all-1gram-20120701-q-head10k.tsv"; } >det/tabfirst
+	# All-digit ngrams, rising, one line each: v2.
+	awk 'BEGIN { for (i = 1; i <= 40; i++) printf "%d\t2000\t%d\t1\n", i, i }' >det/digits
+	# Text that starts with comma-separated numbers: text.
+	{ printf '1,2,3,4\n5,6,7,8\n'; cat "$top/README.md"; } >det/numbers.txt
+	for f in longfirst comments blanks tabfirst digits numbers.txt; do
+		gzip -c det/$f >det/$f.gz
+	done
+	for j in 0 2; do
+		oracle det >want
+		"$NGC" --no-progress -j $j det >got 2>err
+		cmp want got
+	done
+	"$NGC" --no-progress --stats det 2>stats >/dev/null
+	grep -q "formats          v1=2 v2=8 text=2$" stats
+	# Many lines of another shape where the verdict rests: a warning names the file.
+	{ printf 'a\t2000\t1\t1\n'; i=0; while [ $i -lt 5 ]; do echo "no data $i"; i=$((i + 1)); done
+	  printf 'b\t2000\t1\t1\n'; } >doubt
+	"$NGC" --no-progress doubt 2>err >/dev/null
+	grep -q "warning: 1 file read with doubt; first: doubt: read as v2, though 5 of its first 7 data lines are not v2 lines" err
+	"$NGC" --no-progress --format v2 doubt 2>err >/dev/null
+	! grep -q "read with doubt" err
+}
+test_case "detection past long first lines and comment blocks; totalcounts only as published; doubt said" detection_edges
+
 done_testing

@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mapper_init(&mb, &b);
 	mapper_set_opts(&ma, &o);
 	mapper_set_opts(&mb, &o);
-	ra = mapper_set_format(&ma, format_sniff((const char *)data, size));
+	ra = mapper_set_format(&ma, format_sniff((const char *)data, size, 1, NULL));
 	if (!ra)
 		ra = map_lines(&ma, (const char *)data, size);
 	mapper_set_format(&mb, FMT_AUTO);

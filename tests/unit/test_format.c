@@ -30,7 +30,7 @@ static int sniff_dir(const char *dir, enum ngc_format want)
 		size_t len = f ? fread(buf, 1, NGC_SNIFF_BYTES, f) : 0;
 		if (f)
 			fclose(f);
-		enum ngc_format got = format_sniff(buf, len);
+		enum ngc_format got = format_sniff(buf, len, len < NGC_SNIFF_BYTES, NULL);
 		if (got != want) {
 			fprintf(stderr, "%s: sniffed %s, want %s\n", path, format_name(got),
 				format_name(want));
@@ -44,7 +44,7 @@ static int sniff_dir(const char *dir, enum ngc_format want)
 
 static enum ngc_format sniff(const char *s)
 {
-	return format_sniff(s, strlen(s));
+	return format_sniff(s, strlen(s), 1, NULL);
 }
 
 static void sniff_real_samples(void)
@@ -65,8 +65,18 @@ static void sniff_made_up(void)
 	/* Numbers as ngrams (Google's "0" file): the ngram repeats. */
 	CHECK(sniff("1\t1800\t5\t3\n1\t1801\t6\t2\n") == FMT_V2);
 	CHECK(sniff("10\t1999\t5\t3\n9\t2000\t6\t2\n") == FMT_V2);
-	/* A v1 totalcounts body without its header: the years rise. */
-	CHECK(sniff("1520\t51191\t112\t1\n1527\t4384\t18\t1\n") == FMT_TOTALS);
+	/* totalcounts only as published: a v1 body without its header is v2. */
+	CHECK(sniff("1520\t51191\t112\t1\n1527\t4384\t18\t1\n") == FMT_V2);
+	CHECK(sniff("#Total counts of 1grams\n1520\t51191\t112\t1\n") == FMT_TOTALS);
+	/* All-digit ngrams, one line each, rising: still v2. */
+	CHECK(sniff("1\t2000\t5\t3\n2\t2000\t5\t3\n3\t2000\t5\t3\n") == FMT_V2);
+	/* Numbers with commas that are no years: text, not totalcounts. */
+	CHECK(sniff("1,2,3,4\n5,6,7,8\n") == FMT_TEXT);
+	/* A TAB first: an empty ngram (malformed v2), or indented text. */
+	CHECK(sniff("\t2000\t5\t1\n") == FMT_V2);
+	CHECK(sniff("\tsome words\n\tmore words\n") == FMT_TEXT);
+	/* Blank lines at the top are not data. */
+	CHECK(sniff("\n\n\n\n\n\n\n\n\n\na\t2000\t1\t1\n") == FMT_V2);
 	/* '#' as data (the punctuation file) is not a comment. */
 	CHECK(sniff("#\t1800\t5\t3\n") == FMT_V2);
 	CHECK(sniff("# a comment\n# another\nfoo\t1800\t5\t4\t3\n") == FMT_V1);
@@ -76,7 +86,7 @@ static void sniff_made_up(void)
 	CHECK(sniff("for ever\t1478,1,1\t1480,2,1\n") == FMT_V3);
 	/* A first line cut by the sniff window still tells v3. */
 	static const char cut[] = "forever\t1500,1,1\t1501,6,3\t15";
-	CHECK(format_sniff(cut, sizeof(cut) - 1) == FMT_V3);
+	CHECK(format_sniff(cut, sizeof(cut) - 1, 1, NULL) == FMT_V3);
 	CHECK(sniff("run_VERB\t2000\t3\t2\r\n") == FMT_V2);
 	/* A malformed first line does not make a v2 file text. */
 	CHECK(sniff("garbage here\na\t2000\t1\t1\nb\t2000\t2\t1\n") == FMT_V2);
@@ -84,6 +94,30 @@ static void sniff_made_up(void)
 	/* Only malformed ngram lines: still v2, so they are reported. */
 	CHECK(sniff("x\t2000\t1\n") == FMT_V2);
 	CHECK(sniff("indented\ttext here\n") == FMT_TEXT);
+}
+
+/* Past the first stage: long first lines, long comment blocks, few lines. */
+static void sniff_stages(void)
+{
+	size_t big = NGC_SNIFF_BYTES + 5000, n;
+	char *b = malloc(4 * big);
+	struct sniff_note note;
+
+	/* A v2 line whose ngram alone passes the first stage's bytes. */
+	memset(b, 'x', big);
+	n = big + (size_t)sprintf(b + big, "\t2000\t1\t1\na\t2000\t2\t1\n");
+	CHECK(format_sniff(b, n, 1, NULL) == FMT_V2);
+	CHECK(format_sniff(b, NGC_SNIFF_BYTES, 0, NULL) == FMT_AUTO);
+	/* More than the first stage of comment lines before v1 data. */
+	for (n = 0; n < big;)
+		n += (size_t)sprintf(b + n, "# a comment line of the extract\n");
+	n += (size_t)sprintf(b + n, "foo\t1800\t5\t4\t3\nbar\t1801\t1\t1\t1\n");
+	CHECK(format_sniff(b, n, 1, NULL) == FMT_V1);
+	/* A verdict resting on lines of another shape is noted. */
+	n = (size_t)sprintf(b, "a\t2000\t1\t1\nnot data\nnor this\nb\t2000\t1\t1\n");
+	CHECK(format_sniff(b, n, 1, &note) == FMT_V2);
+	CHECK(note.lines == 4 && note.other == 2);
+	free(b);
 }
 
 static void pos_tags(void)
@@ -303,6 +337,7 @@ int main(void)
 {
 	T_RUN(sniff_real_samples);
 	T_RUN(sniff_made_up);
+	T_RUN(sniff_stages);
 	T_RUN(pos_tags);
 	T_RUN(v1_lines);
 	T_RUN(v3_lines);
