@@ -356,6 +356,8 @@ void run_stats_fini(struct run_stats *st)
 	st->passed_over_path = NULL;
 	free(st->doubt);
 	st->doubt = NULL;
+	free(st->text_passed_path);
+	st->text_passed_path = NULL;
 	free(st->bad_path);
 	free(st->partitions);
 	st->bad_path = NULL;

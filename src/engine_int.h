@@ -50,6 +50,8 @@ struct file {
 	int zip;
 	int stream;			/* stdin or a FIFO: read in order, size unknown */
 	int typed;			/* gzip or not is known (streams: after chunk 0) */
+	int counted;			/* its format is counted in run_stats */
+	int from_dir;			/* found in a folder, not named */
 	enum ngc_format fmt;		/* FMT_AUTO until known (gzip: the worker's reply) */
 	int reading;			/* stream: a read is in flight */
 	enum file_state state;

@@ -1,8 +1,9 @@
 /*
  * inputs.c - the engine's inputs: argv -> files. Folders are listed, each
- * file typed (gzip, zip or plain; a plain one's format from its first
- * bytes), gzip files put largest first (LPT), and files named twice
- * noticed. Files are opened for reading only when their turn comes.
+ * file typed (gzip, zip or plain, and its format from its first lines,
+ * inflated for a compressed one), text among ngram files set apart, gzip
+ * files put largest first (LPT), and files named twice noticed. Files are
+ * opened for reading only when their turn comes.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -20,6 +21,9 @@
 /* Count f's format; note it if this run does not count it (map_skips). */
 int inputs_count_format(struct engine *e, struct file *f)
 {
+	if (f->counted)
+		return map_skips(&e->c->map, f->fmt);
+	f->counted = 1;
 	e->st->formats[f->fmt]++;
 	if (!map_skips(&e->c->map, f->fmt))
 		return 0;
@@ -86,6 +90,64 @@ static enum ngc_format sniff_file(struct engine *e, int fd, uint64_t size, size_
 	return fmt;
 }
 
+#define NGC_SNIFF_SLICE	4096	/* compressed bytes inflated between sniffs */
+
+struct held_text {
+	struct engine *e;
+	size_t len;
+};
+
+/* A gz_sink: inflated text into e->sniff, as much as a sniff can ask for. */
+static int hold_text(void *ctx, const char *buf, size_t len)
+{
+	struct held_text *h = ctx;
+	struct engine *e = h->e;
+	if (len > NGC_SNIFF_MAX - h->len)
+		len = NGC_SNIFF_MAX - h->len;
+	if (h->len + len > e->sniff_cap) {
+		e->sniff_cap = h->len + len > 2 * e->sniff_cap ? h->len + len : 2 * e->sniff_cap;
+		e->sniff = xrealloc(e->sniff, e->sniff_cap);
+	}
+	memcpy(e->sniff + h->len, buf, len);
+	h->len += len;
+	return h->len == NGC_SNIFF_MAX;	/* enough: stop inflating */
+}
+
+/*
+ * A compressed file's format, from its first lines inflated here, so the
+ * run knows every file's before it counts any. FMT_AUTO when its start
+ * cannot be inflated: its worker then meets (and names) the error.
+ */
+static enum ngc_format sniff_compressed(struct engine *e, int fd, uint64_t size,
+					struct sniff_note *note)
+{
+	struct held_text h = { e, 0 };
+	enum ngc_format fmt = FMT_AUTO;
+	struct gz gz;
+	char *in = xmalloc(NGC_SNIFF_BYTES);
+
+	if (gz_init(&gz, e->c->inflate) == 0) {
+		uint64_t off = 0;
+		ssize_t n;
+		int r = 0;
+		while (fmt == FMT_AUTO && r >= 0 &&
+		       (n = pread(fd, in, NGC_SNIFF_BYTES, (off_t)off)) > 0) {
+			off += (uint64_t)n;
+			/* A slice at a time: most files tell from their first few KiB. */
+			for (size_t i = 0; i < (size_t)n && fmt == FMT_AUTO; i += NGC_SNIFF_SLICE) {
+				size_t k = (size_t)n - i < NGC_SNIFF_SLICE ? (size_t)n - i : NGC_SNIFF_SLICE;
+				if ((r = gz_feed(&gz, in + i, k, hold_text, &h)) < 0)
+					break;	/* corrupt: the worker will say */
+				fmt = format_sniff(e->sniff, h.len, r || (off >= size && i + k == (size_t)n),
+						   note);
+			}
+		}
+		gz_fini(&gz);
+	}
+	free(in);
+	return fmt;
+}
+
 static struct file *new_file(struct engine *e, const char *path, const struct stat *sb)
 {
 	struct file *f;
@@ -118,7 +180,7 @@ static int add_stream(struct engine *e, const char *path, int fd)
 	return 0;
 }
 
-static int add_file(struct engine *e, const char *path)
+static int add_file(struct engine *e, const char *path, int from_dir)
 {
 	struct stat sb;
 	struct file *f;
@@ -142,17 +204,20 @@ static int add_file(struct engine *e, const char *path)
 		return engine_skip_or_fail(e, path, 1, "not a regular file");
 	}
 	f = new_file(e, path, &sb);
+	f->from_dir = from_dir;
 	f->size = (uint64_t)sb.st_size;
 	f->nchunks = (f->size + e->c->partition_size - 1) / e->c->partition_size;
 	inputs_set_container(f, e->sniff, (size_t)n);
 	f->typed = 1;
 	e->st->bytes_total += f->size;
-	if (f->gzip) {
-		close(fd);
-		f->fmt = e->c->map.format;	/* FMT_AUTO: its worker sniffs it */
-		return 0;
-	}
 	struct sniff_note note = { 0 };
+	if (f->gzip) {
+		f->fmt = e->c->map.format != FMT_AUTO ? e->c->map.format
+						      : sniff_compressed(e, fd, f->size, &note);
+		close(fd);
+		/* Not inflatable here: its worker sniffs it and names the error. */
+		return f->fmt == FMT_AUTO ? 0 : inputs_typed(e, f, f->fmt, &note);
+	}
 	enum ngc_format fmt = e->c->map.format != FMT_AUTO ? FMT_AUTO
 			    : sniff_file(e, fd, f->size, (size_t)n, &note);
 	int err = errno;
@@ -184,7 +249,7 @@ static int add_dir(struct engine *e, const char *dir)
 				 name);
 			int found = stat(path, &sb) == 0;
 			if (found && S_ISREG(sb.st_mode))
-				r = add_file(e, path);
+				r = add_file(e, path, 1);
 			else if (found && S_ISDIR(sb.st_mode) && lstat(path, &lsb) == 0 &&
 				 S_ISDIR(lsb.st_mode))
 				r = add_dir(e, path);
@@ -238,6 +303,35 @@ static int by_size_desc(const void *pa, const void *pb, void *ctx)
 	return (a > b) - (a < b);
 }
 
+/*
+ * Text among ngram files (a README beside the dump, say): in a folder it is
+ * passed over and named; named on the command line, it is an error. A
+ * stream's format is not known yet: it is counted as it is.
+ */
+static int text_among_ngrams(struct engine *e)
+{
+	struct run_stats *st = e->st;
+	int ngrams = 0;
+
+	if (e->c->map.format != FMT_AUTO)
+		return 0;
+	for (unsigned i = 0; i < e->nfiles; i++)
+		ngrams |= (e->files[i].fmt >= FMT_V1 && e->files[i].fmt <= FMT_V3) ||
+			  e->files[i].fmt == FMT_TOTALS;
+	for (unsigned i = 0; ngrams && i < e->nfiles; i++) {
+		struct file *f = &e->files[i];
+		if (f->fmt != FMT_TEXT || f->stream)
+			continue;
+		if (!f->from_dir)
+			return engine_fail(e, "%s: text among ngram files (--format text counts "
+					   "its words)", f->path);
+		if (!st->text_passed++)
+			st->text_passed_path = xstrdup(f->path);
+		f->nchunks = 0;		/* passed over: not even read */
+	}
+	return 0;
+}
+
 int inputs_list(struct engine *e)
 {
 	for (int i = 0; i < e->c->ninputs; i++) {
@@ -249,16 +343,21 @@ int inputs_list(struct engine *e)
 		else if (stat(path, &sb) < 0)
 			r = engine_skip_or_fail(e, path, 1, "%s", strerror(errno));
 		else
-			r = S_ISDIR(sb.st_mode) ? add_dir(e, path) : add_file(e, path);
+			r = S_ISDIR(sb.st_mode) ? add_dir(e, path) : add_file(e, path, 0);
 		if (r)
 			return r;
 	}
+	if (text_among_ngrams(e))
+		return -1;
 	e->gz_order = xmalloc((e->nfiles + 1) * sizeof(unsigned));
 	e->plain_order = xmalloc((e->nfiles + 1) * sizeof(unsigned));
 	for (unsigned i = 0; i < e->nfiles; i++) {
 		struct file *f = &e->files[i];
 		if (f->gzip) {
-			e->gz_order[e->ngz++] = i;
+			if (f->nchunks)
+				e->gz_order[e->ngz++] = i;
+			else
+				f->state = F_DONE;	/* passed over: not even read */
 		} else {
 			/* Streams start here too, until their first chunk says gzip. */
 			e->plain_order[e->nplain++] = i;

@@ -221,6 +221,10 @@ static int check_memory(const struct config *c)
  */
 static int warn(const struct config *c, const struct run_stats *st)
 {
+	if (st->text_passed)
+		fprintf(stderr, "ngramcount: note: passed over %u text file%s among ngram files "
+			"(first: %s); --format text counts words\n", st->text_passed,
+			st->text_passed == 1 ? "" : "s", st->text_passed_path);
 	if (st->doubts)
 		fprintf(stderr, "ngramcount: warning: %u file%s read with doubt; first: %s\n",
 			st->doubts, st->doubts == 1 ? "" : "s", st->doubt);

@@ -240,6 +240,7 @@ def main():
             elif os.path.isdir(p) and not os.path.islink(p):
                 yield from files(p)
 
+    inputs = []     # (path, found in a folder, a stream, text, format)
     for arg in a.inputs:
         paths = files(arg) if os.path.isdir(arg) else [arg]
         for p in paths:
@@ -250,33 +251,41 @@ def main():
                 z = zipfile.ZipFile(io.BytesIO(d))
                 d = b''.join(z.read(n) for n in z.namelist())
             fmt = sniff(d) if a.format == 'auto' else a.format
-            if (fmt == 'totals') != a.totals:
+            inputs.append((p, p != arg, not os.path.isfile(p), d, fmt))
+    # Text among ngram files: passed over in a folder, an error when named.
+    if a.format == 'auto' and any(i[4] in ('v1', 'v2', 'v3', 'totals') for i in inputs):
+        for p, in_dir, stream, d, fmt in inputs:
+            if fmt == 'text' and not in_dir and not stream:
+                sys.exit('oracle: %s: text among ngram files' % p)
+        inputs = [i for i in inputs if i[4] != 'text' or not i[1] or i[2]]
+    for p, in_dir, stream, d, fmt in inputs:
+        if (fmt == 'totals') != a.totals:
+            continue
+        for line in d.split(b'\n'):
+            if fmt == 'text':
+                if b'\0' in line:
+                    continue
+                w = [t for t in re.split(rb'[ \t\r\v\f]+', line) if t]
+                for i in range(len(w) - a.n + 1):
+                    k = key_of(b' '.join(w[i:i + a.n]))
+                    if k is not None:
+                        add(k, 1)
                 continue
-            for line in d.split(b'\n'):
-                if fmt == 'text':
-                    if b'\0' in line:
-                        continue
-                    w = [t for t in re.split(rb'[ \t\r\v\f]+', line) if t]
-                    for i in range(len(w) - a.n + 1):
-                        k = key_of(b' '.join(w[i:i + a.n]))
-                        if k is not None:
-                            add(k, 1)
-                    continue
-                got = records(fmt, line)
-                if got is None:
-                    continue
-                ngram, recs = got
-                k = ngram if fmt == 'totals' else key_of(ngram)
-                if k is None:
-                    continue
-                for r in recs:
-                    if lo <= r[0] <= hi:
-                        if fmt == 'totals':
-                            add(r[0], r[field])
-                        elif a.per_year:
-                            add((k, r[0]), r[field])
-                        else:
-                            add(k, r[field])
+            got = records(fmt, line)
+            if got is None:
+                continue
+            ngram, recs = got
+            k = ngram if fmt == 'totals' else key_of(ngram)
+            if k is None:
+                continue
+            for r in recs:
+                if lo <= r[0] <= hi:
+                    if fmt == 'totals':
+                        add(r[0], r[field])
+                    elif a.per_year:
+                        add((k, r[0]), r[field])
+                    else:
+                        add(k, r[field])
 
     rows = [(k, v) for k, v in tot.items() if v >= a.min_count]
     by_key = a.sort == 'key' or (a.sort is None and (a.per_year or a.totals))

@@ -26,6 +26,8 @@ struct run_stats {
 	unsigned formats[FMT_COUNT];	/* files read as each format */
 	unsigned passed_over;		/* files of a format not counted (map_skips) */
 	char *passed_over_path;		/* the first such; owned */
+	unsigned text_passed;		/* text files in folders of ngram files */
+	char *text_passed_path;		/* the first such; owned */
 	unsigned doubts;		/* files whose format was read with doubt */
 	char *doubt;			/* the first: what and why; owned */
 	uint64_t bytes_total;		/* input bytes, as stat() saw them */

@@ -97,6 +97,26 @@ directories() {
 }
 test_case "a directory means its files and its folders', recursively; dot names and folder links skipped" directories
 
+text_beside_ngrams() {
+	# A README beside the dump: passed over and named, not summed.
+	mkdir -p dump
+	cp "$DATA"/v2/* dump/
+	cp "$top/README.md" dump/README.txt
+	gzip -c "$top/docs/concurrency.md" >dump/notes.gz
+	expect_same -j 2 -- dump
+	"$NGC" --no-progress dump 2>err >/dev/null
+	grep -q "note: passed over 2 text files among ngram files (first: dump/README.txt); --format text counts words" err
+	# Named on the command line among ngram files: an error naming it.
+	expect_status 1 "$NGC" --no-progress "$DATA/v2" "$top/README.md" 2>err >out
+	grep -q "README.md: text among ngram files (--format text counts its words)" err
+	test ! -s out
+	# Alone, or with --format text, text is counted.
+	expect_same -- "$top/README.md"
+	"$NGC" --no-progress --format text dump >got
+	oracle --format text dump | cmp - got
+}
+test_case "text among ngram files: in a folder passed over and named, named on the command line an error" text_beside_ngrams
+
 same_file_twice() {
 	printf 'a\t2000\t1\t1\n' >f
 	ln f hardlink
