@@ -237,10 +237,18 @@ static int zip_member(struct gz *g)
 			csize = le64(v);
 	}
 	g->hdr_len = 0;
+	g->stored_dd = 0;
 	if (g->zflags & 1)
 		return -1;		/* encrypted */
 	if (method == 0 && !(g->zflags & 8)) {
 		g->stored_left = csize;
+		return 0;
+	}
+	if (method == 0) {
+		/* Stored, written to a pipe: its end is the descriptor that checks out. */
+		g->stored_dd = 1;
+		g->stored_seen = 0;
+		g->stored_left = UINT64_MAX;
 		return 0;
 	}
 	if (method != 8)
@@ -265,6 +273,73 @@ static int zip_data_end(struct gz *g)
 	}
 	g->zstate = ZIP_NEXT;
 	return g->crc == g->crc_want ? 0 : -1;
+}
+
+/* Hand a stored member's bytes to the sink (in pieces it takes) and the CRC. */
+static int stored_out(struct gz *g, const unsigned char *p, size_t n, gz_sink sink, void *ctx)
+{
+	int r = 0;
+	g->crc = (uint32_t)crc32(g->crc, p, (unsigned)n);
+	g->out_total += n;
+	g->stored_seen += n;
+	while (n && !r) {
+		size_t k = n < NGC_GZ_OUT ? n : NGC_GZ_OUT;
+		r = sink(ctx, (const char *)p, k);
+		p += k;
+		n -= k;
+	}
+	return r;
+}
+
+/*
+ * A stored member whose sizes are only in its data descriptor: the bytes
+ * held back (g->hdr: fewer than a descriptor) and the new ones are scanned
+ * for a descriptor whose CRC and size match what came before it. *ended
+ * is set when it is found; *p and *avail then point past it.
+ */
+static int stored_dd_feed(struct gz *g, const unsigned char **p, size_t *avail, gz_sink sink,
+			  void *ctx, int *ended)
+{
+	size_t need = 8 + (g->zip64 ? 16 : 8), held = g->hdr_len, len = held + *avail, i = 0;
+	unsigned char *s;
+	int r;
+
+	if (len > g->hdr_cap) {
+		g->hdr_cap = len;
+		g->hdr = xrealloc(g->hdr, len);
+	}
+	s = g->hdr;
+	memcpy(s + held, *p, *avail);
+	while (i + need <= len) {
+		unsigned char *sig = memmem(s + i, len - i, "PK\7\10", 4);
+		size_t at = sig ? (size_t)(sig - s) : len;
+		if (at + need > len)
+			break;		/* no whole descriptor here yet */
+		if ((r = stored_out(g, s + i, at - i, sink, ctx)))
+			return r;
+		i = at;
+		uint64_t csize = g->zip64 ? le64(s + at + 8) : le32(s + at + 8);
+		if (le32(s + at + 4) == g->crc && csize == g->stored_seen) {
+			*p += at + need - held;
+			*avail -= at + need - held;
+			g->hdr_len = 0;
+			*ended = 1;
+			return 0;
+		}
+		if ((r = stored_out(g, s + i, 1, sink, ctx)))	/* "P", data after all */
+			return r;
+		i++;
+	}
+	/* Keep what a descriptor could still start in. */
+	size_t keep = len - i < need - 1 ? len - i : need - 1;
+	if ((r = stored_out(g, s + i, len - i - keep, sink, ctx)))
+		return r;
+	memmove(s, s + len - keep, keep);
+	g->hdr_len = keep;
+	*p += *avail;
+	*avail = 0;
+	*ended = 0;
+	return 0;
 }
 
 /* The zip records of [in, in+len); as gz_feed. */
@@ -306,6 +381,16 @@ static int zip_feed(struct gz *g, const unsigned char *start, size_t len, gz_sin
 				return fail_at(g, start, p, NGC_EGZ_CORRUPT);
 			break;
 		case ZIP_DATA:
+			if (g->stored_dd) {
+				int ended;
+				if ((r = stored_dd_feed(g, &p, &avail, sink, ctx, &ended)))
+					return r;
+				if (ended) {
+					g->stored_dd = 0;
+					g->zstate = ZIP_NEXT;	/* its descriptor is read */
+				}
+				break;
+			}
 			if (g->stored_left != UINT64_MAX) {
 				/* Stored: the bytes themselves. */
 				produced = avail < g->stored_left ? avail : (size_t)g->stored_left;

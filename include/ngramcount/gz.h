@@ -45,6 +45,8 @@ struct gz {
 	int zip64;		/* zip: it has a zip64 extra field */
 	uint32_t crc, crc_want;	/* zip: CRC-32 of its data, and the header's */
 	uint64_t stored_left;	/* zip: stored (method 0) bytes still to come */
+	int stored_dd;		/* zip: stored, its size only in the descriptor after */
+	uint64_t stored_seen;	/* then: its bytes so far */
 	uint64_t in;		/* compressed bytes consumed */
 	uint64_t out_total;	/* bytes inflated */
 	uint64_t err_off;	/* after an error: compressed offset near it */

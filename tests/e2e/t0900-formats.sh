@@ -204,7 +204,8 @@ zip_archives() {
 	oracle plain >want
 	zip_shapes zipped
 	# What other zip writers make: stored, two members, a data descriptor
-	# after zip64 data (written to a pipe), a member in bzip2.
+	# after zip64 data (written to a pipe), stored members written to a pipe
+	# (their sizes only in their descriptors), a member in bzip2.
 	python3 - "$DATA/v1" <<'PY'
 import io, os, sys, zipfile
 v1 = sys.argv[1]
@@ -222,6 +223,12 @@ class Pipe(io.RawIOBase):
 with open('piped.zip', 'wb') as f, zipfile.ZipFile(Pipe(f), 'w', zipfile.ZIP_DEFLATED) as z:
     with z.open('a.csv', 'w', force_zip64=True) as m:
         m.write(a)
+# Stored, to a pipe: the sizes only in the descriptor after each member.
+with open('pipedstored.zip', 'wb') as f, zipfile.ZipFile(Pipe(f), 'w', zipfile.ZIP_STORED) as z:
+    with z.open('a.csv', 'w') as m:
+        m.write(a)
+    with z.open('b.csv', 'w', force_zip64=True) as m:
+        m.write(b)
 with zipfile.ZipFile('bzip2.zip', 'w', zipfile.ZIP_BZIP2) as z:
     z.writestr('a.csv', a)
 d = open('deflated.zip', 'rb').read()
@@ -232,7 +239,7 @@ t = open('two.zip', 'rb').read()
 open('cut.zip', 'wb').write(t[:t.index(b'PK\x01\x02')])
 zipfile.ZipFile('empty.zip', 'w').close()
 PY
-	for f in stored deflated two piped; do
+	for f in stored deflated two piped pipedstored; do
 		oracle $f.zip >want
 		test -s want
 		zip_shapes $f.zip
