@@ -180,6 +180,8 @@ void inputs_set_container(struct file *f, const void *buf, size_t n);
  */
 int inputs_typed(struct engine *e, struct file *f, enum ngc_format sniffed,
 		 const struct sniff_note *note);
+/* Many of the lines f's format was told from are of another shape: say so. */
+void inputs_doubt(struct engine *e, const struct file *f, const struct sniff_note *note);
 /* Count f's format; 1 if this run passes it over (map_skips). */
 int inputs_count_format(struct engine *e, struct file *f);
 /* Close and free every file. */

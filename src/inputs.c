@@ -40,23 +40,28 @@ void inputs_set_container(struct file *f, const void *buf, size_t n)
 	f->zip = c == GZC_ZIP;
 }
 
+void inputs_doubt(struct engine *e, const struct file *f, const struct sniff_note *note)
+{
+	struct run_stats *st = e->st;
+	char msg[512];
+
+	if (note->lines < 4 || note->other * 4 <= note->lines || st->doubts++)
+		return;
+	snprintf(msg, sizeof(msg), "%s: read as %s, though %u of its first %u data lines are "
+		 "not %s lines (--format to say)", f->path, format_name(f->fmt), note->other,
+		 note->lines, format_name(f->fmt));
+	st->doubt = xstrdup(msg);
+}
+
 int inputs_typed(struct engine *e, struct file *f, enum ngc_format sniffed,
 		 const struct sniff_note *note)
 {
 	const struct map_opts *o = &e->c->map;
-	struct run_stats *st = e->st;
 	const char *why;
 
 	f->fmt = o->format != FMT_AUTO ? o->format : sniffed;
-	/* Many of the lines the verdict rests on are not of its format: say so. */
-	if (o->format == FMT_AUTO && note->lines >= 4 && note->other * 4 > note->lines &&
-	    !st->doubts++) {
-		char msg[512];
-		snprintf(msg, sizeof(msg), "%s: read as %s, though %u of its first %u data lines "
-			 "are not %s lines (--format to say)", f->path, format_name(f->fmt),
-			 note->other, note->lines, format_name(f->fmt));
-		st->doubt = xstrdup(msg);
-	}
+	if (o->format == FMT_AUTO)
+		inputs_doubt(e, f, note);
 	if ((why = map_conflict(o, f->fmt)))
 		return engine_fail(e, "%s: %s", f->path, why);
 	if (inputs_count_format(e, f) && !f->stream)

@@ -279,8 +279,10 @@ int lanes_reply(struct engine *e, unsigned w)
 		return engine_fail(e, "worker %u: unexpected message %u", w, r.type);
 	f = ws->nplain ? ws->plain[0]->f : ws->gz;
 	seq = ws->nplain ? ws->plain[0]->seq : ws->gz->seq;
-	if (ws->gz && r.fmt < FMT_COUNT)
+	if (ws->gz && f->fmt == FMT_AUTO && r.fmt < FMT_COUNT) {
 		f->fmt = (enum ngc_format)r.fmt;	/* the worker sniffed it */
+		inputs_doubt(e, f, &(struct sniff_note){ r.sniff_lines, r.sniff_other });
+	}
 	trace_task(e, w, f, &r);
 	if (r.err) {
 		if (engine_task_error(e, f, r.err, r.err_off, e->payload.p, e->payload.len))

@@ -65,7 +65,10 @@ int local_gz(struct engine *e, struct file *f, struct chunk *ch)
 	}
 	if (!err && !(err = gz_finish(&e->gz)))
 		err = map_flush(m);
-	f->fmt = m->fmt;
+	if (f->fmt == FMT_AUTO) {
+		f->fmt = m->fmt;	/* sniffed here */
+		inputs_doubt(e, f, &m->sniffed);
+	}
 	if (err == -EOVERFLOW)
 		over = m->overflow;
 	else if (!err)

@@ -133,6 +133,7 @@ void mapper_reset(struct mapper *m)
 	m->overflow = NULL;
 	m->carry_len = 0;
 	memset(&m->st, 0, sizeof(m->st));
+	memset(&m->sniffed, 0, sizeof(m->sniffed));
 }
 
 static void bad(struct mapper *m, int why)
@@ -596,7 +597,7 @@ static int sniff_carry(struct mapper *m, int whole)
 {
 	char *data = m->carry;
 	size_t n = m->carry_len;
-	enum ngc_format f = format_sniff(data, n, whole, NULL);
+	enum ngc_format f = format_sniff(data, n, whole, &m->sniffed);
 	int err;
 
 	if (f == FMT_AUTO)

@@ -59,6 +59,8 @@ static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_of
 		.err_off = err_off,
 		.runs = w->in_gz ? w->task.ts.runs : 0,
 		.run_bytes = w->in_gz ? w->task.ts.bytes : 0,
+		.sniff_lines = w->m.sniffed.lines,
+		.sniff_other = w->m.sniffed.other,
 		.t_start = w->start,
 	};
 	w->payload.len = 0;

@@ -67,6 +67,7 @@ struct mapper {
 	struct table *t;		/* where totals go; not owned */
 	const struct map_opts *o;	/* not owned */
 	enum ngc_format fmt;		/* this task's; FMT_AUTO until sniffed */
+	struct sniff_note sniffed;	/* what that sniff rested on */
 	int fast;			/* v2, match counts, no --totals: the hot path */
 	int plain_keys;			/* keys as read: no --pos, --ignore-case, --word
 					   or --per-year to apply */

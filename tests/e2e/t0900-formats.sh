@@ -385,6 +385,11 @@ detection_edges() {
 	grep -q "warning: 1 file read with doubt; first: doubt: read as v2, though 5 of its first 7 data lines are not v2 lines" err
 	"$NGC" --no-progress --format v2 doubt 2>err >/dev/null
 	! grep -q "read with doubt" err
+	# A gzip stream is sniffed by its worker (or the parent at -j 0): the same.
+	for j in 0 2; do
+		gzip -c doubt | "$NGC" --no-progress -j $j - 2>err >/dev/null
+		grep -q "warning: 1 file read with doubt; first: -: read as v2, though 5 of its first 7" err
+	done
 }
 test_case "detection past long first lines and comment blocks; totalcounts only as published; doubt said" detection_edges
 
