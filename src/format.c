@@ -122,7 +122,8 @@ static enum ngc_format sniff_window(const char *buf, size_t n, int whole, int fi
 	int header = 0, csv_years = 1;
 	enum ngc_format f;
 
-	if (totals_line(buf, memchr(buf, '\n', n) ? (const char *)memchr(buf, '\n', n) : end))
+	const char *nl0 = memchr(buf, '\n', n);
+	if (totals_line(buf, nl0 ? nl0 : end))
 		return FMT_TOTALS;
 	while (p < end && lines < NGC_SNIFF_LINES) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p)), *f0end;
@@ -171,6 +172,8 @@ enum ngc_format format_sniff(const char *buf, size_t n, int whole, struct sniff_
 {
 	if (note)
 		*note = (struct sniff_note){ 0 };
+	if (!n)
+		return whole ? FMT_EMPTY : FMT_AUTO;
 	for (size_t cap = NGC_SNIFF_BYTES;; cap *= 16) {
 		int last = cap >= NGC_SNIFF_MAX;
 		if (n < cap && !whole)

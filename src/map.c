@@ -617,11 +617,12 @@ int map_feed(struct mapper *m, const char *buf, size_t len)
 	int err;
 
 	if (m->fmt == FMT_AUTO) {
-		/* Held until the sniff can tell; at the line limit, it must. */
+		/* Held until the sniff can tell; at the line limit, it must, on what is here. */
 		if (m->carry_len + len > map_line_max(m->o)) {
-			if ((err = sniff_carry(m, 1)))
+			size_t room = map_line_max(m->o) - m->carry_len;
+			if ((err = carry_append(m, buf, room)) || (err = sniff_carry(m, 1)))
 				return err;
-			return map_feed(m, buf, len);
+			return map_feed(m, buf + room, len - room);
 		}
 		if ((err = carry_append(m, buf, len)))
 			return err;
