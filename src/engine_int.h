@@ -133,7 +133,9 @@ struct engine {
 	struct worker_gz gtask;		/* its mapping and runs */
 	struct gz gz;
 	int gz_err;			/* its first error; then chunks are dropped */
-	char *sniff;			/* a plain file's start, as format_sniff asks */
+	char *sniff;			/* a file's start (inflated), as format_sniff asks */
+	struct gz lgz;			/* inflates compressed files' starts at listing */
+	int lgz_ready;			/* lgz is initialised */
 	size_t sniff_cap;
 
 	uint64_t done_bytes;

@@ -98,6 +98,28 @@ int gz_init(struct gz *g, enum gz_backend backend)
 	return 0;
 }
 
+void gz_restart(struct gz *g)
+{
+	struct gz keep = *g;
+
+	memset(g, 0, sizeof(*g));
+	g->backend = keep.backend;
+	g->z = keep.z;
+	g->z_ready = keep.z_ready;
+	g->isal = keep.isal;
+	g->out = keep.out;
+	g->hdr = keep.hdr;
+	g->hdr_cap = keep.hdr_cap;
+#ifdef NGC_HAVE_ISAL
+	if (g->backend == GZ_ISAL) {
+		isal_inflate_reset(g->isal);
+		g->isal->crc_flag = ISAL_GZIP;
+	}
+#endif
+	if (g->z_ready)
+		inflateReset2(&g->z, 16 + MAX_WBITS);
+}
+
 void gz_fini(struct gz *g)
 {
 	if (g->z_ready)

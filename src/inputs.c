@@ -128,28 +128,23 @@ static enum ngc_format sniff_compressed(struct engine *e, int fd, uint64_t size,
 {
 	struct held_text h = { e, 0 };
 	enum ngc_format fmt = FMT_AUTO;
-	struct gz gz;
-	char *in = xmalloc(NGC_SNIFF_BYTES);
+	char in[NGC_SNIFF_SLICE];
+	uint64_t off = 0;
+	ssize_t n;
 
-	if (gz_init(&gz, e->c->inflate) == 0) {
-		uint64_t off = 0;
-		ssize_t n;
-		int r = 0;
-		while (fmt == FMT_AUTO && r >= 0 &&
-		       (n = pread(fd, in, NGC_SNIFF_BYTES, (off_t)off)) > 0) {
-			off += (uint64_t)n;
-			/* A slice at a time: most files tell from their first few KiB. */
-			for (size_t i = 0; i < (size_t)n && fmt == FMT_AUTO; i += NGC_SNIFF_SLICE) {
-				size_t k = (size_t)n - i < NGC_SNIFF_SLICE ? (size_t)n - i : NGC_SNIFF_SLICE;
-				if ((r = gz_feed(&gz, in + i, k, hold_text, &h)) < 0)
-					break;	/* corrupt: the worker will say */
-				fmt = format_sniff(e->sniff, h.len, r || (off >= size && i + k == (size_t)n),
-						   note);
-			}
-		}
-		gz_fini(&gz);
+	/* One inflater for every file listed: its buffers are made once. */
+	if (!e->lgz_ready && gz_init(&e->lgz, e->c->inflate))
+		return FMT_AUTO;
+	e->lgz_ready = 1;
+	gz_restart(&e->lgz);
+	/* A slice at a time: most files tell from their first few KiB. */
+	while (fmt == FMT_AUTO && (n = pread(fd, in, sizeof(in), (off_t)off)) > 0) {
+		int r = gz_feed(&e->lgz, in, (size_t)n, hold_text, &h);
+		if (r < 0)
+			break;	/* corrupt: the worker will say */
+		off += (uint64_t)n;
+		fmt = format_sniff(e->sniff, h.len, r || off >= size, note);
 	}
-	free(in);
 	return fmt;
 }
 

@@ -61,6 +61,8 @@ const char *gz_backend_name(enum gz_backend b);
 /* Returns 0, -ENOMEM, or -ENOTSUP for GZ_ISAL in a build without it. */
 int gz_init(struct gz *g, enum gz_backend backend);
 void gz_fini(struct gz *g);
+/* Ready g for another stream from its first byte, its buffers kept. */
+void gz_restart(struct gz *g);
 
 /*
  * Inflate the next len compressed bytes (gzip or zip: the first byte of
