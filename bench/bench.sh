@@ -197,7 +197,7 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	row p1 "ngramcount -j 1" "$plain_mb" mawkp scan2
 	row p2 "ngramcount -j 2" "$plain_mb" mawkp scan2
 	row p2sync "ngramcount -j 2 --io sync" "$plain_mb" mawkp scan2
-	row pipep "cat FILES | ngramcount -j 2 - (one stream)" "$plain_mb" mawkp scan2
+	row pipep "cat FILES \\| ngramcount -j 2 - (one stream)" "$plain_mb" mawkp scan2
 	row mawkp "mawk: {a[\$1]+=\$3} over the files" "$plain_mb" mawkp scan2
 	[ $py = 0 ] || row pyp "Python: asyncio+aiofiles, ProcessPoolExecutor(2), reduce (1 run)" "$plain_mb" mawkp scan2
 	echo
@@ -222,7 +222,7 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	row g1 "ngramcount -j 1" "$plain_mb" mawkg $fl
 	row g2 "ngramcount -j 2" "$plain_mb" mawkg $fl
 	row g2sync "ngramcount -j 2 --io sync" "$plain_mb" mawkg $fl
-	row pipeg "cat FILES | ngramcount -j 2 - (one gzip stream)" "$plain_mb" mawkg $fl
+	row pipeg "cat FILES \\| ngramcount -j 2 - (one gzip stream)" "$plain_mb" mawkg $fl
 	row mawkg "zcat FILES, piped to the same mawk" "$plain_mb" mawkg inflate2
 	[ $py = 0 ] || row pyg "Python: asyncio+aiofiles, ProcessPoolExecutor(2), reduce (1 run)" "$plain_mb" mawkg inflate2
 	echo
