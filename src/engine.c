@@ -153,6 +153,21 @@ static int spill_check(struct engine *e, int force)
 	return 0;
 }
 
+/* What the reads have done, on the progress display. */
+static void show_progress(struct engine *e)
+{
+	struct progress_state s = {
+		.bytes = e->done_bytes, .total = e->st->bytes_total, .total_known = 1,
+		.inflated = e->st->bytes_inflated, .nfiles = e->nfiles,
+	};
+	for (unsigned i = 0; i < e->nfiles; i++) {
+		s.files += e->files[i].state == F_DONE;
+		if (e->files[i].stream && e->files[i].state != F_DONE)
+			s.total_known = 0;
+	}
+	progress_update(e->prog, &s);
+}
+
 static int turn(struct engine *e)
 {
 	struct pollfd *pfd = e->pfd;
@@ -186,7 +201,8 @@ static int turn(struct engine *e)
 		if (!e->ws[w].respawned && lanes_reply(e, w))
 			return -1;
 	}
-	progress_update(&e->prog, e->done_bytes, e->st->bytes_total);
+	if (progress_due(e->prog))
+		show_progress(e);
 	return spill_check(e, 0) ? -1 : 1;
 }
 
@@ -266,10 +282,10 @@ static int setup(struct engine *e)
 }
 
 int engine_run(const struct config *c, struct table *t, struct spill *sp, struct trace *tr,
-	       struct run_stats *st, char *err, size_t errsize)
+	       struct progress *prog, struct run_stats *st, char *err, size_t errsize)
 {
 	struct engine e = {
-		.c = c, .st = st, .t = t, .tr = tr, .err = err, .errsize = errsize,
+		.c = c, .st = st, .t = t, .tr = tr, .prog = prog, .err = err, .errsize = errsize,
 		.nw = c->workers,
 		.red = { .t = t, .sp = sp, .tr = tr, .in_order = c->order == ORDER_SUBMISSION },
 	};
@@ -288,7 +304,6 @@ int engine_run(const struct config *c, struct table *t, struct spill *sp, struct
 	mapper_set_opts(&e.gm, &c->map);
 	e.sniff = xmalloc(NGC_SNIFF_BYTES);
 	e.sniff_cap = NGC_SNIFF_BYTES;
-	progress_init(&e.prog, c->progress ? stderr : NULL);
 
 	ngc_doing = "parent listing the inputs";
 	if (!inputs_list(&e) && !setup(&e)) {
@@ -296,7 +311,6 @@ int engine_run(const struct config *c, struct table *t, struct spill *sp, struct
 		while ((r = turn(&e)) > 0)
 			;
 	}
-	progress_end(&e.prog);
 
 	if (e.workers.w) {
 		if (e.failed)

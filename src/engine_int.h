@@ -139,7 +139,7 @@ struct engine {
 	size_t sniff_cap;
 
 	uint64_t done_bytes;
-	struct progress prog;
+	struct progress *prog;		/* the display; not owned */
 	char *err;
 	size_t errsize;
 	int failed;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "ngramcount/cli.h"
 #include "ngramcount/engine.h"
@@ -305,6 +306,7 @@ static int run_count(const struct config *c, struct spill *sp)
 	struct run_stats st;
 	struct table t;
 	struct trace *tr = NULL;
+	struct progress prog;
 	uint64_t spilled_keys = 0;
 	double start = now_sec(), mapped;
 	char err[1024];
@@ -317,14 +319,22 @@ static int run_count(const struct config *c, struct spill *sp)
 	table_init(&t);
 	/* No helper, no hint taken: the run is the same, only slower. */
 	(void)prefault_start();
-	r = engine_run(c, &t, sp, tr, &st, err, sizeof(err));
+	progress_init(&prog, c->progress ? stderr : NULL);
+	r = engine_run(c, &t, sp, tr, &prog, &st, err, sizeof(err));
 	/* Every worker is reaped: children from here on sort or merge the output. */
 	mapped = cpu_seconds(RUSAGE_CHILDREN);
+	progress_end(&prog);
 	if (r && !ngc_stop)
 		fprintf(stderr, "ngramcount: %s\n", err);
 	status = r ? NGC_EXIT_FAIL : warn(c, &st);
-	if (!status)
+	if (!status) {
+		/* Not between rows going to the same terminal. */
+		if (c->out.path || !isatty(STDOUT_FILENO))
+			progress_phase(&prog, sp->spills ? "merging the spilled runs and writing "
+							 "the rows" : "sorting and writing the rows");
 		status = write_output(c, &t, sp, tr, &st, &spilled_keys);
+		progress_end(&prog);
+	}
 	prefault_stop();
 	/* The trace is kept when the output was written; then its failure is a warning. */
 	keep = !ngc_stop && (status == NGC_EXIT_OK || status == NGC_EXIT_PARTIAL);

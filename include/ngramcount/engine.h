@@ -15,6 +15,7 @@
 
 #include "ngramcount/cli.h"
 #include "ngramcount/format.h"
+#include "ngramcount/progress.h"
 #include "ngramcount/spill.h"
 #include "ngramcount/table.h"
 #include "ngramcount/trace.h"
@@ -79,7 +80,7 @@ long engine_pool_slots(const struct config *c, unsigned *least);
  * partial count).
  */
 int engine_run(const struct config *c, struct table *t, struct spill *sp, struct trace *tr,
-	       struct run_stats *st, char *err, size_t errsize);
+	       struct progress *prog, struct run_stats *st, char *err, size_t errsize);
 
 void run_stats_fini(struct run_stats *st);
 

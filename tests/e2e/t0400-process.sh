@@ -61,12 +61,29 @@ progress_on_a_tty() {
 	script -qec "$NGC -j 2 --partition-size 4K plain >/dev/null" /dev/null >tty.log
 	grep -q "%" tty.log
 	grep -q "MiB" tty.log
-	# It ends on a clean line: the last thing drawn is a carriage return.
-	tail -c 1 tty.log | od -c | grep -q '\\r'
+	grep -q "files" tty.log
+	# It ends on a clean line: the last thing drawn erases it.
+	tail -c 4 tty.log | od -c | grep -q '\\r 033   \[   K'
 	script -qec "$NGC --no-progress -j 2 plain >/dev/null" /dev/null >tty2.log
 	test "$(grep -c "%" tty2.log)" -eq 0
+	# Never wider than the terminal, each line erasing what the last left;
+	# after the reads, the phase (the output goes to a file, not the terminal).
+	for cols in 40 120; do
+		script -qec "stty cols $cols; $NGC -j 2 --partition-size 4K -o out.tsv plain" \
+			/dev/null >tty.log
+		python3 - "$cols" tty.log <<'PY'
+import re, sys
+cols, d = int(sys.argv[1]), open(sys.argv[2], 'rb').read()
+lines = [re.sub(rb'\x1b\[K', b'', p) for p in re.split(rb'[\r\n]', d)]
+drawn = [l for l in lines if l]
+assert drawn, 'nothing drawn'
+assert max(len(l) for l in drawn) < cols, max(drawn, key=len)
+assert d.count(b'\x1b[K') >= len(drawn), 'a line drawn without erasing the rest'
+assert any(b'sorting and writing' in l for l in drawn), 'no phase after the reads'
+PY
+	done
 }
-test_case "progress bar on a pseudo-terminal; --no-progress hides it" progress_on_a_tty
+test_case "progress on a pseudo-terminal: within its width, erased as redrawn, phases; --no-progress hides it" progress_on_a_tty
 
 no_progress_when_not_a_tty() {
 	"$NGC" -j 2 plain >/dev/null 2>err
