@@ -229,7 +229,7 @@ static const struct cli_option options[] = {
 	  .help = "only the K most frequent" },
 	{ "sort", 0, "count|key|none", M_PRINT, K_CALL, .call = call_sort, .choices = sort_names,
 	  .help = "most frequent first (default; key with\n"
-		  "--per-year, --totals), byte order, or as reduced" },
+		  "--per-year, --totals but --top), byte order, or as\nreduced" },
 	{ "output-format", 0, "tsv|csv|json|ndjson", M_PRINT, K_CHOICE, F(out.format),
 	  .choices = ofmt_names, .help = "(default tsv)" },
 	{ .help = "How:" },
@@ -307,8 +307,8 @@ static const char usage_head[] =
 "usage: ngramcount [options] FILE|DIR...\n"
 "\n"
 "Count ngram totals across Google Books Ngram files (v1 2009, v2 2012, v3\n"
-"2020) or raw text, plain or gzip (detected by content). Prints 'ngram TAB\n"
-"total', most frequent first, ties in byte order. A directory stands for\n"
+"2020) or raw text, plain, gzip or zip (told by content). Prints 'ngram\n"
+"TAB total', most frequent first, ties in byte order. A directory stands for\n"
 "its files and its folders', recursively, by name; - is stdin.\n";
 
 static const char usage_tail[] =
@@ -420,6 +420,53 @@ static int call_inflate(struct config *c, struct cli_state *s, const char *arg)
 	return CLI_RUN;
 }
 
+/* Edits (insert, delete, replace) from a to b; more than max: max + 1. */
+static unsigned distance(const char *a, const char *b, unsigned max)
+{
+	unsigned row[64], n = (unsigned)strlen(b);
+	if (n >= 64)
+		return max + 1;
+	for (unsigned j = 0; j <= n; j++)
+		row[j] = j;
+	for (unsigned i = 1; a[i - 1]; i++) {
+		unsigned diag = row[0], least = row[0] = i;
+		for (unsigned j = 1; j <= n; j++) {
+			unsigned up = row[j];
+			unsigned best = diag + (a[i - 1] != b[j - 1]);
+			best = up + 1 < best ? up + 1 : best;
+			best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
+			row[j] = best;
+			diag = up;
+			least = best < least ? best : least;
+		}
+		if (least > max)
+			return max + 1;
+	}
+	return row[n];
+}
+
+/* An unknown option, and the one it was likely meant to be. */
+static int unknown(const char *arg)
+{
+	const char *name = arg + strspn(arg, "-"), *best = NULL;
+	size_t len = strcspn(name, "=");
+	char typed[64];
+	unsigned d, best_d = 3;
+
+	if (strncmp(arg, "--", 2) || len >= sizeof(typed))
+		return bad("unknown option '%s'", arg);
+	memcpy(typed, name, len);
+	typed[len] = '\0';
+	for (const struct cli_option *o = options; o < options + NOPTIONS; o++)
+		if (o->name && o->help && (d = distance(typed, o->name, 2)) < best_d) {
+			best_d = d;
+			best = o->name;
+		}
+	if (best)
+		return bad("unknown option '%s'; did you mean '--%s'?", arg, best);
+	return bad("unknown option '%s'", arg);
+}
+
 /* Store v in the field at off of size bytes. */
 static void store(struct config *c, size_t off, size_t size, unsigned long long v)
 {
@@ -514,9 +561,10 @@ static int finish(struct config *c, const struct cli_state *s)
 	if (!c->tmpdir)
 		c->tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	c->out.keys = c->map.totals ? KEYS_YEAR : c->map.per_year ? KEYS_NGRAM_YEAR : KEYS_NGRAM;
-	/* Rows keyed by year read best in key order, unless asked otherwise. */
+	/* Rows keyed by year read best in key order, unless asked otherwise: --top too. */
 	c->out.sort = s->sort >= 0 ? (enum out_sort)s->sort
-				   : c->out.keys == KEYS_NGRAM && !c->sorted ? SORT_COUNT : SORT_KEY;
+		    : (c->out.keys == KEYS_NGRAM || c->out.top) && !c->sorted ? SORT_COUNT
+									  : SORT_KEY;
 	if (c->progress < 0)
 		c->progress = isatty(STDERR_FILENO);
 	return CLI_RUN;
@@ -570,7 +618,7 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		if (opt == ':')
 			return bad("option '%s' needs an argument", argv[optind - 1]);
 		if (!o)
-			return bad("unknown option '%s'", argv[optind - 1]);
+			return unknown(argv[optind - 1]);
 		if ((r = apply(o, opt < 1000, optarg, c, &s)) != CLI_RUN)
 			return (enum cli_result)r;
 	}

@@ -26,14 +26,22 @@
 #include "ngramcount/trace.h"
 #include "ngramcount/util.h"
 
+/* --stats, in binary units throughout (KiB, MiB); status says how the run ended. */
 static void print_stats(const struct config *c, const struct run_stats *st,
-			const struct table *t, const struct spill *sp, uint64_t spilled_keys)
+			const struct table *t, const struct spill *sp, uint64_t spilled_keys,
+			int status)
 {
-	char b[32];
+	char b[32], b2[32];
 	double text = (double)(st->bytes_read - st->bytes_gzip + st->bytes_inflated);
 	double wall = st->wall > 0 ? st->wall : 1e-9;
 
 	fprintf(stderr, "ngramcount: stats\n");
+	if (ngc_stop)
+		fprintf(stderr, "  run              interrupted by signal %d: what follows is "
+			"what was done until then\n", (int)ngc_stop);
+	else if (status == NGC_EXIT_FAIL)
+		fprintf(stderr, "  run              failed: what follows is what was done until "
+			"then\n");
 	fprintf(stderr, "  files            %u\n", st->files);
 	fprintf(stderr, "  formats         ");
 	for (int f = FMT_V1; f < FMT_COUNT; f++)
@@ -85,8 +93,9 @@ static void print_stats(const struct config *c, const struct run_stats *st,
 	fprintf(stderr, "  wall time        %.3f s\n", st->wall);
 	fprintf(stderr, "  cpu time         parent %.3f s, workers %.3f s\n",
 		st->cpu_parent, st->cpu_workers);
-	fprintf(stderr, "  throughput       %.1f MB/s read, %.1f MB/s of text\n",
-		(double)st->bytes_read / 1e6 / wall, text / 1e6 / wall);
+	fprintf(stderr, "  throughput       %s/s read, %s/s of text\n",
+		fmt_bytes(b, sizeof(b), (double)st->bytes_read / wall),
+		fmt_bytes(b2, sizeof(b2), text / wall));
 }
 
 static double cpu_seconds(int who)
@@ -345,7 +354,7 @@ static int run_count(const struct config *c, struct spill *sp)
 		st.wall = now_sec() - start;
 		st.cpu_workers = mapped;
 		st.cpu_parent = cpu_seconds(RUSAGE_SELF) + cpu_seconds(RUSAGE_CHILDREN) - mapped;
-		print_stats(c, &st, &t, sp, spilled_keys);
+		print_stats(c, &st, &t, sp, spilled_keys, status);
 	}
 	run_stats_fini(&st);
 	table_fini(&t);

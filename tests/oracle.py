@@ -288,7 +288,7 @@ def main():
                         add(k, r[field])
 
     rows = [(k, v) for k, v in tot.items() if v >= a.min_count]
-    by_key = a.sort == 'key' or (a.sort is None and (a.per_year or a.totals))
+    by_key = a.sort == 'key' or (a.sort is None and (a.per_year or a.totals) and not a.top)
     rows.sort(key=lambda kv: (-kv[1], kv[0]))
     if a.top:
         rows = rows[:a.top]

@@ -302,6 +302,9 @@ usage_errors() {
 	grep -q "no input files" err
 	expect_status 2 "$NGC" --bogus x 2>err
 	grep -q "unknown option '--bogus'" err
+	! grep -q "did you mean" err
+	expect_status 2 "$NGC" --ignorecase x 2>err
+	grep -q "unknown option '--ignorecase'; did you mean '--ignore-case'?" err
 	expect_status 2 "$NGC" -j many x 2>/dev/null
 	expect_status 2 "$NGC" - x - </dev/null 2>err
 	grep -q "'-' (standard input) is named twice" err

@@ -52,6 +52,29 @@ sighup_sigquit() {
 }
 test_case "SIGHUP and SIGQUIT: as SIGTERM, exit 129 and 131" sighup_sigquit
 
+stats_say_interrupted() {
+	"$NGC" --progress --stats -j 2 --partition-size 16 -o out.tsv "$TMP/sigdata" 2>err &
+	pid=$!
+	n=0
+	until grep -q '%' err 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -lt 400 ] || { kill -9 $pid; echo "never started"; return 1; }
+		sleep 0.05
+	done
+	kill -INT $pid
+	set +e
+	wait $pid
+	got=$?
+	set -e
+	[ "$got" -eq 130 ]
+	grep -q "run              interrupted by signal 2: what follows is what was done until then" err
+	# A whole run says nothing of the kind, and its rates are in binary units.
+	"$NGC" --no-progress --stats -j 2 "$TMP/sigdata" 2>err >/dev/null
+	! grep -q "  run  " err
+	grep -q "throughput       .* MiB/s read" err
+}
+test_case "--stats after SIGINT says the run was interrupted" stats_say_interrupted
+
 worker_killed() {
 	# A worker killed from outside is replaced (its task, if it had one, run
 	# again). A FIFO this test holds open keeps the run going until then.

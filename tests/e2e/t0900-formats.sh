@@ -351,6 +351,15 @@ format_obeyed_compressed() {
 }
 test_case "--format is obeyed for gzip and zip files, as for plain ones" format_obeyed_compressed
 
+top_in_count_order() {
+	# --top asks for the largest: by count, with --per-year and --totals too.
+	expect_same -- --per-year --top 5 "$DATA/v2"
+	head -3 ngc.out | awk -F'\t' 'NR > 1 && $3 > last { exit 1 } { last = $3 }'
+	expect_same -- --totals --top 3 "$DATA/totalcounts/msr-ds3-googlebooks-eng-all-totalcounts-20120701.txt"
+	expect_same -- --per-year --top 5 --sort key "$DATA/v2"
+}
+test_case "--top with --per-year or --totals: largest first unless --sort says" top_in_count_order
+
 detection_edges() {
 	# Each as the oracle reads it, plain and gzip, and never a silent guess.
 	mkdir -p det
