@@ -340,8 +340,6 @@ int engine_run(const struct config *c, struct table *t, struct spill *sp, struct
 	}
 	inputs_fini(&e);
 	free(e.sniff);
-	if (e.lgz_ready)
-		gz_fini(&e.lgz);
 	free(e.chunks);
 	free(e.ws);
 	free(e.pfd);

@@ -186,7 +186,7 @@ int inputs_typed(struct engine *e, struct file *f, enum ngc_format sniffed,
 void inputs_doubt(struct engine *e, const struct file *f, const struct sniff_note *note);
 /* Count f's format; 1 if this run passes it over (map_skips). */
 int inputs_count_format(struct engine *e, struct file *f);
-/* Close and free every file. */
+/* Close and free every file, and the listing's inflater. */
 void inputs_fini(struct engine *e);
 
 /* chunks.c */

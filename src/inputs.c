@@ -411,6 +411,9 @@ void inputs_fini(struct engine *e)
 		free(f->lines);
 		free(f->path);
 	}
+	if (e->lgz_ready)
+		gz_fini(&e->lgz);
+	e->lgz_ready = 0;
 	free(e->files);
 	free(e->gz_order);
 	free(e->plain_order);
