@@ -29,6 +29,9 @@ LIBOBJ  := $(LIBSRC:%.c=$(B)/%.o)
 UNITS   := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
+# Objects of the test binaries are kept, not removed as intermediates.
+.SECONDARY:
+
 .PHONY: FORCE all deps test check demo bench compare fuzz units install uninstall clean help
 
 PREFIX  ?= /usr/local
@@ -95,11 +98,12 @@ deps:
 	@scripts/install-deps.sh
 
 test check: deps
-	@$(MAKE) --no-print-directory all units
-	@$(MAKE) --no-print-directory B=build-san units all \
+	@echo "make test: three builds, then every test (about 4 minutes on 2 cores)"
+	@$(MAKE) -s --no-print-directory all units
+	@$(MAKE) -s --no-print-directory B=build-san units all \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined"
-	@$(MAKE) --no-print-directory B=build-zlib ISAL=0 XXHASH=0 units all
+	@$(MAKE) -s --no-print-directory B=build-zlib ISAL=0 XXHASH=0 units all
 	@tests/run.sh
 
 demo: deps

@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.." || exit 1
 passed=0
 failed=0
 skipped=0
+began=$(date +%s)
 san_logs=$(mktemp -d "${TMPDIR:-/tmp}/ngc-san.XXXXXX")
 # The oracle's answers, shared by the builds' end-to-end runs (tests/e2e/lib.sh).
 NGC_ORACLE_CACHE=$(mktemp -d "${TMPDIR:-/tmp}/ngc-oracle.XXXXXX")
@@ -35,13 +36,28 @@ tally() {
 	skipped=$((skipped + ${4:-0}))
 }
 
-run() {	# run LABEL CMD...: a test binary or script that prints RESULT
+# run LABEL CMD...: a test binary or script that prints RESULT. One line
+# for it; its whole output only when something in it failed.
+run() {
 	label=$1
 	shift
 	out=$san_logs/out
 	"$@" >"$out" 2>&1
-	grep -v '^RESULT ' "$out" | sed "s|^|[$label] |"
+	before=$failed
 	tally "$out" "$label"
+	res=$(grep '^RESULT ' "$out" | tail -1)
+	if [ -n "$res" ]; then
+		set -- $res
+		printf '%-4s %-32s %s passed' "$([ "$3" -eq 0 ] && echo ok || echo FAIL)" "$label" "$2"
+		[ "$3" -eq 0 ] || printf ', %s failed' "$3"
+		[ "${4:-0}" -eq 0 ] || printf ', %s skipped' "$4"
+		echo
+	fi
+	if [ "$failed" -ne "$before" ]; then
+		grep -v '^RESULT ' "$out" | sed "s|^|    |"
+	else
+		grep ' # SKIP ' "$out" | sed "s|^ok - |     skipped: |"
+	fi
 }
 
 for build in build build-san; do
@@ -127,5 +143,7 @@ else
 	failed=$((failed + 1))
 fi
 
+took=$(($(date +%s) - began))
+echo "make test took $((took / 60)) min $((took % 60)) s"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
