@@ -32,7 +32,7 @@ FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 # Objects of the test binaries are kept, not removed as intermediates.
 .SECONDARY:
 
-.PHONY: FORCE all deps test check demo bench compare fuzz units install uninstall clean help
+.PHONY: FORCE all deps test check demo bench compare compare-update fuzz units install uninstall clean help
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -118,6 +118,11 @@ compare: deps
 	@$(MAKE) --no-print-directory all
 	@bench/compare.sh
 
+# The committed results (bench/COMPARE.md and its charts) change only here.
+compare-update: deps
+	@$(MAKE) --no-print-directory all
+	@NGC_COMPARE_OUT=bench bench/compare.sh
+
 install: $(B)/ngramcount
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
 	install -m 755 $(B)/ngramcount $(DESTDIR)$(BINDIR)/ngramcount
@@ -138,7 +143,8 @@ help:
 	@echo "make demo     generate a small data set and count it"
 	@echo "make bench    benchmark; writes bench/RESULTS.md"
 	@echo "make compare  sequential / async I/O / processes / queue depths, warm and"
-	@echo "              cold cache; writes bench/COMPARE.md and its charts"
+	@echo "              cold cache; writes build/compare/COMPARE.md and its charts"
+	@echo "make compare-update  the same into bench/, the committed results"
 	@echo "make fuzz     libFuzzer on each tests/fuzz target, FUZZ_SECONDS each (60)"
 	@echo "make install  binary, man page, bash completion (PREFIX, DESTDIR)"
 

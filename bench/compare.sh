@@ -9,13 +9,17 @@
 # may write /proc/sys/vm/drop_caches, also with the caches dropped before
 # each run; the cache column says which. Time = median of NGC_COMPARE_RUNS
 # runs (default 3); speed-up is against the sequential row of the same
-# cache. Writes bench/COMPARE.md (the table), bench/compare.png (the chart)
-# and bench/trace-sync.png, bench/trace-uring.png (two traces drawn).
+# cache. Writes COMPARE.md (the table), compare.png (the chart) and
+# trace-sync.png, trace-uring.png (two traces drawn) into NGC_COMPARE_OUT:
+# build/compare by default; `make compare-update` writes the committed ones
+# in bench/.
 set -eu
 cd "$(dirname "$0")/.."
 runs=${NGC_COMPARE_RUNS:-3}
 data=bench/data
-out=bench/COMPARE.md
+dir=${NGC_COMPARE_OUT:-build/compare}
+mkdir -p "$dir"
+out=$dir/COMPARE.md
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ngc-compare.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 . bench/lib.sh
@@ -74,7 +78,7 @@ cache_name() {
 # Two traces of -j 2 on a cold cache (O_DIRECT): pread against io_uring.
 for io in sync uring; do
 	$NGC -j 2 --direct --io $io --trace "$tmp/trace-$io.json" $P >/dev/null
-	python3 bench/trace_plot.py "$tmp/trace-$io.json" "bench/trace-$io.png" \
+	python3 bench/trace_plot.py "$tmp/trace-$io.json" "$dir/trace-$io.png" \
 		"-j 2 --direct --io $io over $nfiles files ($(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB)"
 done
 
@@ -130,7 +134,7 @@ done
 gnuplot <<GP
 set terminal pngcairo size 1000,520 font ",10"
 set termoption noenhanced
-set output "bench/compare.png"
+set output "$dir/compare.png"
 set title "ngramcount on $nfiles files, $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB: wall time per mode (lower is better)"
 set style data histograms
 set style histogram clustered gap 1
