@@ -78,6 +78,9 @@ enum gen_format { GEN_V1, GEN_V2, GEN_V3, GEN_TEXT };
 
 struct opts {
 	double size;
+	uint64_t keys;			/* --keys: distinct 2-grams in random order */
+	unsigned per_key;		/* then: lines a key (years) */
+	unsigned files;			/* then: files */
 	uint64_t seed;
 	int gzip, zip, level, jobs;
 	enum gen_format format;
@@ -437,6 +440,77 @@ static void write_text(struct out *w, const struct opts *o, const struct key *k,
 	}
 }
 
+/*
+ * --keys: a random permutation of [0, n) by a four-round Feistel network
+ * over the next power of four, walking the cycle until it lands inside.
+ */
+static uint64_t permute(uint64_t x, uint64_t n, uint64_t seed)
+{
+	unsigned half = 1;
+	while ((1ull << (2 * half)) < n)
+		half++;
+	uint64_t mask = (1ull << half) - 1;
+	do {
+		uint64_t l = x >> half, r = x & mask;
+		for (uint64_t round = 0; round < 4; round++) {
+			uint64_t s = seed ^ (r * 0x9e3779b97f4a7c15ull) ^ (round << 56), t = l;
+			l = r;
+			r = t ^ (rnd(&s) & mask);
+		}
+		x = l << half | r;
+	} while (x >= n);
+	return x;
+}
+
+/*
+ * Key i of --keys: a drawn word, a space, and a word spelled from i itself
+ * (distinct for every i), so no two keys are equal and none is a 1-gram.
+ */
+static size_t many_key(char *buf, uint64_t i, uint64_t seed)
+{
+	uint64_t s = seed ^ (i * 0xbf58476d1ce4e5b9ull);
+	static const char letters[] = "bcdfghjklmnprstvwz", vowels[] = "aeiou";
+	char *p = buf;
+	make_word(&s, buf);
+	p += strlen(buf);
+	*p++ = ' ';
+	do {	/* i in base 90: a consonant and a vowel a digit */
+		*p++ = letters[i % 18];
+		*p++ = vowels[i / 18 % 5];
+		i /= 90;
+	} while (i);
+	return (size_t)(p - buf);
+}
+
+/* File f of --keys: its share of the permuted lines. */
+static void write_many(struct out *w, const struct opts *o, unsigned f)
+{
+	uint64_t lines = o->keys * o->per_key, lo = lines * f / o->files;
+	uint64_t hi = lines * (f + 1) / o->files;
+	char key[160];
+
+	for (uint64_t at = lo; at < hi; at++) {
+		uint64_t line = permute(at, lines, o->seed), i = line / o->per_key;
+		uint64_t s = o->seed ^ (line * 0x94d049bb133111ebull);
+		size_t len = many_key(key, i, o->seed);
+		if (w->used + len + 64 > OUTBUF)
+			out_flush(w);
+		char *p = w->buf + w->used;
+		memcpy(p, key, len);
+		p += len;
+		*p++ = '\t';
+		/* A key's lines are distinct years, from 2008 down. */
+		p += fmt_u64(p, LAST_YEAR - line % o->per_key);
+		*p++ = '\t';
+		uint64_t match = 1 + rnd(&s) % 1000;
+		p += fmt_u64(p, match);
+		*p++ = '\t';
+		p += fmt_u64(p, 1 + match / (1 + rnd(&s) % 8));
+		*p++ = '\n';
+		w->used = (size_t)(p - w->buf);
+	}
+}
+
 static void write_file(const struct opts *o, unsigned f, const struct key *k, size_t n)
 {
 	char path[4096], mode[8];
@@ -446,7 +520,10 @@ static void write_file(const struct opts *o, unsigned f, const struct key *k, si
 	if (!w.buf)
 		die("out of memory");
 	char member[512];
-	if (o->format == GEN_V3)
+	if (o->keys)
+		snprintf(path, sizeof(path), "%s/%s%05u-of-%05u%s", o->dir, o->prefix, f, o->files,
+			 o->gzip ? ".gz" : "");
+	else if (o->format == GEN_V3)
 		snprintf(path, sizeof(path), "%s/%s%05u-of-%05u%s", o->dir, o->prefix, f, NFILES,
 			 o->gzip ? ".gz" : "");
 	else
@@ -463,7 +540,9 @@ static void write_file(const struct opts *o, unsigned f, const struct key *k, si
 	} else if (o->zip) {
 		zip_open(&w, member);
 	}
-	if (o->format == GEN_TEXT)
+	if (o->keys)
+		write_many(&w, o, f);
+	else if (o->format == GEN_TEXT)
 		write_text(&w, o, k, n, o->size / NFILES, &s);
 	else
 		for (size_t i = 0; i < n; i++)
@@ -523,7 +602,11 @@ static const char usage[] =
 "  -o, --out DIR      output directory, made if missing (default .)\n"
 "  -p, --prefix STR   file name prefix (default googlebooks-eng-all-1gram-20120701-;\n"
 "                     v1: ...-20090715-, v3: 1-, text: text-)\n"
-"  -j, --jobs N       processes writing files (default: online CPUs)\n";
+"  -j, --jobs N       processes writing files (default: online CPUs)\n"
+"  -k, --keys N       instead: N distinct 2-gram-like v2 keys, K/M/G, each in\n"
+"                     --lines-per-key lines (default 2, distinct years), all\n"
+"                     in random order over --files files (default 16, named\n"
+"                     <prefix>NNNNN-of-NNNNN; prefix default 2-)\n";
 
 int main(int argc, char **argv)
 {
@@ -537,6 +620,9 @@ int main(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "zip", no_argument, NULL, 'Z' },
+		{ "keys", required_argument, NULL, 'k' },
+		{ "lines-per-key", required_argument, NULL, 'L' },
+		{ "files", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -547,11 +633,11 @@ int main(int argc, char **argv)
 	};
 	struct opts o = {
 		.size = 10e6, .seed = 1, .level = 6, .dir = ".", .format = GEN_V2,
-		.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN),
+		.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN), .per_key = 2, .files = 16,
 	};
 	int opt, known;
 
-	while ((opt = getopt_long(argc, argv, "s:S:zl:o:p:j:f:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:S:zl:o:p:j:f:k:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			known = 0;
@@ -562,6 +648,9 @@ int main(int argc, char **argv)
 				die("--format wants v1, v2, v3 or text");
 			break;
 		case 's': o.size = parse_size(optarg); break;
+		case 'k': o.keys = (uint64_t)parse_size(optarg); break;
+		case 'L': o.per_key = (unsigned)atoi(optarg); break;
+		case 'F': o.files = (unsigned)atoi(optarg); break;
 		case 'S': o.seed = strtoull(optarg, NULL, 10); break;
 		case 'z': o.gzip = 1; break;
 		case 'Z': o.zip = 1; break;
@@ -573,17 +662,18 @@ int main(int argc, char **argv)
 		default: fputs(usage, stderr); return 2;
 		}
 	}
-	if (optind != argc || o.level < 1 || o.level > 9 || o.jobs < 1 || (o.gzip && o.zip)) {
+	if (optind != argc || o.level < 1 || o.level > 9 || o.jobs < 1 || (o.gzip && o.zip) ||
+	    o.per_key < 1 || o.per_key > 400 || o.files < 1 || (o.keys && o.zip)) {
 		fputs(usage, stderr);
 		return 2;
 	}
 	if (mkdir_p(o.dir))
 		die("cannot make the output directory");
 	if (!o.prefix)
-		o.prefix = prefixes[o.format];
+		o.prefix = o.keys ? "2-" : prefixes[o.format];
 
-	size_t n;
-	struct key *k = vocabulary(&o, &n);
+	size_t n = 0;
+	struct key *k = o.keys ? NULL : vocabulary(&o, &n);
 	double *cdf = NULL;
 	if (o.format == GEN_TEXT) {
 		/*
@@ -603,7 +693,8 @@ int main(int argc, char **argv)
 		if (pid < 0)
 			die("fork failed");
 		if (pid == 0) {
-			for (unsigned f = (unsigned)j; f < NFILES; f += (unsigned)o.jobs)
+			for (unsigned f = (unsigned)j; f < (o.keys ? o.files : NFILES);
+			     f += (unsigned)o.jobs)
 				write_file(&o, f, k, n);
 			_exit(0);
 		}

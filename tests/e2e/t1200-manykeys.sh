@@ -1,0 +1,63 @@
+#!/bin/sh
+# t1200 - many distinct keys (ngramgen --keys: 2-gram-like keys that rarely
+# repeat, in random order), the shape issue 27 is about: every engine shape,
+# order and budget against the oracle.
+. tests/e2e/lib.sh
+
+"$GEN" --keys 30000 --seed 21 --out "$TMP/many" >/dev/null
+"$GEN" --keys 30000 --seed 21 --gzip --out "$TMP/manygz" >/dev/null
+
+generator_shape() {
+	test "$(cat "$TMP"/many/* | wc -l)" -eq 60000
+	test "$(cut -f1 "$TMP"/many/* | sort -u | wc -l)" -eq 30000
+	# The same lines plain and gzipped.
+	for f in "$TMP"/many/*; do
+		gzip -dc "$TMP/manygz/$(basename "$f").gz" | cmp - "$f"
+	done
+}
+test_case "ngramgen --keys: distinct 2-gram keys, two lines each, plain and gzip alike" generator_shape
+
+engine_shapes() {
+	oracle "$TMP/many" >want
+	for j in 0 1 2 4; do
+		"$NGC" --no-progress -j $j --partition-size 64K "$TMP/many" >got
+		cmp want got
+		"$NGC" --no-progress -j $j "$TMP/manygz" >got
+		cmp want got
+	done
+}
+test_case "-j 0/1/2/4, plain and gzip: the oracle's totals" engine_shapes
+
+orders_and_options() {
+	for o in "--sort key" "--sort count" "--top 25" "--per-year" "--per-year --top 7" \
+		 "--min-count 1500"; do
+		# shellcheck disable=SC2086
+		oracle $o "$TMP/many" >want
+		# shellcheck disable=SC2086
+		"$NGC" --no-progress -j 2 $o "$TMP/many" >got
+		cmp want got
+	done
+	oracle "$TMP/many" | sort >want
+	"$NGC" --no-progress -j 2 --sort none "$TMP/many" | sort >got
+	cmp want got
+}
+test_case "every --sort, --top, --per-year, --min-count" orders_and_options
+
+spilled_and_killed() {
+	oracle "$TMP/many" >want
+	mkdir -p tmp
+	for in in many manygz; do
+		"$NGC" --no-progress -j 2 --buffer-memory 1M --partition-size 64K --memory 1300K \
+			--tmpdir tmp --stats "$TMP/$in" >got 2>stats
+		grep -q "spilled " stats
+		cmp want got
+	done
+	# A worker killed in its third task: replaced, the task run again.
+	NGRAMCOUNT_FAULT=crash:3 "$NGC" --no-progress -j 2 --partition-size 64K "$TMP/many" >got 2>err
+	grep -q "replaced and" err
+	cmp want got
+	test -z "$(ls -A tmp)"
+}
+test_case "past --memory (spilled, plain and gzip) and with a worker killed: the same totals" spilled_and_killed
+
+done_testing
