@@ -25,6 +25,10 @@ gen_set "$data/text" "$size" 1 --format text
 # and repeats some: 5600M makes 5.04 M distinct),
 # for the table's bytes per key and the reduce's rate.
 gen_set "$data/keys" "${NGC_BENCH_KEYS_SIZE:-5600M}" 2
+# Many distinct keys (issue 27): 2-gram-like keys in random order, two
+# lines each (ngramgen --keys), 20 M of them in 40 M lines by default.
+hikeys=${NGC_BENCH_HIKEYS:-20M}
+gen_set "$data/hikeys" 0 3 --keys "$hikeys"
 # The text set as one gzip file: one task, whose table spills in its worker.
 if [ "$(cat "$data/textgz/.made" 2>/dev/null)" != "$(cat "$data/text/.made")" ]; then
 	mkdir -p "$data/textgz"
@@ -169,6 +173,25 @@ share plain "$P"
 share gz "$G"
 trace_cost "$P" >"$tmp/trace.p"
 trace_cost "$G" >"$tmp/trace.g"
+# Many distinct keys against DuckDB (npm's @duckdb/node-api, installed once
+# into build/duckdb), a run of each in turn; memory from PSS samples.
+H="$data/hikeys/*"
+duck=0
+if command -v node >/dev/null && command -v npm >/dev/null; then
+	[ -d build/duckdb/node_modules/@duckdb/node-api ] ||
+		(mkdir -p build/duckdb && cd build/duckdb &&
+		 npm install --silent --no-audit --no-fund @duckdb/node-api >/dev/null 2>&1) || true
+	[ -d build/duckdb/node_modules/@duckdb/node-api ] && duck=1
+fi
+DUCK="NODE_PATH=build/duckdb/node_modules node bench/duckdb_count.cjs 2"
+cat "$data"/hikeys/* >/dev/null
+set -- hk2 "$NGC -j 2 $H >/dev/null" hk1 "$NGC -j 1 $H >/dev/null"
+[ $duck = 0 ] || set -- "$@" hkduck "$DUCK $H >/dev/null"
+measure_alternated "$@"
+$NGC -j 2 --stats $H 2>"$tmp/hk.stats" >/dev/null
+python3 bench/pss_peak.py sh -c "$NGC -j 2 $H >/dev/null" >"$tmp/pss.hk2"
+python3 bench/pss_peak.py sh -c "$NGC -j 1 $H >/dev/null" >"$tmp/pss.hk1"
+[ $duck = 0 ] || python3 bench/pss_peak.py sh -c "$DUCK $H >/dev/null" >"$tmp/pss.hkduck"
 measure pipe "build/handoff pipe -j 2 -s 400"
 measure shm "build/handoff shm -j 2 -s 400"
 
@@ -306,6 +329,31 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	echo '```'
 	grep -E "distinct|spilled|wall|cpu" "$tmp/trigzspill.stats"
 	echo '```'
+	echo
+	echo "## Many distinct keys (issue 27)"
+	echo
+	hkeys=$(awk '/distinct ngrams/ { print $3 }' "$tmp/hk.stats")
+	hk_mb=$(du -bc "$data"/hikeys/* | tail -1 | cut -f1)
+	echo "\`ngramgen --keys $hikeys --seed 3\`: $hkeys distinct 2-gram-like keys, two lines each,"
+	echo "in random order, 16 files, $(awk -v b="$hk_mb" 'BEGIN { printf "%.0f", b / 1e6 }') MB. Memory: the peak of the summed PSS of all"
+	echo "the run's processes (shared pages once), and of the largest, sampled every 20 ms."
+	echo
+	echo "| run | wall s | CPU s | peak PSS, all MiB | bytes a key | largest MiB |"
+	echo "|---|---|---|---|---|---|"
+	for r in "hk2:ngramcount -j 2" "hk1:ngramcount -j 1" "hkduck:DuckDB, GROUP BY, 2 threads (npm @duckdb/node-api)"; do
+		[ -f "$tmp/m.${r%%:*}" ] || continue
+		read -r wall rss cpu <"$tmp/m.${r%%:*}"
+		read -r sum one <"$tmp/pss.${r%%:*}"
+		awk -v l="${r#*:}" -v w="$wall" -v c="$cpu" -v s="$sum" -v o="$one" -v k="$hkeys" 'BEGIN {
+			printf "| %s | %.2f | %.2f | %.0f | %.0f | %.0f |\n", l, w, c, s / 1024, s * 1024 / k, o / 1024 }'
+	done
+	[ $duck = 1 ] || echo "(DuckDB: not installed here; npm could not fetch @duckdb/node-api.)"
+	echo
+	echo "Targets: -j 2 against DuckDB $([ $duck = 1 ] && ratio hkduck hk2 || echo -)x faster (target 4x);"
+	echo "-j 2 against -j 1 $(ratio hk1 hk2)x (target 1.8x); $(awk -v k="$hkeys" '{ printf "%.0f", $1 * 1024 / k }' "$tmp/pss.hk2") bytes a key (target 48);"
+	echo "the reduce $(awk '/^  reduce/ { print substr($7, 2) }' "$tmp/hk.stats") M keys/s in --stats (target 25). --per-year on the plain set:"
+	echo "$(ratio opt.peryear p2)x the plain run, $(awk '{ printf "%.0f", $2 / 1024 }' "$tmp/m.opt.peryear") MiB (targets 2x, 200 MB); -n 3 on the text set: see Memory"
+	echo "(targets 10 s and 1.5 GB; with --memory 512M under 2x that time)."
 	echo
 	echo "## Handing partitions to workers: pipe copy vs shared slots"
 	echo
