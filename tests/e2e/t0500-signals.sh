@@ -5,11 +5,13 @@
 
 "$GEN" --size 3M --seed 4 --out "$TMP/sigdata" >/dev/null
 
-# start_run PARTITION_SIZE DATA: start a run to out.tsv in the background,
-# made slow by tiny partitions; set pid; wait (bounded, 20 s) until its
-# progress bar shows it has started.
+# start_run PARTITION_SIZE DATA [OPTION...]: start a run to out.tsv in the
+# background, made slow by tiny partitions; set pid; wait (bounded, 20 s)
+# until its progress bar shows it has started.
 start_run() {
-	"$NGC" --progress -j 2 --partition-size "$1" -o out.tsv "$2" 2>err &
+	ps=$1 in=$2
+	shift 2
+	"$NGC" --progress -j 2 --partition-size "$ps" "$@" -o out.tsv "$in" 2>err &
 	pid=$!
 	n=0
 	until grep -q '%' err 2>/dev/null; do
@@ -53,14 +55,7 @@ sighup_sigquit() {
 test_case "SIGHUP and SIGQUIT: as SIGTERM, exit 129 and 131" sighup_sigquit
 
 stats_say_interrupted() {
-	"$NGC" --progress --stats -j 2 --partition-size 16 -o out.tsv "$TMP/sigdata" 2>err &
-	pid=$!
-	n=0
-	until grep -q '%' err 2>/dev/null; do
-		n=$((n + 1))
-		[ $n -lt 400 ] || { kill -9 $pid; echo "never started"; return 1; }
-		sleep 0.05
-	done
+	start_run 16 "$TMP/sigdata" --stats || return 1
 	kill -INT $pid
 	set +e
 	wait $pid
