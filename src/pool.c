@@ -161,7 +161,7 @@ void pool_describe_exit(struct pool *p, unsigned i, char *buf, size_t size)
 	proc_describe(-(w->pid + 1), buf, size);
 }
 
-int pool_stop(struct pool *p)
+int pool_stop(struct pool *p, char *why, size_t size)
 {
 	struct msg quit = { .type = MSG_QUIT };
 	int bad = 0;
@@ -170,9 +170,13 @@ int pool_stop(struct pool *p)
 		close_fd(&p->w[i].to);
 	}
 	for (unsigned i = 0; i < p->n; i++) {
-		int status = p->w[i].pid > 0 ? reap(&p->w[i]) : 0;
-		if (!WIFEXITED(status) || WEXITSTATUS(status))
-			bad = 1;
+		long pid = (long)p->w[i].pid;
+		int status = pid > 0 ? reap(&p->w[i]) : 0;
+		if ((!WIFEXITED(status) || WEXITSTATUS(status)) && !bad++) {
+			char how[96];
+			proc_describe(status, how, sizeof(how));
+			snprintf(why, size, "worker %u (pid %ld) %s", i, pid, how);
+		}
 		close_fd(&p->w[i].from);
 	}
 	free(p->w);

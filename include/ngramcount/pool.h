@@ -53,8 +53,12 @@ int pool_recv(struct pool *p, unsigned i, struct reply *r, struct wbuf *payload)
 /* Say "why" a worker is gone: "exited with status 3", "killed by signal 9". */
 void pool_describe_exit(struct pool *p, unsigned i, char *buf, size_t size);
 
-/* Ask every worker to quit and reap them. Returns 0 if all exited 0. */
-int pool_stop(struct pool *p);
+/*
+ * Ask every worker to quit and reap them. Returns 0 if all exited 0, else
+ * -ECHILD with the first that did not said in why ("worker 0 (pid 12)
+ * killed by signal 9 (Killed)").
+ */
+int pool_stop(struct pool *p, char *why, size_t size);
 
 /* Kill and reap every worker (error path). */
 void pool_kill(struct pool *p);
