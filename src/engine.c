@@ -315,8 +315,8 @@ int engine_run(const struct config *c, struct table *t, struct spill *sp, struct
 	if (e.workers.w) {
 		if (e.failed)
 			pool_kill(&e.workers);
-		else if (pool_stop(&e.workers, st->stop_note, sizeof(st->stop_note)))
-			st->stop_failed = 1;	/* every task's result was in: a warning */
+		else	/* every task's result was in: a failure here is a warning */
+			(void)pool_stop(&e.workers, st->stop_note, sizeof(st->stop_note));
 	}
 	if (e.rd) {
 		st->sqes = e.rd->st.sqes;

@@ -264,7 +264,7 @@ static int warn(const struct config *c, const struct run_stats *st)
 		fprintf(stderr, "ngramcount: warning: %u worker%s replaced and %s task run again; "
 			"first: %s\n", st->restarts, st->restarts == 1 ? "" : "s",
 			st->restarts == 1 ? "its" : "their", st->restart_note);
-	if (st->stop_failed)
+	if (*st->stop_note)
 		fprintf(stderr, "ngramcount: warning: %s after its last task; every result was "
 			"in, nothing was lost\n", st->stop_note);
 	if (st->io_fallback)

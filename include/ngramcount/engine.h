@@ -44,8 +44,8 @@ struct run_stats {
 	unsigned nskipped;
 	unsigned restarts;		/* workers replaced after dying */
 	char restart_note[192];		/* how the first one died */
-	int stop_failed;		/* a worker did not exit cleanly at the end, */
-	char stop_note[192];		/* after its last result: how */
+	char stop_note[192];		/* a worker that did not exit cleanly after
+					   its last result, how; "": none */
 	unsigned slots;			/* buffer pool slots of partition_size */
 	uint64_t reduce_keys;		/* entries of worker tables merged */
 	size_t table_budget;		/* bytes the final table may hold before it spills */
