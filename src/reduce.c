@@ -85,7 +85,6 @@ int reducer_spill(struct reducer *r, int force)
 		return err;
 	/* Give the memory back (table_reset would keep it for reuse). */
 	table_fini(r->t);
-	table_init(r->t);
 	return 1;
 }
 

@@ -213,7 +213,6 @@ int task_spill(struct task_spill *ts, struct table *t, size_t budget)
 	if (err)
 		return err;
 	table_fini(t);
-	table_init(t);
 	return 1;
 }
 
@@ -441,7 +440,6 @@ int spill_add(struct spill_sorter *q, const char *key, size_t len, uint64_t coun
 	if (!err && table_bytes(&q->t) > q->budget) {
 		err = spill_table(q->s, &q->t, SPILL_BY_COUNT);
 		table_fini(&q->t);
-		table_init(&q->t);
 	}
 	return err;
 }

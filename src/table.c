@@ -1,12 +1,17 @@
 /*
- * table.c - ngram -> total, on uthash. The only file that includes uthash.h.
+ * table.c - ngram -> total, on runs, then uthash or an index. The only
+ * file that includes uthash.h.
  *
- * Keys are carved from the table's two arenas, no per-key malloc: a key
- * hashed as it came is one allocation in t->hashed (uthash handle, count,
- * key bytes); a key of sorted input is a bare ngram (count, key bytes) in
- * t->arena, and gets a handle in t->hashed only when it must be found by
- * its hash (struct table_run says why that is safe). Clearing a table is
- * HASH_CLEAR (frees the buckets) plus two arena resets.
+ * Keys are carved from the table's two arenas, no per-key malloc. A key of
+ * sorted input is a bare ngram (count, key bytes) in the runs' memory
+ * (t->arena), found by its hash only when it must be (struct table_run
+ * says why that is safe). A task's table hashes the rest with uthash: a
+ * key hashed as it came is one allocation in t->hashed (handle, count,
+ * key bytes), and a handle is 56 bytes. It is reset after every task, and
+ * keeps its buckets small. Any other table holds every ngram in the runs'
+ * memory, in the order they came, and hashes them in an index (index.h),
+ * 8 bytes a slot. Clearing a table is HASH_CLEAR (frees the buckets), the
+ * index freed and two arena resets.
  */
 #include <errno.h>
 #include <signal.h>
@@ -182,18 +187,31 @@ static void forget_keys(struct table *t)
 	t->ordered = 1;
 }
 
-void table_init(struct table *t)
+static void init(struct table *t, int task)
 {
 	t->runs = NULL;
 	t->runs_cap = 0;
+	t->task = task;
 	arena_init(&t->arena);
 	arena_init(&t->hashed);
+	index_init(&t->ix);
 	forget_keys(t);
+}
+
+void table_init(struct table *t)
+{
+	init(t, 0);
+}
+
+void table_init_task(struct table *t)
+{
+	init(t, 1);
 }
 
 void table_reset(struct table *t)
 {
 	HASH_CLEAR(hh, t->head);
+	index_fini(&t->ix);
 	arena_reset(&t->arena);
 	arena_reset(&t->hashed);
 	forget_keys(t);
@@ -202,10 +220,11 @@ void table_reset(struct table *t)
 void table_fini(struct table *t)
 {
 	HASH_CLEAR(hh, t->head);
+	index_fini(&t->ix);
 	arena_fini(&t->arena);
 	arena_fini(&t->hashed);
 	free(t->runs);
-	table_init(t);
+	init(t, t->task);
 }
 
 static void ngram_init(struct table *t, struct ngram *g, const char *key, size_t len)
@@ -243,8 +262,8 @@ static struct ngram *run_alloc(struct table *t, const char *key, size_t len)
 }
 
 /*
- * Every ngram of the runs' memory without a uthash handle gets one, in
- * the order they were added, hashed and in its bucket.
+ * Every ngram of the runs' memory not hashed yet gets its uthash handle,
+ * or its slot in the index, in the order they were added.
  */
 static void hash_runs(struct table *t)
 {
@@ -252,6 +271,13 @@ static void hash_runs(struct table *t)
 	UT_hash_table *tbl;
 	unsigned nb;
 
+	if (!t->task) {
+		index_reserve(&t->ix, t->count);
+		for (struct ngram *g = run_at(t, t->unhashed); g; g = run_next(t, g))
+			index_add(&t->ix, g, index_hash(g->key, g->len));
+		t->unhashed = t->end;
+		return;
+	}
 	for (struct ngram *g = run_at(t, t->unhashed); g; g = run_next(t, g)) {
 		struct table_entry *e = arena_alloc(&t->hashed, sizeof(*e));
 		if (!t->head) {
@@ -296,6 +322,20 @@ static struct ngram *upsert_hashed(struct table *t, const char *key, size_t len,
 	g = (struct ngram *)(e + 1);
 	ngram_init(t, g, key, len);
 	HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->head, g->key, len, hash, e);
+	return g;
+}
+
+/* The ngram for key through the index (h: its index_hash). */
+static struct ngram *upsert_indexed(struct table *t, const char *key, size_t len, uint64_t h)
+{
+	size_t at;
+	struct ngram *g = index_find(&t->ix, h, key, len, &at);
+
+	if (g)
+		return g;
+	g = run_alloc(t, key, len);
+	index_put(&t->ix, at, g, h);
+	t->unhashed = t->end;
 	return g;
 }
 
@@ -440,6 +480,8 @@ struct ngram *table_upsert(struct table *t, const char *key, size_t len)
 		t->nruns = 0;
 		hash_runs(t);
 	}
+	if (!t->task)
+		return upsert_indexed(t, key, len, index_hash(key, len));
 	HASH_VALUE(key, len, hash);
 	return upsert_hashed(t, key, len, hash);
 }
@@ -453,8 +495,12 @@ const struct ngram *table_find(const struct table *t, const char *key, size_t le
 {
 	struct table_entry *e;
 
-	/* Handles index the ngrams; making them changes no key or total. */
+	/* Handles or slots index the ngrams; making them changes no key or total. */
 	hash_runs((struct table *)t);
+	if (!t->task) {
+		size_t at;
+		return index_find(&t->ix, index_hash(key, len), key, len, &at);
+	}
 	HASH_FIND(hh, t->head, key, len, e);
 	return e ? ngram_of(e) : NULL;
 }
@@ -490,6 +536,34 @@ static int append_rising(struct table *t, const struct table_kv *kv, size_t n)
 }
 
 /*
+ * The same through the index, as a pipeline: key i is hashed and its home
+ * slot fetched, the first candidate ngram of key i - D fetched, and key
+ * i - 2D looked up, so each miss has D keys' work to hide behind.
+ */
+#define NGC_INDEX_AHEAD	32
+
+static int add_batch_indexed(struct table *t, const struct table_kv *kv, size_t n,
+			     const struct ngram **overflow)
+{
+	enum { D = NGC_INDEX_AHEAD };
+	uint64_t h[NGC_TABLE_BATCH];
+
+	for (size_t i = 0; i < n + 2 * D; i++) {
+		if (i < n) {
+			h[i] = index_hash(kv[i].key, kv[i].len);
+			index_prefetch(&t->ix, h[i]);
+		}
+		if (i >= D && i - D < n)
+			index_peek(&t->ix, h[i - D]);
+		if (i >= 2 * D && ngram_add_naming(upsert_indexed(t, kv[i - 2 * D].key,
+								   kv[i - 2 * D].len, h[i - 2 * D]),
+						   kv[i - 2 * D].count, overflow))
+			return -EOVERFLOW;
+	}
+	return 0;
+}
+
+/*
  * A lookup in a large table is a cache miss for the bucket, then one for
  * each entry of its chain (one or two). For a batch, hash every key and
  * prefetch its bucket, then each chain's first entry (two lines: an entry
@@ -515,6 +589,8 @@ int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 				return -EOVERFLOW;
 		return 0;
 	}
+	if (!t->task)
+		return add_batch_indexed(t, kv, n, overflow);
 	bkt = t->head ? t->head->hh.tbl->buckets : NULL;
 	nb = t->head ? t->head->hh.tbl->num_buckets : 0;
 
@@ -551,13 +627,13 @@ int table_add(struct table *t, const char *key, size_t len, uint64_t n)
 
 /*
  * The table's ngrams in the order they were added: the runs' memory while
- * the table is ordered (no ngram is anywhere else), else uthash's list.
- * *e is the list's cursor.
+ * the table is ordered or not a task's (no ngram is anywhere else), else
+ * uthash's list. *e is the list's cursor.
  */
 static struct ngram *first_added(const struct table *t, const struct table_entry **e)
 {
 	*e = t->head;
-	if (t->ordered)
+	if (t->ordered || !t->task)
 		return run_at(t, t->first);
 	return *e ? ngram_of(*e) : NULL;
 }
@@ -565,7 +641,7 @@ static struct ngram *first_added(const struct table *t, const struct table_entry
 static struct ngram *next_added(const struct table *t, const struct ngram *g,
 				const struct table_entry **e)
 {
-	if (t->ordered)
+	if (t->ordered || !t->task)
 		return run_next(t, g);
 	*e = (*e)->hh.next;
 	return *e ? ngram_of(*e) : NULL;
@@ -971,7 +1047,8 @@ int table_foreach_by_key(const struct table *t, uint64_t min,
 
 size_t table_bytes(const struct table *t)
 {
-	size_t b = t->arena.bytes + t->hashed.bytes + t->runs_cap * sizeof(struct table_run);
+	size_t b = t->arena.bytes + t->hashed.bytes + t->runs_cap * sizeof(struct table_run) +
+		   index_bytes(&t->ix);
 	if (t->head)
 		b += t->head->hh.tbl->num_buckets * sizeof(UT_hash_bucket) +
 		     sizeof(UT_hash_table);

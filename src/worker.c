@@ -205,7 +205,7 @@ int worker_main(int in_fd, int out_fd, void *ctx)
 	struct msg msg;
 	int err;
 
-	table_init(&w.table);
+	table_init_task(&w.table);
 	mapper_init(&w.m, &w.table);
 	mapper_set_opts(&w.m, env->map);
 	fault_init(&w);

@@ -1,10 +1,12 @@
 /*
- * table.h - the map stage's hash table: ngram key -> 64-bit total.
+ * table.h - ngram key -> 64-bit total: a task's table and the final one.
  *
  * A table owns its keys and entries (two arenas); a struct ngram pointer
- * stays valid until table_reset() or table_fini(). The table is uthash
- * underneath (keys of sorted input join it only when looked up by hash),
- * but no other module sees uthash.
+ * stays valid until table_reset() or table_fini(). Keys of sorted input
+ * are kept in runs, looked up by hash only when they must be. A task's
+ * table (table_init_task) hashes the rest with uthash; any other table
+ * with an index (index.h) over its ngrams, a third the bytes a key. No
+ * other module sees uthash.
  */
 #ifndef NGRAMCOUNT_TABLE_H
 #define NGRAMCOUNT_TABLE_H
@@ -14,6 +16,7 @@
 #include <stdint.h>
 
 #include "ngramcount/arena.h"
+#include "ngramcount/index.h"
 
 struct ngram {
 	uint64_t count;		/* running total */
@@ -41,9 +44,15 @@ struct table {
 					   uthash entry (end: none) */
 	size_t count;			/* distinct keys */
 	int ordered;			/* runs[] holds every key (see table_upsert) */
+	int task;			/* hashed keys go to uthash, not ix */
+	struct index ix;		/* the runs' ngrams up to unhashed (not task) */
 };
 
+/* A table for many keys: the final table, and those of the subcommands. */
 void table_init(struct table *t);
+/* A table for one task's keys, reset after each (a worker's). */
+void table_init_task(struct table *t);
+/* Return every block; t is left empty, of the same kind. */
 void table_fini(struct table *t);
 /* Forget every key, keeping memory for reuse. */
 void table_reset(struct table *t);
@@ -81,7 +90,7 @@ struct table_kv {
 	uint64_t count;
 };
 
-#define NGC_TABLE_BATCH 32
+#define NGC_TABLE_BATCH 128
 
 /*
  * Add up to NGC_TABLE_BATCH counts, overlapping the lookups' cache misses.

@@ -57,13 +57,17 @@ static inline uint32_t load32(const char *p)
 
 /*
  * Whether a[0..n) == b[0..n), for short keys: two overlapping loads cover
- * 4 to 16 bytes, and nothing past either key is read. A library memcmp
- * call costs more than the compare.
+ * 4 to 16 bytes, four 16 to 32 (a 2-gram's key), and nothing past either
+ * key is read. A library memcmp call costs more than the compare.
  */
 static inline int same_bytes(const char *a, const char *b, size_t n)
 {
 	if (n >= 8 && n <= 16)
 		return load64(a) == load64(b) && load64(a + n - 8) == load64(b + n - 8);
+	if (n > 16 && n <= 32)
+		return ((load64(a) ^ load64(b)) | (load64(a + 8) ^ load64(b + 8)) |
+			(load64(a + n - 16) ^ load64(b + n - 16)) |
+			(load64(a + n - 8) ^ load64(b + n - 8))) == 0;
 	if (n >= 4 && n < 8)
 		return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
 	return !memcmp(a, b, n);

@@ -56,14 +56,14 @@ millions() {
 	"$NGC" --no-progress -n 3 --stats text >mem.out 2>stats.mem
 	keys=$(sed -n 's/^  distinct ngrams  //p' stats.mem)
 	test "$keys" -gt 1000000
-	"$NGC" --no-progress -n 3 --memory 96M --tmpdir tmp --stats text >spill.out 2>stats
+	"$NGC" --no-progress -n 3 --memory 64M --tmpdir tmp --stats text >spill.out 2>stats
 	grep -q "^  distinct ngrams  $keys$" stats
 	test "$(sed -n 's/^  spilled  *\([0-9]*\) tables.*/\1/p' stats)" -ge 2
 	cmp mem.out spill.out
 	oracle -n 3 text | cmp - spill.out
 	test -z "$(ls -A tmp)"
 }
-test_case "over a million distinct keys through a 96M budget: the oracle's bytes" millions
+test_case "over a million distinct keys through a 64M budget: the oracle's bytes" millions
 
 gzip_tasks() {
 	# A gzip file is one task: its table outgrows its worker's share.
