@@ -91,10 +91,16 @@ static inline void place(uint64_t *slots, size_t mask, unsigned shift, const str
  */
 static void resize(struct index *x, size_t cap)
 {
-	uint64_t *old = x->slots, *s = xcalloc(cap, sizeof(*s));
+	uint64_t *old = x->slots, *s = xmalloc(cap * sizeof(*s));
 	size_t oldn = old ? x->mask + 1 : 0;
 	unsigned shift = 64 - (unsigned)__builtin_ctzll(cap);
 
+	/*
+	 * Written, not calloc'd: a page of calloc's read first maps the zero
+	 * page, and the write after it is a second fault that flushes the TLB
+	 * of every CPU the process runs on (an IPI each, with threads).
+	 */
+	memset(s, 0, cap * sizeof(*s));
 	for (size_t i = 0; i < oldn; i++) {
 		if (i + 16 < oldn && old[i + 16])
 			__builtin_prefetch(ngram_at(old[i + 16]));

@@ -4,46 +4,43 @@
  * around it (task order, spilling, adopting task runs).
  */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "ngramcount/reduce.h"
 #include "ngramcount/util.h"
 #include "ngramcount/wire.h"
 
+/* A result's entries, gathered to be added at once (table_add_all). */
 struct merge {
-	struct table *t;
-	const struct ngram *overflow;
-	uint64_t keys;
-	size_t n;				/* entries waiting in kv */
-	struct table_kv kv[NGC_TABLE_BATCH];
+	struct table_kv *kv;
+	size_t n, cap;
 };
-
-static int flush(struct merge *m)
-{
-	int err = table_add_batch(m->t, m->kv, m->n, &m->overflow);
-	m->keys += m->n;
-	m->n = 0;
-	return err;
-}
 
 static int add(void *ctx, const char *key, size_t len, uint64_t count)
 {
 	struct merge *m = ctx;
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 4096;
+		m->kv = xrealloc(m->kv, m->cap * sizeof(*m->kv));
+	}
 	m->kv[m->n++] = (struct table_kv){ key, len, count };
-	return m->n == NGC_TABLE_BATCH ? flush(m) : 0;
+	return 0;
 }
 
 int reduce_result(struct table *t, const char *payload, size_t len,
 		  const struct ngram **overflow, uint64_t *keys)
 {
-	struct merge m = { .t = t };
+	struct merge m = { 0 };
 	int err;
 
 	table_new_source(t);
 	err = wire_get_table(payload, len, add, &m);
-	if (!err)
-		err = flush(&m);
-	*overflow = m.overflow;
-	*keys = m.keys;
+	*keys = 0;
+	if (!err) {
+		err = table_add_all(t, m.kv, m.n, overflow);
+		*keys = m.n;
+	}
+	free(m.kv);
 	return err;
 }
 
@@ -91,4 +88,5 @@ int reducer_spill(struct reducer *r, int force)
 void reducer_fini(struct reducer *r)
 {
 	reorder_fini(&r->ro);
+	table_add_all_stop();
 }

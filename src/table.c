@@ -4,16 +4,18 @@
  *
  * Keys are carved from the table's two arenas, no per-key malloc. A key of
  * sorted input is a bare ngram (count, key bytes) in the runs' memory
- * (t->arena), found by its hash only when it must be (struct table_run
+ * (t->mem), found by its hash only when it must be (struct table_run
  * says why that is safe). A task's table hashes the rest with uthash: a
  * key hashed as it came is one allocation in t->hashed (handle, count,
  * key bytes), and a handle is 56 bytes. It is reset after every task, and
- * keeps its buckets small. Any other table holds every ngram in the runs'
- * memory, in the order they came, and hashes them in an index (index.h),
- * 8 bytes a slot. Clearing a table is HASH_CLEAR (frees the buckets), the
- * index freed and two arena resets.
+ * keeps its buckets small. Any other table hashes its keys in parts (two),
+ * each an index (index.h, 8 bytes a slot) and a memory of its own for the
+ * keys it adds, so the parts take a result's keys on two threads at once
+ * (table_add_all). Clearing a table is HASH_CLEAR (frees the buckets), the
+ * indexes freed and the arenas reset.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -121,7 +123,7 @@ static inline struct ngram *ngram_of(const struct table_entry *e)
  * Keys from sorted input come in rising byte order, and a key after the
  * last one is new for certain: it is added with no hash, no bucket (a
  * lookup that would miss in cache) and no uthash handle, its ngram alone,
- * after the ngram added before it in the runs' memory (t->arena). The
+ * after the ngram added before it in the runs' memory (t->mem). The
  * table keeps the ranges such keys came in, each from its first ngram to
  * its last, disjoint and in key order: every key of the table lies in one,
  * and a key in no range is not in the table. A run's ngrams follow one
@@ -147,22 +149,27 @@ static inline size_t ngram_bytes(size_t len)
 	return (offsetof(struct ngram, key) + len + 7) & ~(size_t)7;
 }
 
-/* The ngram at p in the runs' memory, past any jump; NULL at its end. */
-static inline struct ngram *run_at(const struct table *t, char *p)
+/* The ngram at p in a memory, past any jump; NULL at its end. */
+static inline struct ngram *seq_at(const struct table_seq *s, char *p)
 {
 	struct ngram *g = (struct ngram *)(void *)p;
 
-	if (p == t->end)
+	if (p == s->end)
 		return NULL;
 	if (g->len == NGC_JUMP)
 		g = (struct ngram *)(uintptr_t)g->count;
 	return g;
 }
 
-/* The ngram added after g in the runs' memory, or NULL. */
+/* The ngram added after g in its memory, or NULL. */
+static inline struct ngram *seq_next(const struct table_seq *s, const struct ngram *g)
+{
+	return seq_at(s, (char *)g + ngram_bytes(g->len));
+}
+
 static inline struct ngram *run_next(const struct table *t, const struct ngram *g)
 {
-	return run_at(t, (char *)g + ngram_bytes(g->len));
+	return seq_next(&t->mem, g);
 }
 
 /*
@@ -179,8 +186,12 @@ static int too_dear(const struct table *t)
 static void forget_keys(struct table *t)
 {
 	t->head = NULL;
-	t->first = t->end = t->unhashed = NULL;
-	t->room = 0;
+	t->mem.first = t->mem.end = t->unhashed = NULL;
+	t->mem.room = 0;
+	for (unsigned i = 0; i < NGC_TABLE_PARTS; i++) {
+		t->part[i].seq.first = t->part[i].seq.end = NULL;
+		t->part[i].seq.room = 0;
+	}
 	t->nruns = t->work = 0;
 	t->open = SIZE_MAX;
 	t->count = 0;
@@ -192,9 +203,12 @@ static void init(struct table *t, int task)
 	t->runs = NULL;
 	t->runs_cap = 0;
 	t->task = task;
-	arena_init(&t->arena);
+	arena_init(&t->mem.arena);
 	arena_init(&t->hashed);
-	index_init(&t->ix);
+	for (unsigned i = 0; i < NGC_TABLE_PARTS; i++) {
+		index_init(&t->part[i].ix);
+		arena_init(&t->part[i].seq.arena);
+	}
 	forget_keys(t);
 }
 
@@ -211,8 +225,11 @@ void table_init_task(struct table *t)
 void table_reset(struct table *t)
 {
 	HASH_CLEAR(hh, t->head);
-	index_fini(&t->ix);
-	arena_reset(&t->arena);
+	for (unsigned i = 0; i < NGC_TABLE_PARTS; i++) {
+		index_fini(&t->part[i].ix);
+		arena_reset(&t->part[i].seq.arena);
+	}
+	arena_reset(&t->mem.arena);
 	arena_reset(&t->hashed);
 	forget_keys(t);
 }
@@ -220,8 +237,11 @@ void table_reset(struct table *t)
 void table_fini(struct table *t)
 {
 	HASH_CLEAR(hh, t->head);
-	index_fini(&t->ix);
-	arena_fini(&t->arena);
+	for (unsigned i = 0; i < NGC_TABLE_PARTS; i++) {
+		index_fini(&t->part[i].ix);
+		arena_fini(&t->part[i].seq.arena);
+	}
+	arena_fini(&t->mem.arena);
 	arena_fini(&t->hashed);
 	free(t->runs);
 	init(t, t->task);
@@ -235,30 +255,49 @@ static void ngram_init(struct table *t, struct ngram *g, const char *key, size_t
 	t->count++;
 }
 
-/* A new ngram at the end of the runs' memory. */
-static struct ngram *run_alloc(struct table *t, const char *key, size_t len)
+/* A new ngram, count 0, at the end of a memory. */
+static struct ngram *seq_alloc(struct table_seq *s, const char *key, size_t len)
 {
 	size_t need = ngram_bytes(len);
 	struct ngram *g;
 
-	if (need > t->room) {	/* the next block, and a jump to it here */
+	if (need > s->room) {	/* the next block, and a jump to it here */
 		size_t got;
-		char *p = arena_alloc_rest(&t->arena, need + NGC_JUMP_BYTES, &got);
-		if (t->end) {
-			g = (struct ngram *)(void *)t->end;
+		char *p = arena_alloc_rest(&s->arena, need + NGC_JUMP_BYTES, &got);
+		if (s->end) {
+			g = (struct ngram *)(void *)s->end;
 			g->len = NGC_JUMP;
 			g->count = (uintptr_t)p;
 		} else {
-			t->first = t->unhashed = p;
+			s->first = p;
 		}
-		t->end = p;
-		t->room = got - NGC_JUMP_BYTES;
+		s->end = p;
+		s->room = got - NGC_JUMP_BYTES;
 	}
-	g = (struct ngram *)(void *)t->end;
-	t->end += need;
-	t->room -= need;
-	ngram_init(t, g, key, len);
+	g = (struct ngram *)(void *)s->end;
+	s->end += need;
+	s->room -= need;
+	g->count = 0;
+	g->len = (uint32_t)len;
+	memcpy(g->key, key, len);
 	return g;
+}
+
+/* A new ngram at the end of the runs' memory. */
+static struct ngram *run_alloc(struct table *t, const char *key, size_t len)
+{
+	struct ngram *g = seq_alloc(&t->mem, key, len);
+
+	if (!t->unhashed)
+		t->unhashed = t->mem.first;
+	t->count++;
+	return g;
+}
+
+/* The part of a key with hash h: a bit the index uses for neither home nor tag. */
+static inline struct table_part *part_of(struct table *t, uint64_t h)
+{
+	return &t->part[(h >> 16) % NGC_TABLE_PARTS];
 }
 
 /*
@@ -272,13 +311,16 @@ static void hash_runs(struct table *t)
 	unsigned nb;
 
 	if (!t->task) {
-		index_reserve(&t->ix, t->count);
-		for (struct ngram *g = run_at(t, t->unhashed); g; g = run_next(t, g))
-			index_add(&t->ix, g, index_hash(g->key, g->len));
-		t->unhashed = t->end;
+		for (unsigned i = 0; i < NGC_TABLE_PARTS; i++)
+			index_reserve(&t->part[i].ix, t->count / NGC_TABLE_PARTS);
+		for (struct ngram *g = seq_at(&t->mem, t->unhashed); g; g = run_next(t, g)) {
+			uint64_t h = index_hash(g->key, g->len);
+			index_add(&part_of(t, h)->ix, g, h);
+		}
+		t->unhashed = t->mem.end;
 		return;
 	}
-	for (struct ngram *g = run_at(t, t->unhashed); g; g = run_next(t, g)) {
+	for (struct ngram *g = seq_at(&t->mem, t->unhashed); g; g = run_next(t, g)) {
 		struct table_entry *e = arena_alloc(&t->hashed, sizeof(*e));
 		if (!t->head) {
 			unsigned hash;
@@ -295,7 +337,7 @@ static void hash_runs(struct table *t)
 		if (!first)
 			first = e;
 	}
-	t->unhashed = t->end;
+	t->unhashed = t->mem.end;
 	if (!first)
 		return;
 	tbl = t->head->hh.tbl;
@@ -325,18 +367,27 @@ static struct ngram *upsert_hashed(struct table *t, const char *key, size_t len,
 	return g;
 }
 
-/* The ngram for key through the index (h: its index_hash). */
-static struct ngram *upsert_indexed(struct table *t, const char *key, size_t len, uint64_t h)
+/*
+ * The ngram for key through its part's index (h: its index_hash); *added
+ * counts a new one. Touches that part alone.
+ */
+static struct ngram *part_upsert(struct table_part *p, const char *key, size_t len, uint64_t h,
+				 size_t *added)
 {
 	size_t at;
-	struct ngram *g = index_find(&t->ix, h, key, len, &at);
+	struct ngram *g = index_find(&p->ix, h, key, len, &at);
 
 	if (g)
 		return g;
-	g = run_alloc(t, key, len);
-	index_put(&t->ix, at, g, h);
-	t->unhashed = t->end;
+	g = seq_alloc(&p->seq, key, len);
+	index_put(&p->ix, at, g, h);
+	++*added;
 	return g;
+}
+
+static struct ngram *upsert_indexed(struct table *t, const char *key, size_t len, uint64_t h)
+{
+	return part_upsert(part_of(t, h), key, len, h, &t->count);
 }
 
 /*
@@ -430,7 +481,7 @@ static struct ngram *split_run(struct table *t, size_t j, const char *key, size_
 /* Whether g is the last ngram of the runs' memory. */
 static inline int is_last(const struct table *t, const struct ngram *g)
 {
-	return (const char *)g + ngram_bytes(g->len) == t->end;
+	return (const char *)g + ngram_bytes(g->len) == t->mem.end;
 }
 
 /*
@@ -499,7 +550,8 @@ const struct ngram *table_find(const struct table *t, const char *key, size_t le
 	hash_runs((struct table *)t);
 	if (!t->task) {
 		size_t at;
-		return index_find(&t->ix, index_hash(key, len), key, len, &at);
+		uint64_t h = index_hash(key, len);
+		return index_find(&part_of((struct table *)t, h)->ix, h, key, len, &at);
 	}
 	HASH_FIND(hh, t->head, key, len, e);
 	return e ? ngram_of(e) : NULL;
@@ -535,32 +587,67 @@ static int append_rising(struct table *t, const struct table_kv *kv, size_t n)
 	return 1;
 }
 
+/* A key of a batch, for the part its hash picks: where it is, and the hash. */
+struct keyref {
+	uint64_t h;
+	size_t i;
+};
+
 /*
- * The same through the index, as a pipeline: key i is hashed and its home
- * slot fetched, the first candidate ngram of key i - D fetched, and key
- * i - 2D looked up, so each miss has D keys' work to hide behind.
+ * Add the keys r[0..m) of kv to part p as a pipeline: key j's home slot
+ * fetched, key j - D's first candidate ngram fetched, key j - 2D looked
+ * up, so that each miss has D keys' work to hide behind. *added counts new
+ * keys. Touches part p alone.
  */
-#define NGC_INDEX_AHEAD	32
+static int add_listed(struct table_part *p, const struct table_kv *kv, const struct keyref *r,
+		      size_t m, const struct ngram **overflow, size_t *added)
+{
+	enum { D = 8 };
+
+	for (size_t j = 0; j < m + 2 * D; j++) {
+		if (j < m)
+			index_prefetch(&p->ix, r[j].h);
+		if (j >= D && j - D < m)
+			index_peek(&p->ix, r[j - D].h);
+		if (j >= 2 * D) {
+			const struct keyref *x = &r[j - 2 * D];
+			const struct table_kv *e = &kv[x->i];
+			if (ngram_add_naming(part_upsert(p, e->key, e->len, x->h, added), e->count,
+					     overflow))
+				return -EOVERFLOW;
+		}
+	}
+	return 0;
+}
+
+/*
+ * kv[0..n) hashed into r: part 0's keys from the front, part 1's from the
+ * back (r has n entries). Returns how many are part 0's.
+ */
+static size_t list_parts(struct table *t, const struct table_kv *kv, size_t n, struct keyref *r)
+{
+	size_t lo = 0, hi = n;
+
+	_Static_assert(NGC_TABLE_PARTS == 2, "the keys of two parts fill r from its two ends");
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = index_hash(kv[i].key, kv[i].len);
+		if (part_of(t, h) == &t->part[0])
+			r[lo++] = (struct keyref){ h, i };
+		else
+			r[--hi] = (struct keyref){ h, i };
+	}
+	return lo;
+}
 
 static int add_batch_indexed(struct table *t, const struct table_kv *kv, size_t n,
 			     const struct ngram **overflow)
 {
-	enum { D = NGC_INDEX_AHEAD };
-	uint64_t h[NGC_TABLE_BATCH];
+	struct keyref r[NGC_TABLE_BATCH];
+	size_t lo = list_parts(t, kv, n, r);
 
-	for (size_t i = 0; i < n + 2 * D; i++) {
-		if (i < n) {
-			h[i] = index_hash(kv[i].key, kv[i].len);
-			index_prefetch(&t->ix, h[i]);
-		}
-		if (i >= D && i - D < n)
-			index_peek(&t->ix, h[i - D]);
-		if (i >= 2 * D && ngram_add_naming(upsert_indexed(t, kv[i - 2 * D].key,
-								   kv[i - 2 * D].len, h[i - 2 * D]),
-						   kv[i - 2 * D].count, overflow))
-			return -EOVERFLOW;
-	}
-	return 0;
+	if (add_listed(&t->part[0], kv, r, lo, overflow, &t->count))
+		return -EOVERFLOW;
+	return add_listed(&t->part[1], kv, r + lo, n - lo, overflow, &t->count);
 }
 
 /*
@@ -626,31 +713,167 @@ int table_add(struct table *t, const char *key, size_t len, uint64_t n)
 }
 
 /*
- * The table's ngrams in the order they were added: the runs' memory while
- * the table is ordered or not a task's (no ngram is anywhere else), else
- * uthash's list. *e is the list's cursor.
+ * table_add_all's second part, on a helper thread of the parent: one job
+ * at a time, handed over and waited for under a mutex. The helper blocks
+ * every signal; a forked child (owner differs) has none and adds alone.
  */
-static struct ngram *first_added(const struct table *t, const struct table_entry **e)
+#define NGC_ADD_ALL_MIN	4096	/* fewer keys are not worth a hand-over */
+
+struct add_job {
+	struct table_part *p;
+	const struct table_kv *kv;
+	const struct keyref *r;
+	size_t m, added;
+	const struct ngram *overflow;
+	int err;
+};
+
+static struct {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t wake, done;
+	pid_t owner;		/* the process the helper runs in; 0: none */
+	int failed;		/* it could not be started */
+	int stopping;		/* table_add_all_stop() asks it to return */
+	struct add_job *job;	/* the job handed over; NULL when done */
+} ah = { .mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER,
+	 .done = PTHREAD_COND_INITIALIZER };
+
+static void *add_helper(void *arg)
 {
-	*e = t->head;
-	if (t->ordered || !t->task)
-		return run_at(t, t->first);
-	return *e ? ngram_of(*e) : NULL;
+	(void)arg;
+	pthread_mutex_lock(&ah.mu);
+	for (;;) {
+		while (!ah.job && !ah.stopping)
+			pthread_cond_wait(&ah.wake, &ah.mu);
+		if (ah.stopping)
+			break;
+		struct add_job *j = ah.job;
+		pthread_mutex_unlock(&ah.mu);
+		j->err = add_listed(j->p, j->kv, j->r, j->m, &j->overflow, &j->added);
+		pthread_mutex_lock(&ah.mu);
+		ah.job = NULL;
+		pthread_cond_signal(&ah.done);
+	}
+	pthread_mutex_unlock(&ah.mu);
+	return NULL;
 }
 
-static struct ngram *next_added(const struct table *t, const struct ngram *g,
-				const struct table_entry **e)
+/* Whether this process has the helper, started on first use. */
+static int helper_ready(void)
+{
+	sigset_t all, old;
+
+	if (ah.owner == getpid())
+		return 1;
+	if (ah.owner || ah.failed)	/* a child's copy of the parent's */
+		return 0;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ah.failed = pthread_create(&ah.thread, NULL, add_helper, NULL) != 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ah.failed)
+		return 0;
+	ah.owner = getpid();
+	return 1;
+}
+
+void table_add_all_stop(void)
+{
+	if (ah.owner != getpid())
+		return;
+	pthread_mutex_lock(&ah.mu);
+	ah.stopping = 1;
+	pthread_cond_signal(&ah.wake);
+	pthread_mutex_unlock(&ah.mu);
+	pthread_join(ah.thread, NULL);
+	ah.owner = 0;
+	ah.stopping = 0;
+}
+
+int table_add_all(struct table *t, const struct table_kv *kv, size_t n,
+		  const struct ngram **overflow)
+{
+	struct keyref *r;
+	struct add_job j = { .p = &t->part[1], .kv = kv };
+	size_t added = 0, lo;
+	int err;
+
+	if (t->task || t->ordered || n < NGC_ADD_ALL_MIN || !helper_ready()) {
+		for (size_t i = 0; i < n; i += NGC_TABLE_BATCH)
+			if (table_add_batch(t, kv + i, n - i < NGC_TABLE_BATCH ? n - i : NGC_TABLE_BATCH,
+					    overflow))
+				return -EOVERFLOW;
+		return 0;
+	}
+	r = xmalloc(n * sizeof(*r));
+	lo = list_parts(t, kv, n, r);
+	j.r = r + lo;
+	j.m = n - lo;
+	pthread_mutex_lock(&ah.mu);
+	ah.job = &j;
+	pthread_cond_signal(&ah.wake);
+	pthread_mutex_unlock(&ah.mu);
+
+	err = add_listed(&t->part[0], kv, r, lo, overflow, &added);
+
+	pthread_mutex_lock(&ah.mu);
+	while (ah.job)
+		pthread_cond_wait(&ah.done, &ah.mu);
+	pthread_mutex_unlock(&ah.mu);
+	free(r);
+	t->count += added + j.added;
+	if (!err && j.err)
+		*overflow = j.overflow;
+	return err ? err : j.err;
+}
+
+/*
+ * The table's ngrams: a task's table's in uthash's list once hashed, any
+ * other's in its memories, the runs' then each part's, each in the order
+ * they were added. A cursor says where the walk is.
+ */
+struct cursor {
+	const struct table_entry *e;	/* uthash's list */
+	unsigned seq;			/* 0: the runs' memory; i: part i - 1's */
+};
+
+static inline const struct table_seq *seq_of(const struct table *t, const struct cursor *c)
+{
+	return c->seq ? &t->part[c->seq - 1].seq : &t->mem;
+}
+
+/* g, or, at the end of a memory (NULL), the first ngram of the next. */
+static struct ngram *walk_on(const struct table *t, struct cursor *c, struct ngram *g)
+{
+	while (!g && c->seq < NGC_TABLE_PARTS) {
+		const struct table_seq *s = &t->part[c->seq++].seq;
+		g = seq_at(s, s->first);
+	}
+	return g;
+}
+
+static struct ngram *first_added(const struct table *t, struct cursor *c)
+{
+	c->e = t->head;
+	c->seq = 0;
+	if (t->ordered || !t->task)
+		return walk_on(t, c, seq_at(&t->mem, t->mem.first));
+	return c->e ? ngram_of(c->e) : NULL;
+}
+
+static struct ngram *next_added(const struct table *t, const struct ngram *g, struct cursor *c)
 {
 	if (t->ordered || !t->task)
-		return run_next(t, g);
-	*e = (*e)->hh.next;
-	return *e ? ngram_of(*e) : NULL;
+		return walk_on(t, c, seq_next(seq_of(t, c), g));
+	c->e = c->e->hh.next;
+	return c->e ? ngram_of(c->e) : NULL;
 }
 
 int table_foreach(const struct table *t,
 		  int (*fn)(const struct ngram *g, void *ctx), void *ctx)
 {
-	const struct table_entry *e;
+	struct cursor e;
 
 	for (const struct ngram *g = first_added(t, &e); g; g = next_added(t, g, &e)) {
 		int r = fn(g, ctx);
@@ -681,7 +904,7 @@ static uint64_t key_prefix(const struct ngram *g)
 
 int table_merge(struct table *dst, const struct table *src, const struct ngram **overflow)
 {
-	const struct table_entry *e;
+	struct cursor e;
 
 	table_new_source(dst);
 	for (const struct ngram *g = first_added(src, &e); g; g = next_added(src, g, &e))
@@ -800,7 +1023,7 @@ static void sort_records(struct sort_rec *r, struct sort_rec *tmp, size_t n)
  */
 static size_t make_records(const struct table *t, uint64_t min, struct sort_rec *a)
 {
-	const struct table_entry *e;
+	struct cursor e;
 	size_t k = 0;
 
 	for (const struct ngram *g = first_added(t, &e); g; g = next_added(t, g, &e)) {
@@ -1024,7 +1247,7 @@ int table_foreach_by_key(const struct table *t, uint64_t min,
 			 int (*fn)(const struct ngram *g, void *ctx), void *ctx)
 {
 	const struct ngram **v;
-	const struct table_entry *e;
+	struct cursor e;
 	size_t k = 0, r;
 	int err = 0;
 
@@ -1047,8 +1270,10 @@ int table_foreach_by_key(const struct table *t, uint64_t min,
 
 size_t table_bytes(const struct table *t)
 {
-	size_t b = t->arena.bytes + t->hashed.bytes + t->runs_cap * sizeof(struct table_run) +
-		   index_bytes(&t->ix);
+	size_t b = t->mem.arena.bytes + t->hashed.bytes + t->runs_cap * sizeof(struct table_run);
+
+	for (unsigned i = 0; i < NGC_TABLE_PARTS; i++)
+		b += t->part[i].seq.arena.bytes + index_bytes(&t->part[i].ix);
 	if (t->head)
 		b += t->head->hh.tbl->num_buckets * sizeof(UT_hash_bucket) +
 		     sizeof(UT_hash_table);

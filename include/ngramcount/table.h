@@ -27,6 +27,26 @@ struct ngram {
 struct table_entry;
 struct table_run;
 
+/* Ngrams one after another in an arena's blocks (table.c). */
+struct table_seq {
+	struct arena arena;
+	char *first, *end;		/* the first ngram, and where the next
+					   goes (NULL: none yet) */
+	size_t room;			/* bytes free at end */
+};
+
+/*
+ * A final table, once hashed, is parts: a key's hash picks one, and each
+ * part has its own index and memory, so parts take keys at the same time
+ * (table_add_all).
+ */
+#define NGC_TABLE_PARTS	2
+
+struct table_part {
+	struct index ix;		/* its keys, wherever their ngrams are */
+	struct table_seq seq;		/* its keys added after hashing began */
+};
+
 struct table {
 	struct table_entry *head;	/* uthash head; NULL when no key is hashed */
 	struct table_run *runs;		/* key ranges, while every key is in one */
@@ -34,18 +54,15 @@ struct table {
 	size_t open;			/* the run that the last key went to, when
 					   it ends the runs' memory, or SIZE_MAX */
 	size_t work;			/* ngrams walked, runs moved (table.c) */
-	struct arena arena;		/* the runs' ngrams, one after another */
+	struct table_seq mem;		/* the runs' memory */
 	struct arena hashed;		/* uthash entries, and the ngrams of keys
 					   hashed as they came */
-	char *first, *end;		/* the runs' memory: its first ngram, and
-					   where the next goes (NULL: none yet) */
-	size_t room;			/* bytes free at end */
-	char *unhashed;			/* the first of the runs' ngrams with no
-					   uthash entry (end: none) */
+	char *unhashed;			/* the first of the runs' ngrams not hashed
+					   (NULL or mem.end: none) */
 	size_t count;			/* distinct keys */
 	int ordered;			/* runs[] holds every key (see table_upsert) */
-	int task;			/* hashed keys go to uthash, not ix */
-	struct index ix;		/* the runs' ngrams up to unhashed (not task) */
+	int task;			/* hashed keys go to uthash, not the parts */
+	struct table_part part[NGC_TABLE_PARTS];
 };
 
 /* A table for many keys: the final table, and those of the subcommands. */
@@ -125,6 +142,16 @@ static inline int ngram_add_naming(struct ngram *g, uint64_t n, const struct ngr
 	}
 	return 0;
 }
+
+/*
+ * The same for any number of keys, the parts' keys on a thread each when
+ * the table is hashed and n is large (the reduce of a result). On
+ * -EOVERFLOW, keys other than the one named may have been added.
+ */
+int table_add_all(struct table *t, const struct table_kv *kv, size_t n,
+		  const struct ngram **overflow);
+/* Join the thread table_add_all started in this process, if any. */
+void table_add_all_stop(void);
 
 /*
  * Add every total of src to dst. Returns 0, or -EOVERFLOW with *overflow

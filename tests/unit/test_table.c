@@ -22,6 +22,15 @@ static void init(struct table *t)
 		table_init(t);
 }
 
+/* The bytes of uthash's buckets or of the parts' indexes. */
+static size_t hash_bytes(const struct table *t)
+{
+	size_t b = table_bytes(t) - t->mem.arena.bytes - t->hashed.bytes;
+	for (unsigned i = 0; i < NGC_TABLE_PARTS; i++)
+		b -= t->part[i].seq.arena.bytes;
+	return b;
+}
+
 static void sums_per_key(void)
 {
 	struct table t;
@@ -304,7 +313,7 @@ static void grows_and_finds_every_key(void)
 	}
 	CHECK(table_find(&t, "w", 1) == NULL);
 	CHECK(table_foreach(&t, count_entry, &seen) == 0 && seen == N);
-	size_t buckets = table_bytes(&t) - t.arena.bytes - t.hashed.bytes;
+	size_t buckets = hash_bytes(&t);
 	if (task_kind)	/* two keys a bucket */
 		CHECK(buckets >= 8 * (size_t)N && buckets <= 16 * (size_t)N);
 	else		/* slots three eighths to three quarters full */
@@ -324,7 +333,7 @@ static void small_tables_spread_their_keys(void)
 		CHECK(table_add(&t, key, (size_t)len, 1) == 0);
 	}
 	CHECK(t.count == N && !t.ordered);
-	size_t buckets = table_bytes(&t) - t.arena.bytes - t.hashed.bytes;
+	size_t buckets = hash_bytes(&t);
 	CHECK(buckets >= 32 * (size_t)N && buckets <= 64 * (size_t)N);	/* half a key a bucket */
 	table_fini(&t);
 }
@@ -365,15 +374,15 @@ static void rising_keys_then_a_fall(void)
 				CHECK(g && g->count == (uint64_t)k + 2);
 			}
 		}
-		CHECK(t.count == N && (task_kind ? t.head != NULL : t.ix.n > 0) &&
-		      t.unhashed != t.end && t.nruns == 1);
+		CHECK(t.count == N && (task_kind ? t.head != NULL : t.part[0].ix.n + t.part[1].ix.n > 0) &&
+		      t.unhashed != t.mem.end && t.nruns == 1);
 		i = 0;
 		CHECK(table_foreach(&t, check_order, &i) == 0 && i == N);
 		CHECK(table_upsert(&t, "k000010", 7)->count == 7);	/* falls, there */
 		CHECK(table_upsert(&t, "k000011", 7)->count == 0);	/* falls, new */
 		CHECK(table_upsert(&t, "k000012", 7)->count == 8);	/* and rises */
 		CHECK(table_upsert(&t, "k999999", 7)->count == 0);
-		CHECK(t.count == N + 2 && t.unhashed != t.end && t.ordered);
+		CHECK(t.count == N + 2 && t.unhashed != t.mem.end && t.ordered);
 		for (int k = 0; k < N; k++) {
 			n = snprintf(key, sizeof(key), "k%06d", k * 2);
 			const struct ngram *g = table_find(&t, key, (size_t)n);
@@ -384,6 +393,58 @@ static void rising_keys_then_a_fall(void)
 		table_reset(&t);	/* and rising again */
 	}
 	table_fini(&t);
+}
+
+/*
+ * table_add_all on results of 5000 to 60000 keys, in a hashed table (a
+ * final one's parts on two threads) and in every other state: the totals
+ * and the count are a plain array's. Then an overflow is named.
+ */
+static void add_all_like_a_model(void)
+{
+	enum { N = 100000, R = 40 };
+	static uint64_t want[N];
+	static char keys[N][12];
+	static struct table_kv kv[60000];
+	const struct ngram *over = NULL;
+	unsigned long long x = 5;
+	struct table t;
+	size_t distinct = 0;
+
+	memset(want, 0, sizeof(want));
+	for (int i = 0; i < N; i++)
+		snprintf(keys[i], sizeof(keys[i]), "a%d", i);
+	init(&t);
+	for (int round = 0; round < R; round++) {
+		size_t n = 5000 + t_rand(&x) % 55000;
+		for (size_t i = 0; i < n; i++) {
+			size_t k = t_rand(&x) % N;
+			uint64_t v = t_rand(&x) % 1000;
+			distinct += want[k] == 0 && v;
+			want[k] += v;
+			kv[i] = (struct table_kv){ keys[k], strlen(keys[k]), v };
+		}
+		CHECK(table_add_all(&t, kv, n, &over) == 0);
+	}
+	CHECK(!t.ordered);
+	size_t seen = 0, bad = 0;
+	for (int k = 0; k < N; k++) {
+		const struct ngram *g = table_find(&t, keys[k], strlen(keys[k]));
+		seen += g != NULL;
+		bad += g ? g->count != want[k] : want[k] != 0;
+	}
+	size_t walked = 0;
+	CHECK(bad == 0 && t.count == seen && seen >= distinct);
+	CHECK(table_foreach(&t, count_entry, &walked) == 0 && walked == t.count);
+
+	CHECK(table_add(&t, "a7", 2, UINT64_MAX - want[7]) == 0);
+	for (size_t i = 0; i < 10000; i++)
+		kv[i] = (struct table_kv){ keys[i % 50], strlen(keys[i % 50]), i == 9000 };
+	kv[9007] = (struct table_kv){ "a7", 2, 1 };
+	CHECK(table_add_all(&t, kv, 10000, &over) == -EOVERFLOW);
+	CHECK(over && over->len == 2 && !memcmp(over->key, "a7", 2) && over->count == UINT64_MAX);
+	table_fini(&t);
+	table_add_all_stop();
 }
 
 /* A batch of rising keys is appended whole; one that repeats a key is not. */
@@ -573,6 +634,7 @@ static void suite(void)
 	T_RUN(grows_and_finds_every_key);
 	T_RUN(rising_keys_then_a_fall);
 	T_RUN(batch_that_repeats_a_key);
+	T_RUN(add_all_like_a_model);
 	T_RUN(sorted_sources_in_any_order);
 	T_RUN(gives_runs_up_for_hashing);
 	T_RUN(key_order_is_bytes);
