@@ -70,8 +70,8 @@ static void print_stats(const struct config *c, const struct run_stats *st,
 			sp->parts == 1 ? "" : "s",
 			(unsigned long long)sp->bytes, st->table_budget, st->task_budget);
 	fprintf(stderr, "  table memory     %s (%.0f bytes per ngram)\n",
-		fmt_bytes(b, sizeof(b), (double)table_bytes(t)),
-		t->count ? (double)table_bytes(t) / (double)t->count : 0.0);
+		fmt_bytes(b, sizeof(b), (double)st->table_bytes),
+		t->count ? (double)st->table_bytes / (double)t->count : 0.0);
 	fprintf(stderr, "  reduce           %llu keys in %.3f s (%.1f M keys/s)\n",
 		(unsigned long long)st->reduce_keys, st->reduce_secs,
 		st->reduce_secs > 0 ? (double)st->reduce_keys / st->reduce_secs / 1e6 : 0.0);
@@ -339,6 +339,8 @@ static int run_count(const struct config *c, struct spill *sp)
 	if (r && !ngc_stop)
 		fprintf(stderr, "ngramcount: %s\n", err);
 	status = r ? NGC_EXIT_FAIL : warn(c, &st);
+	st.table_bytes = table_bytes(&t);
+	table_seal(&t);
 	if (!status) {
 		/* Not between rows going to the same terminal. */
 		if (c->out.path || !isatty(STDOUT_FILENO))

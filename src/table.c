@@ -1268,6 +1268,12 @@ int table_foreach_by_key(const struct table *t, uint64_t min,
 	return err;
 }
 
+void table_seal(struct table *t)
+{
+	for (unsigned i = 0; i < NGC_TABLE_PARTS; i++)
+		index_fini(&t->part[i].ix);
+}
+
 size_t table_bytes(const struct table *t)
 {
 	size_t b = t->mem.arena.bytes + t->hashed.bytes + t->runs_cap * sizeof(struct table_run);

@@ -49,6 +49,7 @@ struct run_stats {
 	unsigned slots;			/* buffer pool slots of partition_size */
 	uint64_t reduce_keys;		/* entries of worker tables merged */
 	size_t table_budget;		/* bytes the final table may hold before it spills */
+	size_t table_bytes;		/* and held at the end of the reads */
 	size_t task_budget;		/* and a gzip task's table (0: no gzip input) */
 	uint64_t task_runs;		/* runs gzip tasks wrote (spill.h task_spill) */
 	double reduce_secs;		/* time the parent spent merging them */

@@ -192,6 +192,13 @@ int ngram_cmp_count(const struct ngram *a, const struct ngram *b);
 /* Byte order of the key (a shorter key before a longer one it begins). */
 int ngram_cmp_key(const struct ngram *a, const struct ngram *b);
 
+/*
+ * No key will be added or looked up again: the parts' indexes are freed
+ * (the output's sort needs their memory more). The table is still read
+ * whole (foreach, sorted, by key); reset or fini make it whole again.
+ */
+void table_seal(struct table *t);
+
 /* Bytes the table holds (arena and buckets), for --stats. */
 size_t table_bytes(const struct table *t);
 
