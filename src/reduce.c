@@ -4,43 +4,191 @@
  * around it (task order, spilling, adopting task runs).
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "ngramcount/reduce.h"
 #include "ngramcount/util.h"
 #include "ngramcount/wire.h"
 
-/* A result's entries, gathered to be added at once (table_add_all). */
+/* Entries in batches to table_add_batch, as they are decoded. */
 struct merge {
-	struct table_kv *kv;
-	size_t n, cap;
+	struct table *t;
+	const struct ngram *overflow;
+	uint64_t keys;
+	size_t n;				/* entries waiting in kv */
+	struct table_kv kv[NGC_TABLE_BATCH];
 };
+
+static int flush(struct merge *m)
+{
+	int err = table_add_batch(m->t, m->kv, m->n, &m->overflow);
+	m->keys += m->n;
+	m->n = 0;
+	return err;
+}
 
 static int add(void *ctx, const char *key, size_t len, uint64_t count)
 {
 	struct merge *m = ctx;
-	if (m->n == m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 4096;
-		m->kv = xrealloc(m->kv, m->cap * sizeof(*m->kv));
-	}
 	m->kv[m->n++] = (struct table_kv){ key, len, count };
+	return m->n == NGC_TABLE_BATCH ? flush(m) : 0;
+}
+
+/*
+ * One part of a grouped result, decoded whole and added to its part of
+ * the table: the parent's thread takes part 0, a helper thread part 1.
+ */
+struct part_job {
+	struct table *t;
+	unsigned part;
+	const char *in;
+	size_t len;
+	struct table_kv *kv;		/* the decoded entries, n of cap */
+	size_t n, cap, added;
+	const struct ngram *overflow;
+	int err;
+};
+
+static int collect(void *ctx, const char *key, size_t len, uint64_t count)
+{
+	struct part_job *j = ctx;
+	if (j->n == j->cap) {
+		j->cap = j->cap ? 2 * j->cap : 4096;
+		j->kv = xrealloc(j->kv, j->cap * sizeof(*j->kv));
+	}
+	j->kv[j->n++] = (struct table_kv){ key, len, count };
+	return 0;
+}
+
+static void run_job(void *arg)
+{
+	struct part_job *j = arg;
+	j->err = wire_get_entries(j->in, j->len, collect, j);
+	if (!j->err)
+		j->err = table_add_part(j->t, j->part, j->kv, j->n, &j->overflow, &j->added);
+	free(j->kv);
+}
+
+/*
+ * The helper thread: one job at a time, handed over and waited for under
+ * a mutex. It blocks every signal. Only the process that started it has
+ * it: a forked child's copy of the state says another owner.
+ */
+static struct {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t wake, done;
+	pid_t owner;			/* 0: none */
+	int failed, stopping;
+	struct part_job *job;		/* handed over; NULL when done */
+} helper = { .mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER,
+	     .done = PTHREAD_COND_INITIALIZER };
+
+static void *helper_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&helper.mu);
+	for (;;) {
+		while (!helper.job && !helper.stopping)
+			pthread_cond_wait(&helper.wake, &helper.mu);
+		if (helper.stopping)
+			break;
+		pthread_mutex_unlock(&helper.mu);
+		run_job(helper.job);
+		pthread_mutex_lock(&helper.mu);
+		helper.job = NULL;
+		pthread_cond_signal(&helper.done);
+	}
+	pthread_mutex_unlock(&helper.mu);
+	return NULL;
+}
+
+/* Whether this process has the helper, started on first use. */
+static int helper_ready(void)
+{
+	sigset_t all, old;
+
+	if (helper.owner == getpid())
+		return 1;
+	if (helper.owner || helper.failed)
+		return 0;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	helper.failed = pthread_create(&helper.thread, NULL, helper_main, NULL) != 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (helper.failed)
+		return 0;
+	helper.owner = getpid();
+	return 1;
+}
+
+static void helper_stop(void)
+{
+	if (helper.owner != getpid())
+		return;
+	pthread_mutex_lock(&helper.mu);
+	helper.stopping = 1;
+	pthread_cond_signal(&helper.wake);
+	pthread_mutex_unlock(&helper.mu);
+	pthread_join(helper.thread, NULL);
+	helper.owner = 0;
+	helper.stopping = 0;
+}
+
+/* Below this many bytes, a result is not worth a hand-over. */
+#define NGC_SPLIT_FROM	(64u << 10)
+
+/* Both parts of a grouped result at once; t is hashed. */
+static int reduce_parts(struct table *t, const struct wire_parts *wp,
+			const struct ngram **overflow, uint64_t *keys)
+{
+	struct part_job j[2];
+
+	_Static_assert(NGC_TABLE_PARTS == 2, "one helper thread takes part 1");
+	for (unsigned i = 0; i < 2; i++)
+		j[i] = (struct part_job){ .t = t, .part = i, .in = wp->p[i], .len = wp->len[i] };
+	pthread_mutex_lock(&helper.mu);
+	helper.job = &j[1];
+	pthread_cond_signal(&helper.wake);
+	pthread_mutex_unlock(&helper.mu);
+	run_job(&j[0]);
+	pthread_mutex_lock(&helper.mu);
+	while (helper.job)
+		pthread_cond_wait(&helper.done, &helper.mu);
+	pthread_mutex_unlock(&helper.mu);
+
+	t->count += j[0].added + j[1].added;
+	*keys = j[0].n + j[1].n;
+	for (unsigned i = 0; i < 2; i++)
+		if (j[i].err) {
+			*overflow = j[i].overflow;
+			return j[i].err;
+		}
 	return 0;
 }
 
 int reduce_result(struct table *t, const char *payload, size_t len,
 		  const struct ngram **overflow, uint64_t *keys)
 {
-	struct merge m = { 0 };
+	struct merge m = { .t = t };
+	struct wire_parts wp;
 	int err;
 
 	table_new_source(t);
-	err = wire_get_table(payload, len, add, &m);
 	*keys = 0;
-	if (!err) {
-		err = table_add_all(t, m.kv, m.n, overflow);
-		*keys = m.n;
-	}
-	free(m.kv);
+	if ((err = wire_table_parts(payload, len, &wp)))
+		return err;
+	if (wp.grouped && !t->task && !t->ordered && len >= NGC_SPLIT_FROM && helper_ready())
+		return reduce_parts(t, &wp, overflow, keys);
+	for (unsigned i = 0; i < NGC_TABLE_PARTS && !err; i++)
+		err = wire_get_entries(wp.p[i], wp.len[i], add, &m);
+	if (!err)
+		err = flush(&m);
+	*overflow = m.overflow;
+	*keys = m.keys;
 	return err;
 }
 
@@ -88,5 +236,5 @@ int reducer_spill(struct reducer *r, int force)
 void reducer_fini(struct reducer *r)
 {
 	reorder_fini(&r->ro);
-	table_add_all_stop();
+	helper_stop();
 }

@@ -11,11 +11,10 @@
  * keeps its buckets small. Any other table hashes its keys in parts (two),
  * each an index (index.h, 8 bytes a slot) and a memory of its own for the
  * keys it adds, so the parts take a result's keys on two threads at once
- * (table_add_all). Clearing a table is HASH_CLEAR (frees the buckets), the
+ * (table_add_part, reduce.c). Clearing a table is HASH_CLEAR (frees the buckets), the
  * indexes freed and the arenas reset.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -712,120 +711,29 @@ int table_add(struct table *t, const char *key, size_t len, uint64_t n)
 	return ngram_add(table_upsert(t, key, len), n);
 }
 
-/*
- * table_add_all's second part, on a helper thread of the parent: one job
- * at a time, handed over and waited for under a mutex. The helper blocks
- * every signal; a forked child (owner differs) has none and adds alone.
- */
-#define NGC_ADD_ALL_MIN	4096	/* fewer keys are not worth a hand-over */
-
-struct add_job {
-	struct table_part *p;
-	const struct table_kv *kv;
-	const struct keyref *r;
-	size_t m, added;
-	const struct ngram *overflow;
-	int err;
-};
-
-static struct {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t wake, done;
-	pid_t owner;		/* the process the helper runs in; 0: none */
-	int failed;		/* it could not be started */
-	int stopping;		/* table_add_all_stop() asks it to return */
-	struct add_job *job;	/* the job handed over; NULL when done */
-} ah = { .mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER,
-	 .done = PTHREAD_COND_INITIALIZER };
-
-static void *add_helper(void *arg)
+unsigned table_part_of(const char *key, size_t len)
 {
-	(void)arg;
-	pthread_mutex_lock(&ah.mu);
-	for (;;) {
-		while (!ah.job && !ah.stopping)
-			pthread_cond_wait(&ah.wake, &ah.mu);
-		if (ah.stopping)
-			break;
-		struct add_job *j = ah.job;
-		pthread_mutex_unlock(&ah.mu);
-		j->err = add_listed(j->p, j->kv, j->r, j->m, &j->overflow, &j->added);
-		pthread_mutex_lock(&ah.mu);
-		ah.job = NULL;
-		pthread_cond_signal(&ah.done);
+	return (unsigned)(index_hash(key, len) >> 16) % NGC_TABLE_PARTS;
+}
+
+int table_add_part(struct table *t, unsigned p, const struct table_kv *kv, size_t n,
+		   const struct ngram **overflow, size_t *added)
+{
+	enum { CHUNK = 512 };
+	struct keyref r[CHUNK];
+
+	for (size_t i = 0; i < n; i += CHUNK) {
+		size_t m = n - i < CHUNK ? n - i : CHUNK;
+		for (size_t j = 0; j < m; j++) {
+			uint64_t h = index_hash(kv[i + j].key, kv[i + j].len);
+			if (part_of(t, h) != &t->part[p])
+				return -EBADMSG;
+			r[j] = (struct keyref){ h, i + j };
+		}
+		if (add_listed(&t->part[p], kv, r, m, overflow, added))
+			return -EOVERFLOW;
 	}
-	pthread_mutex_unlock(&ah.mu);
-	return NULL;
-}
-
-/* Whether this process has the helper, started on first use. */
-static int helper_ready(void)
-{
-	sigset_t all, old;
-
-	if (ah.owner == getpid())
-		return 1;
-	if (ah.owner || ah.failed)	/* a child's copy of the parent's */
-		return 0;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ah.failed = pthread_create(&ah.thread, NULL, add_helper, NULL) != 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (ah.failed)
-		return 0;
-	ah.owner = getpid();
-	return 1;
-}
-
-void table_add_all_stop(void)
-{
-	if (ah.owner != getpid())
-		return;
-	pthread_mutex_lock(&ah.mu);
-	ah.stopping = 1;
-	pthread_cond_signal(&ah.wake);
-	pthread_mutex_unlock(&ah.mu);
-	pthread_join(ah.thread, NULL);
-	ah.owner = 0;
-	ah.stopping = 0;
-}
-
-int table_add_all(struct table *t, const struct table_kv *kv, size_t n,
-		  const struct ngram **overflow)
-{
-	struct keyref *r;
-	struct add_job j = { .p = &t->part[1], .kv = kv };
-	size_t added = 0, lo;
-	int err;
-
-	if (t->task || t->ordered || n < NGC_ADD_ALL_MIN || !helper_ready()) {
-		for (size_t i = 0; i < n; i += NGC_TABLE_BATCH)
-			if (table_add_batch(t, kv + i, n - i < NGC_TABLE_BATCH ? n - i : NGC_TABLE_BATCH,
-					    overflow))
-				return -EOVERFLOW;
-		return 0;
-	}
-	r = xmalloc(n * sizeof(*r));
-	lo = list_parts(t, kv, n, r);
-	j.r = r + lo;
-	j.m = n - lo;
-	pthread_mutex_lock(&ah.mu);
-	ah.job = &j;
-	pthread_cond_signal(&ah.wake);
-	pthread_mutex_unlock(&ah.mu);
-
-	err = add_listed(&t->part[0], kv, r, lo, overflow, &added);
-
-	pthread_mutex_lock(&ah.mu);
-	while (ah.job)
-		pthread_cond_wait(&ah.done, &ah.mu);
-	pthread_mutex_unlock(&ah.mu);
-	free(r);
-	t->count += added + j.added;
-	if (!err && j.err)
-		*overflow = j.overflow;
-	return err ? err : j.err;
+	return 0;
 }
 
 /*

@@ -30,6 +30,7 @@ struct worker {
 	struct worker_gz task;	/* its mapping and runs */
 	double start;		/* when the task began */
 	struct wbuf payload;
+	struct wbuf scratch;	/* wire_put_table's */
 };
 
 static int send_reply(struct worker *w, struct reply *r, const void *p, size_t n)
@@ -70,7 +71,7 @@ static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_of
 		return send_reply(w, &r, g->key, g->len);
 	}
 	if (!err)
-		wire_put_table(&w->payload, &w->table);
+		wire_put_table(&w->payload, &w->scratch, &w->table);
 	return send_reply(w, &r, w->payload.p, w->payload.len);
 }
 
@@ -217,6 +218,7 @@ int worker_main(int in_fd, int out_fd, void *ctx)
 	mapper_fini(&w.m);
 	table_fini(&w.table);
 	free(w.payload.p);
+	free(w.scratch.p);
 	/* EOF on the pipe: the parent is gone or done with us. */
 	return err && err != -EPIPE ? NGC_EXIT_FAIL : NGC_EXIT_OK;
 }

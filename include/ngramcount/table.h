@@ -38,7 +38,7 @@ struct table_seq {
 /*
  * A final table, once hashed, is parts: a key's hash picks one, and each
  * part has its own index and memory, so parts take keys at the same time
- * (table_add_all).
+ * (table_add_part).
  */
 #define NGC_TABLE_PARTS	2
 
@@ -143,15 +143,18 @@ static inline int ngram_add_naming(struct ngram *g, uint64_t n, const struct ngr
 	return 0;
 }
 
+/* The part a key goes to in a hashed final table (0 to NGC_TABLE_PARTS - 1). */
+unsigned table_part_of(const char *key, size_t len);
+
 /*
- * The same for any number of keys, the parts' keys on a thread each when
- * the table is hashed and n is large (the reduce of a result). On
- * -EOVERFLOW, keys other than the one named may have been added.
+ * Add kv[0..n), keys of part p all, to a final table that is hashed (not
+ * a task's, not ordered): safe beside a call for another part on another
+ * thread. New keys are counted in *added, not in t->count (the caller adds
+ * them). Returns 0, -EBADMSG when a key is not of part p (nothing more is
+ * added), or -EOVERFLOW as table_add_batch.
  */
-int table_add_all(struct table *t, const struct table_kv *kv, size_t n,
-		  const struct ngram **overflow);
-/* Join the thread table_add_all started in this process, if any. */
-void table_add_all_stop(void);
+int table_add_part(struct table *t, unsigned p, const struct table_kv *kv, size_t n,
+		   const struct ngram **overflow, size_t *added);
 
 /*
  * Add every total of src to dst. Returns 0, or -EOVERFLOW with *overflow

@@ -71,15 +71,39 @@ struct wbuf {
 	size_t len, cap;
 };
 
-/* Append every entry of t as varint(len) key varint(count). */
-void wire_put_table(struct wbuf *b, const struct table *t);
+/*
+ * A table's encoding: no bytes for an empty one; else an 8-byte little-
+ * endian header, then entries, each varint(len) key varint(count). The
+ * header is h << 1 | grouped. Grouped (a hashed table), part 0's entries
+ * (table_part_of) come first, h bytes of them, then part 1's, so that the
+ * parts of the final table take them on a thread each. Not grouped (a
+ * table in runs, whose key order the final table keeps as runs), h is the
+ * bytes of them all.
+ */
+#define NGC_WIRE_HEADER	8
+
+/* Append t's encoding; tmp is scratch the caller keeps (and frees). */
+void wire_put_table(struct wbuf *b, struct wbuf *tmp, const struct table *t);
+
+/* An encoded table's entries: in parts when grouped, else all in part[0]. */
+struct wire_parts {
+	const char *p[NGC_TABLE_PARTS];
+	size_t len[NGC_TABLE_PARTS];
+	int grouped;
+};
+
+/* Split [p, p+n) as its header says. Returns 0, or -EBADMSG. */
+int wire_table_parts(const char *p, size_t n, struct wire_parts *wp);
+
+typedef int (*wire_entry_fn)(void *ctx, const char *key, size_t len, uint64_t count);
 
 /*
- * Decode entries from [p, p+n), calling fn for each. Returns 0, fn's
- * non-zero return, or -EBADMSG for a malformed encoding.
+ * Decode the entries of [p, p+n) (a part, no header), calling fn for
+ * each. Returns 0, fn's non-zero return, or -EBADMSG for a malformed one.
  */
-int wire_get_table(const char *p, size_t n,
-		   int (*fn)(void *ctx, const char *key, size_t len, uint64_t count),
-		   void *ctx);
+int wire_get_entries(const char *p, size_t n, wire_entry_fn fn, void *ctx);
+
+/* The same for a whole encoded table, its parts in turn. */
+int wire_get_table(const char *p, size_t n, wire_entry_fn fn, void *ctx);
 
 #endif

@@ -12,7 +12,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct table a, b;
-	struct wbuf w = { 0 };
+	struct wbuf w = { 0 }, tmp = { 0 };
 	const struct ngram *over;
 	uint64_t keys;
 	int r;
@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = reduce_result(&a, (const char *)data, size, &over, &keys);
 	FUZZ_ASSERT(r == 0 || r == -EBADMSG || r == -EOVERFLOW);
 	if (r == 0) {
-		wire_put_table(&w, &a);
+		wire_put_table(&w, &tmp, &a);
 		FUZZ_ASSERT(reduce_result(&b, w.p, w.len, &over, &keys) == 0);
 		FUZZ_ASSERT(a.count == b.count);
 		size_t na, nb;
@@ -34,6 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(vb);
 	}
 	free(w.p);
+	free(tmp.p);
 	table_fini(&a);
 	table_fini(&b);
 	return 0;
