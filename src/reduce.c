@@ -1,7 +1,8 @@
 /*
  * reduce.c - merge encoded partition tables into the final table, in the
- * parent, serially, as each result comes off a pipe; and the policy
- * around it (task order, spilling, adopting task runs).
+ * parent, as each result comes off a pipe (a hashed table's two parts on
+ * two threads); and the policy around it (task order, spilling, adopting
+ * task runs).
  */
 #include <errno.h>
 #include <pthread.h>

@@ -16,11 +16,11 @@
 #include "ngramcount/trace.h"
 
 /*
- * Add every entry of an encoded table (wire.h) to t, all decoded first and
- * then added at once (table_add_all); *keys counts them. Returns 0,
- * -EBADMSG for a malformed encoding (nothing added), or -EOVERFLOW when a
- * total would pass 2^64-1 (*overflow then names the key; others may be
- * added). Pure: the policy below calls it.
+ * Add every entry of an encoded table (wire.h) to t; *keys counts them. A
+ * grouped result into a hashed table goes on two threads, part 1 on a
+ * helper started on first use (reducer_fini joins it). Returns 0, -EBADMSG
+ * for a malformed encoding, or -EOVERFLOW when a total would pass 2^64-1
+ * (*overflow then names the key). Either way some entries may be added.
  */
 int reduce_result(struct table *t, const char *payload, size_t len,
 		 const struct ngram **overflow, uint64_t *keys);
