@@ -344,6 +344,7 @@ int engine_run(const struct config *c, struct table *t, struct spill *sp, struct
 	free(e.ws);
 	free(e.pfd);
 	st->reduce_keys = e.red.keys;
+	st->reduce_split_keys = e.red.split_keys;
 	st->reduce_secs = e.red.secs;
 	st->task_runs = e.red.task_runs;
 	reducer_fini(&e.red);

@@ -72,9 +72,10 @@ static void print_stats(const struct config *c, const struct run_stats *st,
 	fprintf(stderr, "  table memory     %s (%.0f bytes per ngram)\n",
 		fmt_bytes(b, sizeof(b), (double)st->table_bytes),
 		t->count ? (double)st->table_bytes / (double)t->count : 0.0);
-	fprintf(stderr, "  reduce           %llu keys in %.3f s (%.1f M keys/s)\n",
+	fprintf(stderr, "  reduce           %llu keys in %.3f s (%.1f M keys/s; %llu on two threads)\n",
 		(unsigned long long)st->reduce_keys, st->reduce_secs,
-		st->reduce_secs > 0 ? (double)st->reduce_keys / st->reduce_secs / 1e6 : 0.0);
+		st->reduce_secs > 0 ? (double)st->reduce_keys / st->reduce_secs / 1e6 : 0.0,
+		(unsigned long long)st->reduce_split_keys);
 	fprintf(stderr, "  buffers          %u x %s\n", st->slots,
 		fmt_bytes(b, sizeof(b), (double)c->partition_size));
 	fprintf(stderr, "  io               %s", st->io);

@@ -172,7 +172,7 @@ static int reduce_parts(struct table *t, const struct wire_parts *wp,
 }
 
 int reduce_result(struct table *t, const char *payload, size_t len,
-		  const struct ngram **overflow, uint64_t *keys)
+		  const struct ngram **overflow, uint64_t *keys, int *split)
 {
 	struct merge m = { .t = t };
 	struct wire_parts wp;
@@ -180,10 +180,13 @@ int reduce_result(struct table *t, const char *payload, size_t len,
 
 	table_new_source(t);
 	*keys = 0;
+	*split = 0;
 	if ((err = wire_table_parts(payload, len, &wp)))
 		return err;
-	if (wp.grouped && !t->task && !t->ordered && len >= NGC_SPLIT_FROM && helper_ready())
+	if (wp.grouped && !t->task && !t->ordered && len >= NGC_SPLIT_FROM && helper_ready()) {
+		*split = 1;
 		return reduce_parts(t, &wp, overflow, keys);
+	}
 	for (unsigned i = 0; i < NGC_TABLE_PARTS && !err; i++)
 		err = wire_get_entries(wp.p[i], wp.len[i], add, &m);
 	if (!err)
@@ -198,13 +201,16 @@ static int merge_timed(void *ctx, uint64_t seq, const char *payload, size_t len)
 	struct reducer *r = ctx;
 	double t0 = now_sec();
 	uint64_t keys;
-	int err = reduce_result(r->t, payload, len, &r->overflow, &keys);
+	int split;
+	int err = reduce_result(r->t, payload, len, &r->overflow, &keys, &split);
 	double t1 = now_sec();
 
 	r->keys += keys;
+	r->split_keys += split ? keys : 0;
 	r->secs += t1 - t0;
-	trace_span(r->tr, TRACK_REDUCE, "merge", NULL, t0, t1, "\"task\":%llu,\"keys\":%llu",
-		   (unsigned long long)seq, (unsigned long long)keys);
+	trace_span(r->tr, TRACK_REDUCE, "merge", NULL, t0, t1,
+		   "\"task\":%llu,\"keys\":%llu,\"threads\":%d",
+		   (unsigned long long)seq, (unsigned long long)keys, split ? 2 : 1);
 	return err;
 }
 

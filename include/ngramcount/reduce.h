@@ -21,9 +21,10 @@
  * helper started on first use (reducer_fini joins it). Returns 0, -EBADMSG
  * for a malformed encoding, or -EOVERFLOW when a total would pass 2^64-1
  * (*overflow then names the key). Either way some entries may be added.
+ * *split says whether it went on two threads.
  */
 int reduce_result(struct table *t, const char *payload, size_t len,
-		 const struct ngram **overflow, uint64_t *keys);
+		  const struct ngram **overflow, uint64_t *keys, int *split);
 
 struct reducer {
 	struct table *t;		/* the final table; not owned */
@@ -33,6 +34,7 @@ struct reducer {
 	size_t budget;			/* bytes t may hold before it spills */
 	struct reorder ro;
 	uint64_t keys;			/* entries merged, for --stats */
+	uint64_t split_keys;		/* of which on two threads */
 	double secs;			/* time spent merging them */
 	uint64_t task_runs;		/* gzip tasks' runs adopted */
 	const struct ngram *overflow;	/* after -EOVERFLOW: the key */

@@ -19,6 +19,10 @@ test_case "ngramgen --keys: distinct 2-gram keys, two lines each, plain and gzip
 
 engine_shapes() {
 	oracle "$TMP/many" >want
+	# Results of 1 MiB partitions: the final table's two parts take them on two threads.
+	"$NGC" --no-progress -j 2 --stats "$TMP/many" >got 2>stats
+	cmp want got
+	test "$(sed -n 's/^  reduce .*; \([0-9]*\) on two threads)$/\1/p' stats)" -gt 0
 	for j in 0 1 2 4; do
 		"$NGC" --no-progress -j $j --partition-size 64K "$TMP/many" >got
 		cmp want got
@@ -26,7 +30,7 @@ engine_shapes() {
 		cmp want got
 	done
 }
-test_case "-j 0/1/2/4, plain and gzip: the oracle's totals" engine_shapes
+test_case "-j 0/1/2/4, plain and gzip, results added on two threads: the oracle's totals" engine_shapes
 
 orders_and_options() {
 	for o in "--sort key" "--sort count" "--top 25" "--per-year" "--per-year --top 7" \
@@ -55,6 +59,11 @@ spilled_and_killed() {
 	# A worker killed in its third task: replaced, the task run again.
 	NGRAMCOUNT_FAULT=crash:3 "$NGC" --no-progress -j 2 --partition-size 64K "$TMP/many" >got 2>err
 	grep -q "replaced and" err
+	cmp want got
+	# Each worker killed in its second task, while results go on two threads.
+	NGRAMCOUNT_FAULT=crash:2 "$NGC" --no-progress -j 2 --stats "$TMP/many" >got 2>err
+	grep -q "replaced and" err
+	test "$(sed -n 's/^  reduce .*; \([0-9]*\) on two threads)$/\1/p' err)" -gt 0
 	cmp want got
 	test -z "$(ls -A tmp)"
 }

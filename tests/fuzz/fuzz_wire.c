@@ -15,15 +15,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct wbuf w = { 0 }, tmp = { 0 };
 	const struct ngram *over;
 	uint64_t keys;
+	int split;
 	int r;
 
 	table_init(&a);
 	table_init(&b);
-	r = reduce_result(&a, (const char *)data, size, &over, &keys);
+	r = reduce_result(&a, (const char *)data, size, &over, &keys, &split);
 	FUZZ_ASSERT(r == 0 || r == -EBADMSG || r == -EOVERFLOW);
 	if (r == 0) {
 		wire_put_table(&w, &tmp, &a);
-		FUZZ_ASSERT(reduce_result(&b, w.p, w.len, &over, &keys) == 0);
+		FUZZ_ASSERT(reduce_result(&b, w.p, w.len, &over, &keys, &split) == 0);
 		FUZZ_ASSERT(a.count == b.count);
 		size_t na, nb;
 		const struct ngram **va = table_sorted(&a, 0, 0, &na), **vb = table_sorted(&b, 0, 0, &nb);

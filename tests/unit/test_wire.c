@@ -17,6 +17,7 @@ static void round_trip(void)
 	struct wbuf w = { 0 }, tmp = { 0 };
 	const struct ngram *over;
 	uint64_t keys;
+	int split;
 	char key[64];
 	unsigned long long s = 1;
 
@@ -30,7 +31,7 @@ static void round_trip(void)
 	table_add(&a, "max", 3, UINT64_MAX);
 	wire_put_table(&w, &tmp, &a);
 	CHECK(w.len > (64u << 10) && (w.p[0] & 1));	/* grouped, and past the split */
-	CHECK(reduce_result(&b, w.p, w.len, &over, &keys) == 0 && keys == a.count);
+	CHECK(reduce_result(&b, w.p, w.len, &over, &keys, &split) == 0 && keys == a.count);
 	CHECK(a.count == b.count);
 	size_t na, nb;
 	const struct ngram **va = table_sorted(&a, 0, 0, &na), **vb = table_sorted(&b, 0, 0, &nb);
@@ -41,7 +42,7 @@ static void round_trip(void)
 	CHECK(same);
 	/* Again, hashed, on two threads: each total doubles, and "max" overflows. */
 	CHECK(!b.ordered);
-	CHECK(reduce_result(&b, w.p, w.len, &over, &keys) == -EOVERFLOW);
+	CHECK(reduce_result(&b, w.p, w.len, &over, &keys, &split) == -EOVERFLOW && split);
 	CHECK(over && over->len == 3 && !memcmp(over->key, "max", 3));
 	same = 1;
 	for (size_t i = 0; i < a.count; i++) {
