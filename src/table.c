@@ -866,44 +866,52 @@ static void insertion_sort(struct sort_rec *r, size_t n)
 }
 
 /*
- * MSD radix sort on (count descending, prefix ascending), from digit d:
- * the records are in a, and end sorted in b if in_b, else in a. A digit
- * the same in every record is skipped; each bucket is then sorted on the
- * next digit, back the other way, so no pass copies. Buckets of a few
- * dozen records are insertion sorted: about three passes over the data in
- * all, where an LSD sort makes one for every digit that varies.
+ * MSD radix sort on (count descending, prefix ascending), from digit d, in
+ * place (American flag sort: each record swapped straight into its
+ * bucket), so a sort needs no second array of new pages. A digit the
+ * same in every record is skipped; buckets of a few dozen records are
+ * insertion sorted: about three passes over the data in all, where an LSD
+ * sort makes one for every digit that varies.
  */
-static void radix_sort(struct sort_rec *a, struct sort_rec *b, size_t n, unsigned d, int in_b)
+static void radix_sort(struct sort_rec *r, size_t n, unsigned d)
 {
-	size_t count[256], at[256];
+	size_t count[256], next[256], end[256];
 
 	for (; n > 48 && d < 16; d++) {
 		memset(count, 0, sizeof(count));
 		for (size_t i = 0; i < n; i++)
-			count[digit(&a[i], d)]++;
-		if (count[digit(&a[0], d)] == n)
+			count[digit(&r[i], d)]++;
+		if (count[digit(&r[0], d)] == n)
 			continue;
 		for (size_t v = 0, sum = 0; v < 256; v++) {
-			at[v] = sum;
-			sum += count[v];
+			next[v] = sum;
+			end[v] = sum += count[v];
 		}
-		for (size_t i = 0; i < n; i++)
-			b[at[digit(&a[i], d)]++] = a[i];
+		for (unsigned v = 0; v < 256; v++)
+			while (next[v] < end[v]) {
+				struct sort_rec x = r[next[v]];
+				unsigned dx = digit(&x, d);
+				while (dx != v) {	/* x to its bucket, and what it displaces on */
+					struct sort_rec y = r[next[dx]];
+					r[next[dx]++] = x;
+					x = y;
+					dx = digit(&x, d);
+				}
+				r[next[v]++] = x;
+			}
 		for (size_t v = 0, start = 0; v < 256; start += count[v++])
-			if (count[v])
-				radix_sort(b + start, a + start, count[v], d + 1, !in_b);
+			if (count[v] > 1)
+				radix_sort(r + start, count[v], d + 1);
 		return;
 	}
-	insertion_sort(a, n);
-	if (in_b)
-		memcpy(b, a, n * sizeof(*a));
+	insertion_sort(r, n);
 }
 
 /*
  * Sorted on the records, then runs that tie on both count and prefix are
  * put in full key order with qsort; they are short.
  */
-static void sort_records(struct sort_rec *r, struct sort_rec *tmp, size_t n)
+static void sort_records(struct sort_rec *r, size_t n)
 {
 	uint64_t dc = 0, dp = 0;
 	unsigned d = 0;
@@ -915,7 +923,7 @@ static void sort_records(struct sort_rec *r, struct sort_rec *tmp, size_t n)
 	}
 	while (d < 16 && !(d < 8 ? dc >> (56 - 8 * d) : dp >> (120 - 8 * d)))
 		d++;
-	radix_sort(r, tmp, n, d, 0);
+	radix_sort(r, n, d);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && r[j].count == r[i].count && r[j].prefix == r[i].prefix; j++)
 			;
@@ -954,9 +962,7 @@ static int sort_child(void *p)
 	if (proc_fault("sort", NULL))
 		raise(SIGKILL);
 	ngc_doing = "process sorting half of the output";
-	struct sort_rec *tmp = xmalloc(h->n * sizeof(*tmp));
-	sort_records(h->r, tmp, h->n);
-	free(tmp);
+	sort_records(h->r, h->n);
 	return NGC_EXIT_OK;
 }
 
@@ -970,12 +976,9 @@ static int sort_child(void *p)
 static int sort_two_runs(struct sort_rec *r, size_t n, size_t *h)
 {
 	pid_t pid = n >= NGC_SORT_SPLIT ? proc_spawn(sort_child, &(struct half){ r, n / 2 }) : -1;
-	struct sort_rec *tmp;
 
 	*h = pid < 0 ? 0 : n / 2;
-	tmp = xmalloc((n - *h) * sizeof(*tmp));
-	sort_records(r + *h, tmp, n - *h);
-	free(tmp);
+	sort_records(r + *h, n - *h);
 	return pid < 0 ? 0 : proc_join(pid);
 }
 
@@ -1113,7 +1116,7 @@ static const struct ngram **sorted_in_key_order(const struct table *t, uint64_t 
 const struct ngram **table_sorted(const struct table *t, uint64_t min, int split, size_t *n)
 {
 	size_t cap = t->count ? t->count : 1, k, h;
-	struct sort_rec *a = MAP_FAILED, *b;
+	struct sort_rec *a = MAP_FAILED;
 	const struct ngram **v = NULL;
 
 	if (t->ordered && (v = sorted_in_key_order(t, min, n)))
@@ -1135,9 +1138,7 @@ const struct ngram **table_sorted(const struct table *t, uint64_t min, int split
 	}
 	a = xmalloc(cap * sizeof(*a));
 	k = make_records(t, min, a);
-	b = xmalloc((k ? k : 1) * sizeof(*b));
-	sort_records(a, b, k);
-	free(b);
+	sort_records(a, k);
 	/* The pointers move to the front of the same memory, in order. */
 	v = (const struct ngram **)(void *)a;
 	for (size_t j = 0; j < k; j++)
