@@ -86,9 +86,10 @@ share() {
 	: >"$tmp/share"
 	i=0
 	while [ $i -lt "$runs" ]; do
-		sh -c "$NGC -j 2 --stats $2" 2>"$tmp/s" >/dev/null
-		awk '/cpu time/ { p = $4; w = $7 } /^  reduce/ { r = substr($7, 2) }
-			END { print p, w, r }' "$tmp/s" >>"$tmp/share"
+		sh -c "$NGC -j 2 --stats=json $2" 2>"$tmp/s" >/dev/null
+		echo "$(jget cpu_seconds.parent) $(jget cpu_seconds.workers)" \
+			"$(awk -v k="$(jget reduce.keys)" -v s="$(jget reduce.seconds)" \
+				'BEGIN { printf "%.1f", (s > 0 ? k / s / 1e6 : 0) }')" >>"$tmp/share"
 		i=$((i + 1))
 	done
 	for c in 1 2 3; do
@@ -155,8 +156,8 @@ mkdir -p "$tmp/spill"
 measure keysspill "$NGC -j 2 --memory 64M --tmpdir $tmp/spill --stats $data/keys/* 2>$tmp/spill.stats >/dev/null"
 # Word trigrams of the text set: about 24 M distinct keys, the size of the
 # 2012 English 1-gram vocabulary; in memory, then through a 1 GB budget.
-measure tri "$NGC -j 2 -n 3 --stats $data/text/* 2>$tmp/tri.stats >/dev/null"
-measure trispill "$NGC -j 2 -n 3 --memory 1G --tmpdir $tmp/spill --stats $data/text/* 2>$tmp/trispill.stats >/dev/null"
+measure tri "$NGC -j 2 -n 3 --stats=json $data/text/* 2>$tmp/tri.stats >/dev/null"
+measure trispill "$NGC -j 2 -n 3 --memory 512M --tmpdir $tmp/spill --stats $data/text/* 2>$tmp/trispill.stats >/dev/null"
 measure trigz "$NGC -j 2 -n 3 $data/textgz/text.gz >/dev/null"
 measure trigzspill "$NGC -j 2 -n 3 --memory 1G --tmpdir $tmp/spill --stats $data/textgz/text.gz 2>$tmp/trigzspill.stats >/dev/null"
 runs=$keep
@@ -188,16 +189,23 @@ cat "$data"/hikeys/* >/dev/null
 set -- hk2 "$NGC -j 2 $H >/dev/null" hk1 "$NGC -j 1 $H >/dev/null"
 [ $duck = 0 ] || set -- "$@" hkduck "$DUCK $H >/dev/null"
 measure_alternated "$@"
-$NGC -j 2 --stats $H 2>"$tmp/hk.stats" >/dev/null
+$NGC -j 2 --stats=json $H 2>"$tmp/hk.stats" >/dev/null
 python3 bench/pss_peak.py sh -c "$NGC -j 2 $H >/dev/null" >"$tmp/pss.hk2"
 python3 bench/pss_peak.py sh -c "$NGC -j 1 $H >/dev/null" >"$tmp/pss.hk1"
 [ $duck = 0 ] || python3 bench/pss_peak.py sh -c "$DUCK $H >/dev/null" >"$tmp/pss.hkduck"
+# The gzip set through ngramcount-dask (a LocalCluster of 2 workers) against -j 2.
+dask=0
+if /usr/bin/python3 -c 'import distributed' 2>/dev/null; then
+	dask=1
+	measure_alternated daskgz "/usr/bin/python3 scripts/ngramcount-dask --ngramcount build/ngramcount --workers 2 --out $tmp/dask $G >/dev/null" \
+		daskj2 "$NGC -j 2 $G >/dev/null"
+fi
 measure pipe "build/handoff pipe -j 2 -s 400"
 measure shm "build/handoff shm -j 2 -s 400"
 
-$NGC --stats -j 2 $P 2>"$tmp/stats" >/dev/null
-keys=$(awk '/distinct ngrams/ { print $3 }' "$tmp/stats")
-lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
+$NGC --stats=json -j 2 $P 2>"$tmp/stats" >/dev/null
+keys=$(jget distinct_ngrams "$tmp/stats")
+lines=$(jget lines "$tmp/stats")
 
 {
 	echo "# Benchmark results"
@@ -226,7 +234,7 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	echo
 	echo "## gzip (MB/s of inflated text)"
 	echo
-	echo "ngramcount rows use its default inflate backend ($($NGC --stats -j 0 "$data/gz/googlebooks-eng-all-1gram-20120701-0.gz" 2>&1 >/dev/null | awk '/^  inflate / { print $2 }'));"
+	echo "ngramcount rows use its default inflate backend ($($NGC --stats=json -j 0 "$data/gz/googlebooks-eng-all-1gram-20120701-0.gz" 2>"$tmp/s" >/dev/null; jget inflate));"
 	echo "'x floor' is against the floor of that backend with 2 processes."
 	echo
 	echo "| run | wall s | MB/s | CPU s | peak RSS MiB | vs zcat+mawk | x inflate floor |"
@@ -300,9 +308,9 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	gb=$(du -bc "$data"/keys/* | tail -1 | awk '{ printf "%.1f", $1 / 1e9 }')
 	mem_row keys "ngramcount -j 2" "many-keys set, $gb GB"
 	mem_row keysspill "ngramcount -j 2 --memory 64M (spills)" "many-keys set, $gb GB"
-	tri=$(awk '/distinct ngrams/ { printf "%.1f M", $3 / 1e6 }' "$tmp/tri.stats")
+	tri=$(jget distinct_ngrams "$tmp/tri.stats" | awk '{ printf "%.1f M", $1 / 1e6 }')
 	mem_row tri "ngramcount -j 2 -n 3" "text set: $tri distinct word trigrams"
-	mem_row trispill "ngramcount -j 2 -n 3 --memory 1G (spills)" "text set: $tri distinct word trigrams"
+	mem_row trispill "ngramcount -j 2 -n 3 --memory 512M (spills)" "text set: $tri distinct word trigrams"
 	mem_row trigz "ngramcount -j 2 -n 3" "the text set as one gzip file (one task): $tri trigrams"
 	mem_row trigzspill "ngramcount -j 2 -n 3 --memory 1G (its worker spills)" \
 		"the text set as one gzip file (one task): $tri trigrams"
@@ -332,7 +340,7 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	echo
 	echo "## Many distinct keys (issue 27)"
 	echo
-	hkeys=$(awk '/distinct ngrams/ { print $3 }' "$tmp/hk.stats")
+	hkeys=$(jget distinct_ngrams "$tmp/hk.stats")
 	hk_mb=$(du -bc "$data"/hikeys/* | tail -1 | cut -f1)
 	echo "\`ngramgen --keys $hikeys --seed 3\`: $hkeys distinct 2-gram-like keys, two lines each,"
 	echo "in random order, 16 files, $(awk -v b="$hk_mb" 'BEGIN { printf "%.0f", b / 1e6 }') MB. Memory: the peak of the summed PSS of all"
@@ -351,9 +359,27 @@ lines=$(awk '/^  lines/ { print $2 }' "$tmp/stats")
 	echo
 	echo "Targets: -j 2 against DuckDB $([ $duck = 1 ] && ratio hkduck hk2 || echo -)x faster (target 4x);"
 	echo "-j 2 against -j 1 $(ratio hk1 hk2)x (target 1.8x); $(awk -v k="$hkeys" '{ printf "%.0f", $1 * 1024 / k }' "$tmp/pss.hk2") bytes a key (target 48);"
-	echo "the reduce $(awk '/^  reduce/ { print substr($7, 2) }' "$tmp/hk.stats") M keys/s in --stats (target 25). --per-year on the plain set:"
+	echo "the reduce $(awk -v k="$(jget reduce.keys "$tmp/hk.stats")" -v s="$(jget reduce.seconds "$tmp/hk.stats")" 'BEGIN { printf "%.1f", k / s / 1e6 }') M keys/s in --stats (target 25). --per-year on the plain set:"
 	echo "$(ratio opt.peryear p2)x the plain run, $(awk '{ printf "%.0f", $2 / 1024 }' "$tmp/m.opt.peryear") MiB (targets 2x, 200 MB); -n 3 on the text set: see Memory"
 	echo "(targets 10 s and 1.5 GB; with --memory 512M under 2x that time)."
+	echo
+	echo "## Beyond one machine: ngramcount-dask (issue 31)"
+	echo
+	if [ $dask = 1 ]; then
+		echo "The gzip set through scripts/ngramcount-dask on a LocalCluster of 2 worker processes"
+		echo "(2 reducers), against ngramcount -j 2 on the same files: what the engine costs on one machine."
+		echo
+		echo "| run | wall s | CPU s |"
+		echo "|---|---|---|"
+		for r in "daskgz:ngramcount-dask, LocalCluster of 2 workers" "daskj2:ngramcount -j 2"; do
+			read -r wall rss cpu <"$tmp/m.${r%%:*}"
+			awk -v l="${r#*:}" -v w="$wall" -v c="$cpu" 'BEGIN { printf "| %s | %.2f | %.2f |\n", l, w, c }'
+		done
+		echo
+		echo "ngramcount-dask takes $(ratio daskgz daskj2)x the time of -j 2."
+	else
+		echo "(Dask distributed is not installed here: scripts/install-deps.sh installs python3-distributed.)"
+	fi
 	echo
 	echo "## Handing partitions to workers: pipe copy vs shared slots"
 	echo

@@ -3,6 +3,12 @@
 # tmp (a scratch folder), and may set pre (a command run, untimed, before
 # each run: dropping the page cache).
 
+# jget PATH [FILE]: a field of the --stats=json object in FILE ($tmp/s by
+# default), by a dotted path (tests/tools/jstat.py).
+jget() {
+	python3 tests/tools/jstat.py "${2:-$tmp/s}" "$1"
+}
+
 # gen_set DIR SIZE SEED [NGRAMGEN ARGS]: make DIR with build/ngramgen once;
 # it is kept (bench/data is ignored by git) until SIZE, SEED or ARGS change.
 gen_set() {

@@ -65,6 +65,7 @@ static const char *const format_names[] = { "auto", "v1", "v2", "v3", "text", NU
 static const char *const field_names[] = { "match", "volume", "page", NULL };	/* enum map_field */
 static const char *const pos_names[] = { "keep", "drop", "only", NULL };	/* enum map_pos */
 static const char *const sort_names[] = { "count", "key", "none", NULL };	/* enum out_sort */
+static const char *const stats_names[] = { "text", "json", NULL };	/* enum stats_form, less 1 */
 static const char *const ofmt_names[] = { "tsv", "csv", "json", "ndjson", NULL };	/* enum out_format */
 _Static_assert(IO_URING == 0 && IO_SYNC == 1 && GZ_AUTO == 0 && GZ_ZLIB == 1 &&
 	       GZ_ISAL == 2 && ORDER_COMPLETION == 0 && ORDER_SUBMISSION == 1 &&
@@ -180,6 +181,7 @@ struct cli_option {
 	const char *complete;		/* what bash completes after it: "<file>",
 					   "<dir>", "<value>"; choices go without */
 	const char *help;		/* '\n' starts another line */
+	int optional;			/* arg may be left out: --name[=ARG], NULL then */
 };
 
 #define F(m)	offsetof(struct config, m), sizeof(((struct config *)0)->m)
@@ -188,6 +190,7 @@ static int call_word(struct config *c, struct cli_state *s, const char *arg);
 static int call_years(struct config *c, struct cli_state *s, const char *arg);
 static int call_sort(struct config *c, struct cli_state *s, const char *arg);
 static int call_inflate(struct config *c, struct cli_state *s, const char *arg);
+static int call_stats(struct config *c, struct cli_state *s, const char *arg);
 static int call_help(struct config *c, struct cli_state *s, const char *arg);
 static int call_version(struct config *c, struct cli_state *s, const char *arg);
 static int call_completion(struct config *c, struct cli_state *s, const char *arg);
@@ -269,8 +272,9 @@ static const struct cli_option options[] = {
 		  "runs on disk (default:\nhalf the RAM; map: 256M)" },
 	{ "tmpdir", 0, "DIR", M_RUN, K_STRING, F(tmpdir), .complete = "<dir>",
 	  .help = "where spilled runs go (default $TMPDIR, /tmp)" },
-	{ "stats", 0, NULL, M_RUN, K_FLAG, F(stats), .max = 1,
-	  .help = "print a summary on stderr at the end" },
+	{ "stats", 0, "text|json", M_RUN, K_CALL, .optional = 1, .call = call_stats,
+	  .choices = stats_names,
+	  .help = "print a summary on stderr at the end: text\n(default), or one JSON object" },
 	{ "trace", 0, "FILE", M_RUN, K_STRING, F(trace), 1, .want = "a file name",
 	  .complete = "<file>",
 	  .help = "write a timeline of the reads, the workers' tasks,\nthe merges and the output "
@@ -340,9 +344,10 @@ static int call_help(struct config *c, struct cli_state *s, const char *arg)
 			printf("\n%s\n", h);
 			continue;
 		}
-		snprintf(left, sizeof(left), "  %c%c%s--%s%s%s", o->short_name ? '-' : ' ',
+		snprintf(left, sizeof(left), "  %c%c%s--%s%s%s%s", o->short_name ? '-' : ' ',
 			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
-			 o->arg ? " " : "", o->arg ? o->arg : "");
+			 !o->arg ? "" : o->optional ? "[=" : " ", o->arg ? o->arg : "",
+			 o->arg && o->optional ? "]" : "");
 		/* The text in column 28, or two spaces after a long left side. */
 		printf(strlen(left) < 26 ? "%-27s%.*s\n" : "%s  %.*s\n", left,
 		       (int)strcspn(h, "\n"), h);
@@ -400,6 +405,16 @@ static int call_years(struct config *c, struct cli_state *s, const char *arg)
 {
 	(void)s;
 	return parse_years(arg, &c->map.year_from, &c->map.year_to) ? -1 : CLI_RUN;
+}
+
+static int call_stats(struct config *c, struct cli_state *s, const char *arg)
+{
+	int n = STATS_TEXT - 1;
+	(void)s;
+	if (arg && choice("--stats", arg, stats_names, &n))
+		return CLI_USAGE;
+	c->stats = (enum stats_form)(n + 1);
+	return CLI_RUN;
 }
 
 static int call_sort(struct config *c, struct cli_state *s, const char *arg)
@@ -600,7 +615,8 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		const struct cli_option *o = &options[i];
 		if (!o->name)
 			continue;
-		longopts[n++] = (struct option){ o->name, o->arg ? required_argument : no_argument,
+		longopts[n++] = (struct option){ o->name, !o->arg ? no_argument : o->optional ?
+						 optional_argument : required_argument,
 						 NULL, (int)(i + 1000) };
 		if (o->short_name)
 			snprintf(shorts + strlen(shorts), 3, "%c%s", o->short_name,

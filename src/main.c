@@ -15,90 +15,18 @@
 
 #include "ngramcount/cli.h"
 #include "ngramcount/engine.h"
-#include "ngramcount/gz.h"
 #include "ngramcount/merge.h"
 #include "ngramcount/output.h"
 #include "ngramcount/parse.h"
 #include "ngramcount/prefault.h"
 #include "ngramcount/spill.h"
+#include "ngramcount/stats.h"
 #include "ngramcount/stream.h"
 #include "ngramcount/table.h"
 #include "ngramcount/trace.h"
 #include "ngramcount/util.h"
 
 /* --stats, in binary units throughout (KiB, MiB); status says how the run ended. */
-static void print_stats(const struct config *c, const struct run_stats *st,
-			const struct table *t, const struct spill *sp, uint64_t spilled_keys,
-			int status)
-{
-	char b[32], b2[32];
-	double text = (double)(st->bytes_read - st->bytes_gzip + st->bytes_inflated);
-	double wall = st->wall > 0 ? st->wall : 1e-9;
-
-	fprintf(stderr, "ngramcount: stats\n");
-	if (ngc_stop)
-		fprintf(stderr, "  run              interrupted by signal %d: what follows is "
-			"what was done until then\n", (int)ngc_stop);
-	else if (status == NGC_EXIT_FAIL)
-		fprintf(stderr, "  run              failed: what follows is what was done until "
-			"then\n");
-	fprintf(stderr, "  files            %u\n", st->files);
-	fprintf(stderr, "  formats         ");
-	for (int f = FMT_V1; f < FMT_COUNT; f++)
-		if (st->formats[f])
-			fprintf(stderr, " %s=%u", format_name((enum ngc_format)f), st->formats[f]);
-	fprintf(stderr, "\n");
-	if (st->passed_over)
-		fprintf(stderr, "  passed over      %u %s (first: %s)\n", st->passed_over,
-			c->map.totals ? "ngram files: --totals counts totalcounts files only"
-				      : "totalcounts files: --totals counts them", st->passed_over_path);
-	fprintf(stderr, "  skipped files    %u\n", st->nskipped);
-	for (unsigned i = 0; i < st->nskipped; i++)
-		fprintf(stderr, "    %s\n", st->skipped[i]);
-	fprintf(stderr, "  bytes read       %llu (%s)\n", (unsigned long long)st->bytes_read,
-		fmt_bytes(b, sizeof(b), (double)st->bytes_read));
-	fprintf(stderr, "  bytes inflated   %llu (%s)\n", (unsigned long long)st->bytes_inflated,
-		fmt_bytes(b, sizeof(b), (double)st->bytes_inflated));
-	fprintf(stderr, "  lines            %llu\n", (unsigned long long)st->lines);
-	fprintf(stderr, "  malformed lines  %llu\n", (unsigned long long)st->bad);
-	fprintf(stderr, "  distinct ngrams  %llu\n",
-		(unsigned long long)(sp->spills ? spilled_keys : t->count));
-	if (sp->spills)
-		fprintf(stderr, "  spilled          %llu tables (%llu by gzip tasks) in %u hash "
-			"partition%s, %llu bytes of runs (table budget %zu, per gzip task %zu)\n",
-			(unsigned long long)sp->spills, (unsigned long long)st->task_runs, sp->parts,
-			sp->parts == 1 ? "" : "s",
-			(unsigned long long)sp->bytes, st->table_budget, st->task_budget);
-	fprintf(stderr, "  table memory     %s (%.0f bytes per ngram)\n",
-		fmt_bytes(b, sizeof(b), (double)st->table_bytes),
-		t->count ? (double)st->table_bytes / (double)t->count : 0.0);
-	fprintf(stderr, "  reduce           %llu keys in %.3f s (%.1f M keys/s; %llu on two threads)\n",
-		(unsigned long long)st->reduce_keys, st->reduce_secs,
-		st->reduce_secs > 0 ? (double)st->reduce_keys / st->reduce_secs / 1e6 : 0.0,
-		(unsigned long long)st->reduce_split_keys);
-	fprintf(stderr, "  buffers          %u x %s\n", st->slots,
-		fmt_bytes(b, sizeof(b), (double)c->partition_size));
-	fprintf(stderr, "  io               %s", st->io);
-	if (!strcmp(st->io, "io_uring"))
-		fprintf(stderr, " (%llu reads queued in %llu submits)",
-			(unsigned long long)st->sqes, (unsigned long long)st->submits);
-	fprintf(stderr, "\n  inflate          %s\n", gz_backend_name(c->inflate));
-	fprintf(stderr, "  v2 runs          %s\n", parse_v2_run_usable() ? "avx2" : "bytewise");
-	fprintf(stderr, "  order            %s\n",
-		c->order == ORDER_SUBMISSION ? "submission" : "completion");
-	fprintf(stderr, "  workers          %u\n", st->workers);
-	fprintf(stderr, "  partitions       ");
-	for (unsigned i = 0; i < st->workers; i++)
-		fprintf(stderr, "worker%u=%llu ", i, (unsigned long long)st->partitions[i]);
-	fprintf(stderr, "parent=%llu\n", (unsigned long long)st->partitions[st->workers]);
-	fprintf(stderr, "  wall time        %.3f s\n", st->wall);
-	fprintf(stderr, "  cpu time         parent %.3f s, workers %.3f s\n",
-		st->cpu_parent, st->cpu_workers);
-	fprintf(stderr, "  throughput       %s/s read, %s/s of text\n",
-		fmt_bytes(b, sizeof(b), (double)st->bytes_read / wall),
-		fmt_bytes(b2, sizeof(b2), text / wall));
-}
-
 static double cpu_seconds(int who)
 {
 	struct rusage ru;
@@ -360,7 +288,8 @@ static int run_count(const struct config *c, struct spill *sp)
 		st.wall = now_sec() - start;
 		st.cpu_workers = mapped;
 		st.cpu_parent = cpu_seconds(RUSAGE_SELF) + cpu_seconds(RUSAGE_CHILDREN) - mapped;
-		print_stats(c, &st, &t, sp, spilled_keys, status);
+		stats_print(stderr, c, &st, sp, &(struct stats_end){
+			sp->spills ? spilled_keys : t.count, status, (int)ngc_stop });
 	}
 	run_stats_fini(&st);
 	table_fini(&t);

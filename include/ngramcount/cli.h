@@ -30,7 +30,7 @@ struct config {
 	enum io_mode io;
 	enum gz_backend inflate;	/* --inflate */
 	int progress;			/* -1: only if stderr is a terminal */
-	int stats;			/* summary on stderr at the end */
+	enum stats_form { STATS_NONE, STATS_TEXT, STATS_JSON } stats;	/* --stats */
 	enum { ORDER_COMPLETION, ORDER_SUBMISSION } order;	/* --order */
 	int strict;			/* a malformed line is an error */
 	int keep_going;			/* skip inputs that cannot be counted */

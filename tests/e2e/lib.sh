@@ -54,6 +54,30 @@ case $GEN in /*) ;; *) GEN=$top/$GEN ;; esac
 ORACLE="python3 $top/tests/oracle.py"
 DATA=$top/tests/data
 
+# jstat FILE PATH: a field of the --stats=json object in FILE (tests/tools/jstat.py).
+jstat() {
+	python3 "$top/tests/tools/jstat.py" "$@"
+}
+
+# prose FILE: a README's worth of English, no TAB in it: text, whatever
+# the project's own README holds.
+prose() {
+	cat >"$1" <<'PROSE'
+# About these files
+
+These are the 1-gram files of the 2012 English corpus, as downloaded.
+Each line holds an ngram, a year, the times it was seen and the books.
+Lines are sorted by ngram, then by year; nothing was changed in them.
+
+The totals per year are in a file of their own, one line for all years.
+Counts of 40 or more are kept; rarer ngrams were left out by Google.
+Read the notes before use: words tagged with a part of speech repeat
+the counts of their bare word, so add only one of the two.
+
+Questions go to the list, 3 to 5 days for an answer, 7 at most.
+PROSE
+}
+
 # The gzip backends this build has.
 BACKENDS=zlib
 if "$NGC" --inflate isal --version >/dev/null 2>&1; then

@@ -101,17 +101,18 @@ text_beside_ngrams() {
 	# A README beside the dump: passed over and named, not summed.
 	mkdir -p dump
 	cp "$DATA"/v2/* dump/
-	cp "$top/README.md" dump/README.txt
+	prose dump/README.txt
 	gzip -c "$top/docs/concurrency.md" >dump/notes.gz
 	expect_same -j 2 -- dump
 	"$NGC" --no-progress dump 2>err >/dev/null
 	grep -q "note: passed over 2 text files among ngram files (first: dump/README.txt); --format text counts words" err
 	# Named on the command line among ngram files: an error naming it.
-	expect_status 1 "$NGC" --no-progress "$DATA/v2" "$top/README.md" 2>err >out
+	prose README.md
+	expect_status 1 "$NGC" --no-progress "$DATA/v2" README.md 2>err >out
 	grep -q "README.md: text among ngram files (--format text counts its words)" err
 	test ! -s out
 	# Alone, or with --format text, text is counted.
-	expect_same -- "$top/README.md"
+	expect_same -- README.md
 	"$NGC" --no-progress --format text dump >got
 	oracle --format text dump | cmp - got
 }

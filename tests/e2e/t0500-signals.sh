@@ -63,12 +63,20 @@ stats_say_interrupted() {
 	set -e
 	[ "$got" -eq 130 ]
 	grep -q "run              interrupted by signal 2: what follows is what was done until then" err
+	start_run 16 "$TMP/sigdata" --stats=json || return 1
+	kill -INT $pid
+	set +e
+	wait $pid
+	got=$?
+	set -e
+	[ "$got" -eq 130 ]
+	test "$(jstat err run)" = interrupted && test "$(jstat err signal)" -eq 2
 	# A whole run says nothing of the kind, and its rates are in binary units.
 	"$NGC" --no-progress --stats -j 2 "$TMP/sigdata" 2>err >/dev/null
 	! grep -q "  run  " err
 	grep -q "throughput       .* MiB/s read" err
 }
-test_case "--stats after SIGINT says the run was interrupted" stats_say_interrupted
+test_case "--stats (text and JSON) after SIGINT says the run was interrupted" stats_say_interrupted
 
 worker_killed() {
 	# A worker killed from outside is replaced (its task, if it had one, run

@@ -376,7 +376,8 @@ detection_edges() {
 	# All-digit ngrams, rising, one line each: v2.
 	awk 'BEGIN { for (i = 1; i <= 40; i++) printf "%d\t2000\t%d\t1\n", i, i }' >det/digits
 	# Text that starts with comma-separated numbers: text.
-	{ printf '1,2,3,4\n5,6,7,8\n'; cat "$top/README.md"; } >det/numbers.txt
+	prose prose.txt
+	{ printf '1,2,3,4\n5,6,7,8\n'; cat prose.txt; } >det/numbers.txt
 	for f in longfirst comments blanks tabfirst digits numbers.txt; do
 		gzip -c det/$f >det/$f.gz
 	done

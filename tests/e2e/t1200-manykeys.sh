@@ -20,9 +20,9 @@ test_case "ngramgen --keys: distinct 2-gram keys, two lines each, plain and gzip
 engine_shapes() {
 	oracle "$TMP/many" >want
 	# Results of 1 MiB partitions: the final table's two parts take them on two threads.
-	"$NGC" --no-progress -j 2 --stats "$TMP/many" >got 2>stats
+	"$NGC" --no-progress -j 2 --stats=json "$TMP/many" >got 2>stats
 	cmp want got
-	test "$(sed -n 's/^  reduce .*; \([0-9]*\) on two threads)$/\1/p' stats)" -gt 0
+	test "$(jstat stats reduce.keys_on_two_threads)" -gt 0
 	for j in 0 1 2 4; do
 		"$NGC" --no-progress -j $j --partition-size 64K "$TMP/many" >got
 		cmp want got
@@ -61,9 +61,9 @@ spilled_and_killed() {
 	grep -q "replaced and" err
 	cmp want got
 	# Each worker killed in its second task, while results go on two threads.
-	NGRAMCOUNT_FAULT=crash:2 "$NGC" --no-progress -j 2 --stats "$TMP/many" >got 2>err
+	NGRAMCOUNT_FAULT=crash:2 "$NGC" --no-progress -j 2 --stats=json "$TMP/many" >got 2>err
 	grep -q "replaced and" err
-	test "$(sed -n 's/^  reduce .*; \([0-9]*\) on two threads)$/\1/p' err)" -gt 0
+	test "$(jstat err reduce.keys_on_two_threads)" -gt 0
 	cmp want got
 	test -z "$(ls -A tmp)"
 }
