@@ -8,14 +8,15 @@
 # --direct (O_DIRECT: every read goes to the disk) always, and, when root
 # may write /proc/sys/vm/drop_caches, also with the caches dropped before
 # each run; the cache column says which. Time = median of NGC_COMPARE_RUNS
-# runs (default 3); speed-up is against the sequential row of the same
-# cache. Writes COMPARE.md (the table), compare.png (the chart) and
+# runs (default 7), with their spread (fastest to slowest); speed-up is
+# against the sequential row of the same cache, and is marked within the
+# noise when the two spreads overlap. Writes COMPARE.md (the table), compare.png (the chart) and
 # trace-sync.png, trace-uring.png (two traces drawn) into NGC_COMPARE_OUT:
 # build/compare by default; `make compare-update` writes the committed ones
 # in bench/.
 set -eu
 cd "$(dirname "$0")/.."
-runs=${NGC_COMPARE_RUNS:-3}
+runs=${NGC_COMPARE_RUNS:-7}
 data=bench/data
 dir=${NGC_COMPARE_OUT:-build/compare}
 mkdir -p "$dir"
@@ -67,6 +68,20 @@ for cache in $caches; do
 done
 pre=
 
+# spread KEY: the fastest and the slowest of a mode's runs, "min max".
+spread() {
+	sort -n "$tmp/times.$1" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo, hi }'
+}
+
+# trace_ms IO: the span of the trace of that run, first event to last, in ms.
+trace_ms() {
+	python3 -c '
+import json, sys
+ev = [e for e in json.load(open(sys.argv[1]))["traceEvents"] if "ts" in e]
+print("%.0f" % ((max(e["ts"] + e.get("dur", 0) for e in ev) - min(e["ts"] for e in ev)) / 1e3))' \
+		"$tmp/trace-$1.json"
+}
+
 cache_name() {
 	case $1 in
 	warm) echo "warm" ;;
@@ -89,55 +104,64 @@ done
 	machine
 	echo
 	echo "Data: bench/data/plain, $nfiles files, $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB of v2 text"
-	echo "(\`ngramgen --size ${NGC_BENCH_SIZE:-400M} --seed 1\`). Time = median of $runs runs. Speed-up is"
-	echo "against the sequential row on the same cache. What each mode means: docs/concurrency.md."
+	echo "(\`ngramgen --size ${NGC_BENCH_SIZE:-400M} --seed 1\`). Time = median of $runs runs, and their"
+	echo "spread (fastest - slowest). Speed-up is against the sequential row on the same cache;"
+	echo "\"noise\" marks one whose spread overlaps the sequential row's, which this run cannot tell"
+	echo "apart from it. What each mode means: docs/concurrency.md."
 	echo
-	echo "| Method | I/O | workers | QD | order | cache | time s | MB/s | speed-up vs sequential |"
-	echo "|---|---|---|---|---|---|---|---|---|"
+	echo "| Method | I/O | workers | QD | order | cache | time s | spread s | MB/s | speed-up vs sequential |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
 	for cache in $caches; do
 		base=$(cut -d' ' -f1 "$tmp/m.seq.$cache")
+		bspread=$(spread "seq.$cache")
 		while IFS='|' read -r key method io j qd order label; do
 			t=$(cut -d' ' -f1 "$tmp/m.$key.$cache")
 			[ "$io" = uring ] && ioname=io_uring || ioname=pread
 			awk -v m="$method" -v io="$ioname" -v j="$j" -v qd="$qd" -v o="$order" \
-				-v c="$(cache_name "$cache")" -v t="$t" -v b="$bytes" -v base="$base" 'BEGIN {
-				printf "| %s | %s | %s | %s | %s | %s | %.3f | %.0f | %.2fx |\n",
-					m, io, j == 0 ? "0 (parent)" : j, qd, o, c, t, b / 1e6 / t, base / t }'
+				-v c="$(cache_name "$cache")" -v t="$t" -v b="$bytes" -v base="$base" \
+				-v sp="$(spread "$key.$cache")" -v bsp="$bspread" -v self="$key" 'BEGIN {
+				split(sp, s, " "); split(bsp, bs, " ")
+				noise = self != "seq" && s[1] <= bs[2] && bs[1] <= s[2]
+				printf "| %s | %s | %s | %s | %s | %s | %.3f | %.3f-%.3f | %.0f | %.2fx%s |\n",
+					m, io, j == 0 ? "0 (parent)" : j, qd, o, c, t, s[1], s[2],
+					b / 1e6 / t, base / t, noise ? " (noise)" : "" }'
 		done <"$tmp/modes"
 	done
 	echo
-	echo "![time per mode, warm and cold](compare.png)"
+	echo "![time per mode, warm and cold: median, whiskers from the fastest to the slowest run](compare.png)"
 	echo
-	echo "Traces of the two -j 2 runs on a cold cache (O_DIRECT), drawn from their --trace files:"
+	echo "Traces of the two -j 2 runs on a cold cache (O_DIRECT), drawn from their --trace files"
+	echo "(one run each, so not the medians above): pread $(trace_ms sync) ms from the first read to"
+	echo "the last write, io_uring $(trace_ms uring) ms."
 	echo
 	echo "![pread: one read at a time](trace-sync.png)"
 	echo "![io_uring: 8 reads in flight (the default queue depth)](trace-uring.png)"
 } >"$tmp/results"
 
-# The chart: one group of bars per mode, one bar per cache.
+# The chart: one group of bars per mode, one bar per cache (median, and
+# whiskers from the fastest run to the slowest).
 {
 	while IFS='|' read -r key method io j qd order label; do
 		printf '"%s"' "$label"
 		for cache in $caches; do
-			printf ' %s' "$(cut -d' ' -f1 "$tmp/m.$key.$cache")"
+			printf ' %s %s' "$(cut -d' ' -f1 "$tmp/m.$key.$cache")" "$(spread "$key.$cache")"
 		done
 		echo
 	done <"$tmp/modes"
 } >"$tmp/chart.tsv"
-plots="'$tmp/chart.tsv' using 2:xtic(1) title 'warm'"
-i=3
+plots=
+i=2
 for cache in $caches; do
-	[ "$cache" = warm ] && continue
-	plots="$plots, '' using $i title '$(cache_name "$cache")'"
-	i=$((i + 1))
+	plots="$plots${plots:+, }'$tmp/chart.tsv' using $i:$((i + 1)):$((i + 2)):xtic(1) title '$(cache_name "$cache")'"
+	i=$((i + 3))
 done
 gnuplot <<GP
 set terminal pngcairo size 1000,520 font ",10"
 set termoption noenhanced
 set output "$dir/compare.png"
-set title "ngramcount on $nfiles files, $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB: wall time per mode (lower is better)"
+set title "ngramcount on $nfiles files, $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB: wall time per mode, median of $runs runs, whiskers min-max (lower is better)"
 set style data histograms
-set style histogram clustered gap 1
+set style histogram errorbars gap 1 lw 1
 set style fill solid 0.8 border -1
 set ylabel "seconds"
 set yrange [0:*]

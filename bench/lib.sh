@@ -9,17 +9,18 @@ jget() {
 	python3 tests/tools/jstat.py "${2:-$tmp/s}" "$1"
 }
 
-# gen_set DIR SIZE SEED [NGRAMGEN ARGS]: make DIR with build/ngramgen once;
+# gen_set DIR SIZE SEED [NGRAMGEN ARGS]: make DIR with build/ngramgen once
+# (its variables start with g: the callers have a dir of their own);
 # it is kept (bench/data is ignored by git) until SIZE, SEED or ARGS change.
 gen_set() {
-	dir=$1 gsize=$2 seed=$3
+	gdir=$1 gsize=$2 seed=$3
 	shift 3
 	want="$gsize $seed $*"
-	[ "$(cat "$dir/.made" 2>/dev/null)" = "$want" ] && return 0
-	rm -rf "$dir"
-	echo "bench: generating $dir: ngramgen --size $gsize $*..." >&2
-	build/ngramgen --size "$gsize" --seed "$seed" "$@" --out "$dir" >/dev/null
-	echo "$want" >"$dir/.made"
+	[ "$(cat "$gdir/.made" 2>/dev/null)" = "$want" ] && return 0
+	rm -rf "$gdir"
+	echo "bench: generating $gdir: ngramgen --size $gsize $*..." >&2
+	build/ngramgen --size "$gsize" --seed "$seed" "$@" --out "$gdir" >/dev/null
+	echo "$want" >"$gdir/.made"
 }
 
 # run_once NAME CMD: one timed run of CMD, its "wall rss user sys" line

@@ -404,7 +404,7 @@ static void add_part_like_a_model(void)
 {
 	enum { N = 100000, R = 40 };
 	static uint64_t want[N];
-	static char keys[N][12];
+	static char keys[N][16];
 	static struct table_kv kv[2][60000];
 	const struct ngram *over = NULL;
 	unsigned long long x = 5;
