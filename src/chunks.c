@@ -45,6 +45,7 @@ static int seam_line(void *ctx, uint64_t k, const char *line, size_t len)
 		return engine_fail_overflow(e, m->overflow->key, m->overflow->len);
 	f->lines[k]++;
 	e->st->lines++;
+	e->st->seam_lines++;
 	chunks_note_bad(f, m->st.bad, k, 1, m->st.first_bad_why);
 	return 0;
 }

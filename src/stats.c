@@ -62,9 +62,10 @@ static void print_text(FILE *f, const struct config *c, const struct run_stats *
 		end->distinct && !sp->spills ? (double)st->table_bytes / (double)end->distinct : 0.0);
 	if (st->workers)
 		fprintf(f, "  reduce           %llu keys in %.3f s (%.1f M keys/s; %llu on two "
-			"threads)\n", (unsigned long long)st->reduce_keys, st->reduce_secs,
+			"threads), and %llu seam lines mapped by the parent\n",
+			(unsigned long long)st->reduce_keys, st->reduce_secs,
 			st->reduce_secs > 0 ? (double)st->reduce_keys / st->reduce_secs / 1e6 : 0.0,
-			(unsigned long long)st->reduce_split_keys);
+			(unsigned long long)st->reduce_split_keys, (unsigned long long)st->seam_lines);
 	else
 		fprintf(f, "  reduce           none: -j 0 maps into the final table\n");
 	fprintf(f, "  buffers          %u x %s\n", st->slots,
@@ -139,9 +140,9 @@ static void print_json(FILE *f, const struct config *c, const struct run_stats *
 			(unsigned long long)sp->spills, (unsigned long long)st->task_runs, sp->parts,
 			(unsigned long long)sp->bytes, st->table_budget, st->task_budget);
 	put_u64(f, "table_bytes", st->table_bytes);
-	fprintf(f, ",\"reduce\":{\"keys\":%llu,\"seconds\":%.6f,\"keys_on_two_threads\":%llu}",
-		(unsigned long long)st->reduce_keys, st->reduce_secs,
-		(unsigned long long)st->reduce_split_keys);
+	fprintf(f, ",\"reduce\":{\"keys\":%llu,\"seconds\":%.6f,\"keys_on_two_threads\":%llu,"
+		"\"seam_lines\":%llu}", (unsigned long long)st->reduce_keys, st->reduce_secs,
+		(unsigned long long)st->reduce_split_keys, (unsigned long long)st->seam_lines);
 	fprintf(f, ",\"buffers\":{\"count\":%u,\"bytes\":%zu}", st->slots, c->partition_size);
 	fprintf(f, ",\"io\":\"%s\"", st->io);
 	if (!strcmp(st->io, "io_uring"))

@@ -36,6 +36,13 @@ stats_json() {
 	test "$(jstat stats files)" -eq "$(ls plain | wc -l)"
 	test "$(jstat stats formats.v2)" -gt 0
 	test "$(jstat stats skipped)" = "[]"
+	# v3 has a line an ngram: every key reaches the total once, by a result or a seam line.
+	"$GEN" --format v3 --size 300K --seed 5 --out v3 >/dev/null
+	"$NGC" --no-progress -j 2 --partition-size 16K --stats=json v3 >/dev/null 2>stats
+	test "$(jstat stats reduce.seam_lines)" -gt 0
+	test $(($(jstat stats reduce.keys) + $(jstat stats reduce.seam_lines))) -eq \
+		"$(jstat stats distinct_ngrams)"
+	test "$(jstat stats distinct_ngrams)" -eq "$(jstat stats lines)"
 	expect_status 2 "$NGC" --stats=xml plain 2>err
 	grep -q -- "--stats wants text or json, not 'xml'" err
 }

@@ -16,23 +16,22 @@ spills() {
 	"$NGC" --no-progress $SMALL "$@" "$TMP/plain" "$TMP/gz" >mem.out
 	mkdir -p tmp
 	# shellcheck disable=SC2086
-	"$NGC" --no-progress $SMALL --memory 2M --tmpdir tmp --stats "$@" "$TMP/plain" "$TMP/gz" \
-		>spill.out 2>stats
+	"$NGC" --no-progress $SMALL --memory 2M --tmpdir tmp --stats=json "$@" "$TMP/plain" \
+		"$TMP/gz" >spill.out 2>stats
 	cmp mem.out spill.out
-	n=$(sed -n 's/^  spilled  *\([0-9]*\) tables.*/\1/p' stats)
-	test "$n" -ge 2
+	test "$(jstat stats spilled.tables)" -ge 2
 	test -z "$(ls -A tmp)"
 }
 
 orders() {
 	spills
-	grep -q "in 2 hash partitions" stats
+	test "$(jstat stats spilled.partitions)" -eq 2
 	spills -j 3 --sort key
-	grep -q "in 3 hash partitions" stats
+	test "$(jstat stats spilled.partitions)" -eq 3
 	spills --sort key
 	spills --sort count --min-count 500
 	spills -j 0
-	grep -q "in 1 hash partition," stats
+	test "$(jstat stats spilled.partitions)" -eq 1
 	spills --io sync -j 1
 }
 test_case "spilled runs merge to the in-memory bytes: count and key order, -j 0/1/2" orders
@@ -53,12 +52,12 @@ millions() {
 	# Word trigrams of 20 MB of text: over a million distinct keys.
 	"$GEN" --format text --size 20M --seed 43 --out text >/dev/null
 	mkdir -p tmp
-	"$NGC" --no-progress -n 3 --stats text >mem.out 2>stats.mem
-	keys=$(sed -n 's/^  distinct ngrams  //p' stats.mem)
+	"$NGC" --no-progress -n 3 --stats=json text >mem.out 2>stats.mem
+	keys=$(jstat stats.mem distinct_ngrams)
 	test "$keys" -gt 1000000
-	"$NGC" --no-progress -n 3 --memory 64M --tmpdir tmp --stats text >spill.out 2>stats
-	grep -q "^  distinct ngrams  $keys$" stats
-	test "$(sed -n 's/^  spilled  *\([0-9]*\) tables.*/\1/p' stats)" -ge 2
+	"$NGC" --no-progress -n 3 --memory 64M --tmpdir tmp --stats=json text >spill.out 2>stats
+	test "$(jstat stats distinct_ngrams)" -eq "$keys"
+	test "$(jstat stats spilled.tables)" -ge 2
 	cmp mem.out spill.out
 	oracle -n 3 text | cmp - spill.out
 	test -z "$(ls -A tmp)"
@@ -77,9 +76,9 @@ gzip_tasks() {
 	budget="--buffer-memory 24M --memory 48M --tmpdir tmp"
 	for j in 0 1 2; do
 		# shellcheck disable=SC2086
-		"$NGC" --no-progress -j $j -n 3 $budget --stats two >spill.out 2>stats
+		"$NGC" --no-progress -j $j -n 3 $budget --stats=json two >spill.out 2>stats
 		cmp mem.out spill.out
-		test "$(sed -n 's/^  spilled .*(\([0-9]*\) by gzip tasks).*/\1/p' stats)" -ge 4
+		test "$(jstat stats spilled.by_gzip_tasks)" -ge 4
 		test -z "$(ls -A tmp)"
 	done
 	# A gzip stream on stdin spills the same way.
