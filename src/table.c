@@ -802,12 +802,18 @@ struct sort_rec {
 	const struct ngram *g;
 };
 
-static uint64_t key_prefix(const struct ngram *g)
+/* Key bytes [off, off + 8) as a big-endian word, zero past the key's end. */
+static uint64_t key_prefix_at(const struct ngram *g, size_t off)
 {
 	uint64_t p = 0;
-	for (unsigned i = 0; i < 8; i++)
+	for (size_t i = off; i < off + 8; i++)
 		p = p << 8 | (i < g->len ? (unsigned char)g->key[i] : 0);
 	return p;
+}
+
+static uint64_t key_prefix(const struct ngram *g)
+{
+	return key_prefix_at(g, 0);
 }
 
 int table_merge(struct table *dst, const struct table *src, const struct ngram **overflow)
@@ -873,32 +879,45 @@ static void insertion_sort(struct sort_rec *r, size_t n)
  * insertion sorted: about three passes over the data in all, where an LSD
  * sort makes one for every digit that varies.
  */
+/*
+ * r[0..n) into buckets by digit d, in place, count[] their sizes. Returns
+ * 0 when every record is in one bucket (nothing moved).
+ */
+static int distribute(struct sort_rec *r, size_t n, unsigned d, size_t count[256])
+{
+	size_t next[256], end[256];
+
+	memset(count, 0, 256 * sizeof(*count));
+	for (size_t i = 0; i < n; i++)
+		count[digit(&r[i], d)]++;
+	if (count[digit(&r[0], d)] == n)
+		return 0;
+	for (size_t v = 0, sum = 0; v < 256; v++) {
+		next[v] = sum;
+		end[v] = sum += count[v];
+	}
+	for (unsigned v = 0; v < 256; v++)
+		while (next[v] < end[v]) {
+			struct sort_rec x = r[next[v]];
+			unsigned dx = digit(&x, d);
+			while (dx != v) {	/* x to its bucket, and what it displaces on */
+				struct sort_rec y = r[next[dx]];
+				r[next[dx]++] = x;
+				x = y;
+				dx = digit(&x, d);
+			}
+			r[next[v]++] = x;
+		}
+	return 1;
+}
+
 static void radix_sort(struct sort_rec *r, size_t n, unsigned d)
 {
-	size_t count[256], next[256], end[256];
+	size_t count[256];
 
 	for (; n > 48 && d < 16; d++) {
-		memset(count, 0, sizeof(count));
-		for (size_t i = 0; i < n; i++)
-			count[digit(&r[i], d)]++;
-		if (count[digit(&r[0], d)] == n)
+		if (!distribute(r, n, d, count))
 			continue;
-		for (size_t v = 0, sum = 0; v < 256; v++) {
-			next[v] = sum;
-			end[v] = sum += count[v];
-		}
-		for (unsigned v = 0; v < 256; v++)
-			while (next[v] < end[v]) {
-				struct sort_rec x = r[next[v]];
-				unsigned dx = digit(&x, d);
-				while (dx != v) {	/* x to its bucket, and what it displaces on */
-					struct sort_rec y = r[next[dx]];
-					r[next[dx]++] = x;
-					x = y;
-					dx = digit(&x, d);
-				}
-				r[next[v]++] = x;
-			}
 		for (size_t v = 0, start = 0; v < 256; start += count[v++])
 			if (count[v] > 1)
 				radix_sort(r + start, count[v], d + 1);
@@ -907,28 +926,74 @@ static void radix_sort(struct sort_rec *r, size_t n, unsigned d)
 	insertion_sort(r, n);
 }
 
+static int by_len(const void *pa, const void *pb)
+{
+	const struct sort_rec *a = pa, *b = pb;
+	return (a->g->len > b->g->len) - (a->g->len < b->g->len);
+}
+
+/*
+ * r[0..n) tie on their count and on their keys' bytes [0, off): in key
+ * order. A few go to qsort; more are radix sorted again on their next
+ * eight bytes (read from each entry, fetched 8 ahead), and so on. Keys
+ * equal in the bytes they have, zero-padded, differ by trailing NULs: the
+ * shorter first. Text trigrams tie this way by the million (a count of 1,
+ * "of the ..."), where qsort's compares each miss the cache.
+ */
+static void sort_ties(struct sort_rec *r, size_t n, size_t off)
+{
+	size_t longest = 0;
+
+	if (n <= 48) {
+		qsort(r, n, sizeof(*r), by_count_then_key);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i + 8 < n)
+			__builtin_prefetch(r[i + 8].g->key + off);
+		r[i].prefix = key_prefix_at(r[i].g, off);
+		longest = r[i].g->len > longest ? r[i].g->len : longest;
+	}
+	if (longest <= off) {
+		qsort(r, n, sizeof(*r), by_len);
+		return;
+	}
+	radix_sort(r, n, 8);	/* the counts are equal: the prefix's digits */
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && r[j].prefix == r[i].prefix; j++)
+			;
+		if (j - i > 1)
+			sort_ties(r + i, j - i, off + 8);
+	}
+}
+
 /*
  * Sorted on the records, then runs that tie on both count and prefix are
- * put in full key order with qsort; they are short.
+ * put in full key order (sort_ties).
  */
-static void sort_records(struct sort_rec *r, size_t n)
+/* The first digit not the same in every record: those before it are skipped in one pass. */
+static unsigned first_varying(const struct sort_rec *r, size_t n)
 {
 	uint64_t dc = 0, dp = 0;
 	unsigned d = 0;
 
-	/* Leading digits the same in every record are skipped in one pass. */
 	for (size_t i = 1; i < n; i++) {
 		dc |= r[i].count ^ r[0].count;
 		dp |= r[i].prefix ^ r[0].prefix;
 	}
 	while (d < 16 && !(d < 8 ? dc >> (56 - 8 * d) : dp >> (120 - 8 * d)))
 		d++;
-	radix_sort(r, n, d);
+	return d;
+}
+
+static void sort_records(struct sort_rec *r, size_t n)
+{
+	radix_sort(r, n, first_varying(r, n));
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && r[j].count == r[i].count && r[j].prefix == r[i].prefix; j++)
 			;
 		if (j - i > 1)
-			qsort(r + i, j - i, sizeof(*r), by_count_then_key);
+			sort_ties(r + i, j - i, 8);
 	}
 }
 
@@ -955,7 +1020,7 @@ struct half {
 	size_t n;
 };
 
-/* A child's half: sorted in place, in the memory it shares with the parent. */
+/* A child's range: sorted in place, in the memory it shares with the parent. */
 static int sort_child(void *p)
 {
 	const struct half *h = p;
@@ -967,32 +1032,51 @@ static int sort_child(void *p)
 }
 
 /*
- * r[0..n), in memory shared with a child process, sorted as two runs,
- * r[0..*h) and r[*h..n): from NGC_SORT_SPLIT records, a child sorts the
- * first half while this process sorts the second. Without a child (fork
- * failed, or fewer records: --min-count left few), this process sorts
- * them all as one run (*h = 0). Returns 0, or -ECHILD when the child fails.
+ * r[0..n) in two ranges, every record of the first before every record of
+ * the second in the sorted order, for two processes to sort with no merge
+ * after: MSD passes on the digits, each into the bucket that holds the
+ * middle record, until a bucket boundary falls within an eighth of n of
+ * the middle. Returns that boundary, or 0 (records too alike to split).
  */
-static int sort_two_runs(struct sort_rec *r, size_t n, size_t *h)
+static size_t split_point(struct sort_rec *r, size_t n)
 {
-	pid_t pid = n >= NGC_SORT_SPLIT ? proc_spawn(sort_child, &(struct half){ r, n / 2 }) : -1;
+	size_t lo = 0, hi = n, mid = n / 2, count[256];
 
-	*h = pid < 0 ? 0 : n / 2;
-	sort_records(r + *h, n - *h);
-	return pid < 0 ? 0 : proc_join(pid);
+	for (unsigned d = first_varying(r, n); d < 16 && hi - lo > 1; d++) {
+		size_t best = 0, at = lo;
+		if (!distribute(r + lo, hi - lo, d, count))
+			continue;
+		for (unsigned v = 0; v < 256; at += count[v++]) {
+			size_t b = at + count[v];	/* the boundary after bucket v */
+			if ((b > mid ? b - mid : mid - b) < (best > mid ? best - mid : mid - best))
+				best = b;
+			if (at <= mid && mid < b) {	/* the middle's bucket: next digit */
+				lo = at;
+				hi = b;
+			}
+		}
+		if ((best > mid ? best - mid : mid - best) <= n / 8)
+			return best;
+	}
+	return 0;
 }
 
-/* The entries of the sorted runs r[0..h) and r[h..n), merged into v. */
-static void merge_runs(const struct sort_rec *r, size_t h, size_t n, const struct ngram **v)
+/*
+ * r[0..n), in memory shared with a child process, sorted: from
+ * NGC_SORT_SPLIT records, split in two ranges (split_point), a child sorts
+ * the first while this process sorts the second. Without a child (fork
+ * failed, fewer records, records too alike), this process sorts them all.
+ * Returns 0, or -ECHILD when the child fails.
+ */
+static int sort_in_two(struct sort_rec *r, size_t n)
 {
-	size_t i = 0, j = h;
+	size_t h = n >= NGC_SORT_SPLIT ? split_point(r, n) : 0;
+	pid_t pid = h ? proc_spawn(sort_child, &(struct half){ r, h }) : -1;
 
-	while (i < h && j < n)
-		*v++ = by_count_then_key(&r[j], &r[i]) < 0 ? r[j++].g : r[i++].g;
-	while (i < h)
-		*v++ = r[i++].g;
-	while (j < n)
-		*v++ = r[j++].g;
+	if (pid < 0)
+		h = 0;
+	sort_records(r + h, n - h);
+	return pid < 0 ? 0 : proc_join(pid);
 }
 
 /*
@@ -1115,7 +1199,7 @@ static const struct ngram **sorted_in_key_order(const struct table *t, uint64_t 
 
 const struct ngram **table_sorted(const struct table *t, uint64_t min, int split, size_t *n)
 {
-	size_t cap = t->count ? t->count : 1, k, h;
+	size_t cap = t->count ? t->count : 1, k;
 	struct sort_rec *a = MAP_FAILED;
 	const struct ngram **v = NULL;
 
@@ -1128,9 +1212,10 @@ const struct ngram **table_sorted(const struct table *t, uint64_t min, int split
 		/* Its pages at once, not a fault each (before Linux 5.14: faults). */
 		madvise(a, cap * sizeof(*a), MADV_POPULATE_WRITE);
 		k = make_records(t, min, a);
-		if (sort_two_runs(a, k, &h) == 0) {
+		if (sort_in_two(a, k) == 0) {
 			v = xmalloc((k ? k : 1) * sizeof(*v));
-			merge_runs(a, h, k, v);
+			for (size_t j = 0; j < k; j++)
+				v[j] = a[j].g;
 		}
 		munmap(a, cap * sizeof(*a));
 		*n = v ? k : 0;

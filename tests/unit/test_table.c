@@ -211,7 +211,7 @@ static void sorted_like_qsort(void)
 	table_fini(&t);
 }
 
-/* Over NGC_SORT_SPLIT keys, a child process sorts half and the halves merge. */
+/* Over NGC_SORT_SPLIT keys, a child process sorts one range of them. */
 static void sorted_in_two_processes(void)
 {
 	struct table t;
@@ -219,6 +219,34 @@ static void sorted_in_two_processes(void)
 	add_at_random(&t, 600000, 200000);
 	check_sorted(&t, 0, 1);
 	table_fini(&t);
+}
+
+/*
+ * Text trigrams' shape: nearly every count 1, and keys that share their
+ * first 8, 16 or 24 bytes, or differ only by trailing NULs; in one process
+ * and in two.
+ */
+static void sorted_with_long_ties(void)
+{
+	static const char *const heads[] = { "of the ", "of the same ", "in the middle of the ",
+					     "x" };
+	char key[64];
+	uint64_t x = 7;
+	struct table t;
+
+	for (int split = 0; split < 2; split++) {
+		init(&t);
+		for (int i = 0; i < 400000; i++) {
+			const char *h = heads[rnd(&x) % 4];
+			int len = snprintf(key, sizeof(key), "%s%llu", h,
+					   (unsigned long long)(rnd(&x) % 250000));
+			if (rnd(&x) % 50 == 0)	/* the same key, a NUL or two longer */
+				len += (int)(rnd(&x) % 2) + 1, key[len - 1] = '\0', key[len - 2] &= 0x7f;
+			table_add(&t, key, (size_t)len, rnd(&x) % 20 ? 1 : 1 + rnd(&x) % 3);
+		}
+		check_sorted(&t, 0, split);
+		table_fini(&t);
+	}
 }
 
 /* Bits of the largest count, and of the largest rank of an entry. */
@@ -636,6 +664,7 @@ static void suite(void)
 	T_RUN(sorted_by_count_then_bytes);
 	T_RUN(sorted_like_qsort);
 	T_RUN(sorted_in_two_processes);
+	T_RUN(sorted_with_long_ties);
 	T_RUN(sorted_in_key_order);
 	T_RUN(reset_and_reuse);
 	T_RUN(grows_and_finds_every_key);
