@@ -15,6 +15,7 @@
 
 #include "ngramcount/cli.h"
 #include "ngramcount/engine.h"
+#include "ngramcount/helper.h"
 #include "ngramcount/merge.h"
 #include "ngramcount/output.h"
 #include "ngramcount/parse.h"
@@ -328,6 +329,7 @@ int main(int argc, char **argv)
 		       : run_mode(&c) ? NGC_EXIT_FAIL : NGC_EXIT_OK;
 	if (ngc_stop && status != NGC_EXIT_USAGE)
 		status = 128 + ngc_stop;
+	helper_stop();
 	spill_fini(&sp);
 	table_fini(&only);
 	cli_fini(&c);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ngramcount/helper.h"
 #include "ngramcount/output.h"
 #include "ngramcount/proc.h"
 #include "ngramcount/wire.h"
@@ -470,6 +471,84 @@ int output_spilled(struct spill *sp, const struct output_opts *o, size_t budget,
 	return err;
 }
 
+/*
+ * Sorted rows are formatted on two threads: the parent's helper formats
+ * every other chunk of rows into a buffer of its own while the parent
+ * formats the chunk before it; the parent writes both, in order.
+ */
+#define NGC_OUT_CHUNK	(1u << 15)
+
+struct chunk_fmt {
+	const struct ngram **v;
+	size_t from, to;
+	const struct output_opts *o;
+	char *buf;			/* owned */
+	size_t used, cap;
+};
+
+static void format_chunk(void *arg)
+{
+	struct chunk_fmt *c = arg;
+
+	c->used = 0;
+	for (size_t i = c->from; i < c->to; i++) {
+		const struct ngram *g = c->v[i];
+		size_t need = 6 * (size_t)g->len + 96;
+		if (i + NGC_OUT_AHEAD < c->to) {
+			__builtin_prefetch(c->v[i + NGC_OUT_AHEAD]);
+			__builtin_prefetch(c->v[i + NGC_OUT_AHEAD]->key);
+		}
+		if (c->used + need > c->cap) {
+			c->cap = 2 * (c->used + need);
+			c->buf = xrealloc(c->buf, c->cap);
+		}
+		c->used = (size_t)(put_row(c->buf + c->used, g->key, g->len, g->count, c->o, i == 0) -
+				   c->buf);
+	}
+}
+
+/* n bytes of rows formatted elsewhere, after what w holds. */
+static void out_bytes(struct out_writer *w, const char *p, size_t n, uint64_t rows)
+{
+	out_flush(w);
+	if (!w->err)
+		w->err = ngc_stop ? -EINTR : write_full(w->fd, p, n);
+	w->bytes += n;
+	w->rows += rows;
+}
+
+static void write_rows(struct out_writer *w, const struct ngram **v, size_t n)
+{
+	struct chunk_fmt c = { .v = v, .o = w->o };
+
+	for (size_t at = 0; at < n && !w->err; at += 2 * NGC_OUT_CHUNK) {
+		size_t mid = n - at < NGC_OUT_CHUNK ? n : at + NGC_OUT_CHUNK;
+		size_t end = n - mid < NGC_OUT_CHUNK ? n : mid + NGC_OUT_CHUNK;
+		int helped = 0;
+
+		c.from = mid;
+		c.to = end;
+		if (mid < end)
+			helped = helper_start(format_chunk, &c);
+		for (size_t i = at; i < mid; i++) {
+			/* Sorted rows are scattered over the arena: fetch ahead. */
+			if (i + NGC_OUT_AHEAD < mid) {
+				__builtin_prefetch(v[i + NGC_OUT_AHEAD]);
+				__builtin_prefetch(v[i + NGC_OUT_AHEAD]->key);
+			}
+			out_row(w, v[i]->key, v[i]->len, v[i]->count);
+		}
+		if (mid < end) {
+			if (helped)
+				helper_wait();
+			else
+				format_chunk(&c);
+			out_bytes(w, c.buf, c.used, end - mid);
+		}
+	}
+	free(c.buf);
+}
+
 static int write_row(const struct ngram *g, void *ctx)
 {
 	struct out_writer *w = ctx;
@@ -493,14 +572,8 @@ int output_write(const struct table *t, const struct output_opts *o, struct trac
 	err = out_open(&w, o);
 	if (!err && by_key)
 		table_foreach_by_key(t, o->min_count, write_row, &w);	/* stops at w.err */
-	for (size_t i = 0; i < n && !err && !w.err; i++) {
-		/* Sorted rows are scattered over the arena: fetch ahead. */
-		if (i + NGC_OUT_AHEAD < n) {
-			__builtin_prefetch(v[i + NGC_OUT_AHEAD]);
-			__builtin_prefetch(v[i + NGC_OUT_AHEAD]->key);
-		}
-		out_row(&w, v[i]->key, v[i]->len, v[i]->count);
-	}
+	if (!err)
+		write_rows(&w, v, n);
 	if (!err)
 		err = out_close(&w, 1);
 	trace_span(tr, TRACK_OUTPUT, "sort", NULL, t0, t1, "\"keys\":%zu,\"rows\":%llu",

@@ -5,11 +5,9 @@
  * task runs).
  */
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
-#include <unistd.h>
 
+#include "ngramcount/helper.h"
 #include "ngramcount/reduce.h"
 #include "ngramcount/util.h"
 #include "ngramcount/wire.h"
@@ -73,93 +71,22 @@ static void run_job(void *arg)
 	free(j->kv);
 }
 
-/*
- * The helper thread: one job at a time, handed over and waited for under
- * a mutex. It blocks every signal. Only the process that started it has
- * it: a forked child's copy of the state says another owner.
- */
-static struct {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t wake, done;
-	pid_t owner;			/* 0: none */
-	int failed, stopping;
-	struct part_job *job;		/* handed over; NULL when done */
-} helper = { .mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER,
-	     .done = PTHREAD_COND_INITIALIZER };
-
-static void *helper_main(void *arg)
-{
-	(void)arg;
-	pthread_mutex_lock(&helper.mu);
-	for (;;) {
-		while (!helper.job && !helper.stopping)
-			pthread_cond_wait(&helper.wake, &helper.mu);
-		if (helper.stopping)
-			break;
-		pthread_mutex_unlock(&helper.mu);
-		run_job(helper.job);
-		pthread_mutex_lock(&helper.mu);
-		helper.job = NULL;
-		pthread_cond_signal(&helper.done);
-	}
-	pthread_mutex_unlock(&helper.mu);
-	return NULL;
-}
-
-/* Whether this process has the helper, started on first use. */
-static int helper_ready(void)
-{
-	sigset_t all, old;
-
-	if (helper.owner == getpid())
-		return 1;
-	if (helper.owner || helper.failed)
-		return 0;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	helper.failed = pthread_create(&helper.thread, NULL, helper_main, NULL) != 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (helper.failed)
-		return 0;
-	helper.owner = getpid();
-	return 1;
-}
-
-static void helper_stop(void)
-{
-	if (helper.owner != getpid())
-		return;
-	pthread_mutex_lock(&helper.mu);
-	helper.stopping = 1;
-	pthread_cond_signal(&helper.wake);
-	pthread_mutex_unlock(&helper.mu);
-	pthread_join(helper.thread, NULL);
-	helper.owner = 0;
-	helper.stopping = 0;
-}
-
 /* Below this many bytes, a result is not worth a hand-over. */
 #define NGC_SPLIT_FROM	(64u << 10)
 
-/* Both parts of a grouped result at once; t is hashed. */
+/* Both parts of a grouped result, on the helper too if there is one; t is hashed. */
 static int reduce_parts(struct table *t, const struct wire_parts *wp,
-			const struct ngram **overflow, uint64_t *keys)
+			const struct ngram **overflow, uint64_t *keys, int *split)
 {
 	struct part_job j[2];
 
 	_Static_assert(NGC_TABLE_PARTS == 2, "one helper thread takes part 1");
 	for (unsigned i = 0; i < 2; i++)
 		j[i] = (struct part_job){ .t = t, .part = i, .in = wp->p[i], .len = wp->len[i] };
-	pthread_mutex_lock(&helper.mu);
-	helper.job = &j[1];
-	pthread_cond_signal(&helper.wake);
-	pthread_mutex_unlock(&helper.mu);
+	if (!(*split = helper_start(run_job, &j[1])))
+		run_job(&j[1]);
 	run_job(&j[0]);
-	pthread_mutex_lock(&helper.mu);
-	while (helper.job)
-		pthread_cond_wait(&helper.done, &helper.mu);
-	pthread_mutex_unlock(&helper.mu);
+	helper_wait();
 
 	t->count += j[0].added + j[1].added;
 	*keys = j[0].n + j[1].n;
@@ -183,10 +110,8 @@ int reduce_result(struct table *t, const char *payload, size_t len,
 	*split = 0;
 	if ((err = wire_table_parts(payload, len, &wp)))
 		return err;
-	if (wp.grouped && !t->task && !t->ordered && len >= NGC_SPLIT_FROM && helper_ready()) {
-		*split = 1;
-		return reduce_parts(t, &wp, overflow, keys);
-	}
+	if (wp.grouped && !t->task && !t->ordered && len >= NGC_SPLIT_FROM)
+		return reduce_parts(t, &wp, overflow, keys, split);
 	for (unsigned i = 0; i < NGC_TABLE_PARTS && !err; i++)
 		err = wire_get_entries(wp.p[i], wp.len[i], add, &m);
 	if (!err)
@@ -243,5 +168,4 @@ int reducer_spill(struct reducer *r, int force)
 void reducer_fini(struct reducer *r)
 {
 	reorder_fini(&r->ro);
-	helper_stop();
 }

@@ -17,8 +17,8 @@
 
 /*
  * Add every entry of an encoded table (wire.h) to t; *keys counts them. A
- * grouped result into a hashed table goes on two threads, part 1 on a
- * helper started on first use (reducer_fini joins it). Returns 0, -EBADMSG
+ * grouped result into a hashed table goes on two threads, part 1 on the
+ * parent's helper (helper.h). Returns 0, -EBADMSG
  * for a malformed encoding, or -EOVERFLOW when a total would pass 2^64-1
  * (*overflow then names the key). Either way some entries may be added.
  * *split says whether it went on two threads.
