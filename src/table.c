@@ -1232,15 +1232,12 @@ const struct ngram **table_sorted(const struct table *t, uint64_t min, int split
 	return xrealloc(v, (k ? k : 1) * sizeof(*v));
 }
 
-static int by_key(const void *a, const void *b)
-{
-	return ngram_cmp_key(*(const struct ngram *const *)a, *(const struct ngram *const *)b);
-}
+#define NGC_KEY_AHEAD	16	/* entries fetched ahead of the one visited */
 
 int table_foreach_by_key(const struct table *t, uint64_t min,
 			 int (*fn)(const struct ngram *g, void *ctx), void *ctx)
 {
-	const struct ngram **v;
+	struct sort_rec *a;
 	struct cursor e;
 	size_t k = 0, r;
 	int err = 0;
@@ -1251,14 +1248,20 @@ int table_foreach_by_key(const struct table *t, uint64_t min,
 				err = fn(g, ctx);
 		return err;
 	}
-	v = xmalloc((t->count ? t->count : 1) * sizeof(*v));
-	for (const struct ngram *g = first_added(t, &e); g; g = next_added(t, g, &e))
+	/* The count sort's records with every count 0: key order, radix sorted. */
+	a = xmalloc((t->count ? t->count : 1) * sizeof(*a));
+	for (const struct ngram *g = first_added(t, &e); g; g = next_added(t, g, &e)) {
+		__builtin_prefetch((const char *)g + 1024);
 		if (g->count >= min)
-			v[k++] = g;
-	qsort(v, k, sizeof(*v), by_key);
-	for (size_t i = 0; i < k && !err; i++)
-		err = fn(v[i], ctx);
-	free(v);
+			a[k++] = (struct sort_rec){ 0, key_prefix(g), g };
+	}
+	sort_records(a, k);
+	for (size_t i = 0; i < k && !err; i++) {
+		if (i + NGC_KEY_AHEAD < k)
+			__builtin_prefetch(a[i + NGC_KEY_AHEAD].g);
+		err = fn(a[i].g, ctx);
+	}
+	free(a);
 	return err;
 }
 

@@ -185,7 +185,8 @@ const struct ngram **table_sorted(const struct table *t, uint64_t min, int split
  * Visit the table's entries whose total is at least min in byte order of
  * the key; stops at a non-zero return, and returns it. An ordered table
  * walks its runs, which are in that order, with no array; a hashed one
- * sorts an array of its entries (qsort) first.
+ * radix sorts records of its entries by key first (24 bytes an entry, as
+ * table_sorted's).
  */
 int table_foreach_by_key(const struct table *t, uint64_t min,
 			 int (*fn)(const struct ngram *g, void *ctx), void *ctx);
