@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ngramcount/helper.h"
+#include "ngramcount/util.h"
 
 static struct {
 	pthread_t thread;
@@ -84,11 +85,7 @@ void helper_stop(void)
 {
 	if (h.owner != getpid())
 		return;
-	pthread_mutex_lock(&h.mu);
-	h.stopping = 1;
-	pthread_cond_signal(&h.wake);
-	pthread_mutex_unlock(&h.mu);
-	pthread_join(h.thread, NULL);
+	thread_stop(h.thread, &h.mu, &h.wake, &h.stopping);
 	h.owner = 0;
 	h.stopping = 0;
 }

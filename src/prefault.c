@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ngramcount/prefault.h"
+#include "ngramcount/util.h"
 
 #define NGC_PREFAULT_QUEUE	8
 #define NGC_PREFAULT_STEP	(1u << 20)
@@ -108,11 +109,7 @@ void prefault_stop(void)
 {
 	if (!prefault_on())
 		return;
-	pthread_mutex_lock(&pf.mu);
-	pf.stopping = 1;
-	pthread_cond_signal(&pf.wake);
-	pthread_mutex_unlock(&pf.mu);
-	pthread_join(pf.thread, NULL);
+	thread_stop(pf.thread, &pf.mu, &pf.wake, &pf.stopping);
 	pf.owner = 0;
 	pf.ready = pf.stopping = 0;
 	pf.head = pf.tail = 0;

@@ -290,3 +290,12 @@ int afile_close(struct afile *a, int err)
 	*a = (struct afile){ .fd = -1 };
 	return err;
 }
+
+void thread_stop(pthread_t th, pthread_mutex_t *mu, pthread_cond_t *wake, int *stopping)
+{
+	pthread_mutex_lock(mu);
+	*stopping = 1;
+	pthread_cond_signal(wake);
+	pthread_mutex_unlock(mu);
+	pthread_join(th, NULL);
+}

@@ -5,6 +5,7 @@
 #ifndef NGRAMCOUNT_UTIL_H
 #define NGRAMCOUNT_UTIL_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -72,6 +73,12 @@ static inline int same_bytes(const char *a, const char *b, size_t n)
 		return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
 	return !memcmp(a, b, n);
 }
+
+/*
+ * Stop a thread that waits on wake under mu until *stopping: set it,
+ * wake the thread, join it (helper.c's and prefault.c's).
+ */
+void thread_stop(pthread_t th, pthread_mutex_t *mu, pthread_cond_t *wake, int *stopping);
 
 /* Seconds on CLOCK_MONOTONIC. */
 double now_sec(void);

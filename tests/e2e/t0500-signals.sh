@@ -22,14 +22,19 @@ start_run() {
 }
 
 # interrupt SIGNAL STATUS: signal a slow run as soon as it has started.
-interrupt() {
-	start_run 16 "$TMP/sigdata" || return 1
+# stop_run SIG STATUS: the run start_run began, sent SIG, exits with STATUS.
+stop_run() {
 	kill -$1 $pid
 	set +e
 	wait $pid
 	got=$?
 	set -e
 	[ "$got" -eq "$2" ] || { echo "exit $got, expected $2"; return 1; }
+}
+
+interrupt() {
+	start_run 16 "$TMP/sigdata" || return 1
+	stop_run $1 $2 || return 1
 	test ! -e out.tsv
 	test "$(ls -a | grep -c ngramcount-)" -eq 0
 	# Every worker is gone (they carry the parent's argv, data path included).
@@ -56,20 +61,10 @@ test_case "SIGHUP and SIGQUIT: as SIGTERM, exit 129 and 131" sighup_sigquit
 
 stats_say_interrupted() {
 	start_run 16 "$TMP/sigdata" --stats || return 1
-	kill -INT $pid
-	set +e
-	wait $pid
-	got=$?
-	set -e
-	[ "$got" -eq 130 ]
+	stop_run INT 130
 	grep -q "run              interrupted by signal 2: what follows is what was done until then" err
 	start_run 16 "$TMP/sigdata" --stats=json || return 1
-	kill -INT $pid
-	set +e
-	wait $pid
-	got=$?
-	set -e
-	[ "$got" -eq 130 ]
+	stop_run INT 130
 	test "$(jstat err run)" = interrupted && test "$(jstat err signal)" -eq 2
 	# A whole run says nothing of the kind, and its rates are in binary units.
 	"$NGC" --no-progress --stats -j 2 "$TMP/sigdata" 2>err >/dev/null
