@@ -486,6 +486,15 @@ struct chunk_fmt {
 	size_t used, cap;
 };
 
+/* Sorted rows are scattered over the arena: v[i]'s entry and key, fetched ahead. */
+static inline void fetch_row(const struct ngram **v, size_t i, size_t end)
+{
+	if (i < end) {
+		__builtin_prefetch(v[i]);
+		__builtin_prefetch(v[i]->key);
+	}
+}
+
 static void format_chunk(void *arg)
 {
 	struct chunk_fmt *c = arg;
@@ -494,10 +503,7 @@ static void format_chunk(void *arg)
 	for (size_t i = c->from; i < c->to; i++) {
 		const struct ngram *g = c->v[i];
 		size_t need = 6 * (size_t)g->len + 96;
-		if (i + NGC_OUT_AHEAD < c->to) {
-			__builtin_prefetch(c->v[i + NGC_OUT_AHEAD]);
-			__builtin_prefetch(c->v[i + NGC_OUT_AHEAD]->key);
-		}
+		fetch_row(c->v, i + NGC_OUT_AHEAD, c->to);
 		if (c->used + need > c->cap) {
 			c->cap = 2 * (c->used + need);
 			c->buf = xrealloc(c->buf, c->cap);
@@ -531,11 +537,7 @@ static void write_rows(struct out_writer *w, const struct ngram **v, size_t n)
 		if (mid < end)
 			helped = helper_start(format_chunk, &c);
 		for (size_t i = at; i < mid; i++) {
-			/* Sorted rows are scattered over the arena: fetch ahead. */
-			if (i + NGC_OUT_AHEAD < mid) {
-				__builtin_prefetch(v[i + NGC_OUT_AHEAD]);
-				__builtin_prefetch(v[i + NGC_OUT_AHEAD]->key);
-			}
+			fetch_row(v, i + NGC_OUT_AHEAD, mid);
 			out_row(w, v[i]->key, v[i]->len, v[i]->count);
 		}
 		if (mid < end) {

@@ -246,12 +246,12 @@ void table_fini(struct table *t)
 	init(t, t->task);
 }
 
-static void ngram_init(struct table *t, struct ngram *g, const char *key, size_t len)
+/* A new entry for key, total 0. */
+static void ngram_init(struct ngram *g, const char *key, size_t len)
 {
 	g->count = 0;
 	g->len = (uint32_t)len;
 	memcpy(g->key, key, len);
-	t->count++;
 }
 
 /* A new ngram, count 0, at the end of a memory. */
@@ -276,9 +276,7 @@ static struct ngram *seq_alloc(struct table_seq *s, const char *key, size_t len)
 	g = (struct ngram *)(void *)s->end;
 	s->end += need;
 	s->room -= need;
-	g->count = 0;
-	g->len = (uint32_t)len;
-	memcpy(g->key, key, len);
+	ngram_init(g, key, len);
 	return g;
 }
 
@@ -361,7 +359,8 @@ static struct ngram *upsert_hashed(struct table *t, const char *key, size_t len,
 		return ngram_of(e);
 	e = arena_alloc(&t->hashed, sizeof(*e) + ngram_bytes(len));
 	g = (struct ngram *)(e + 1);
-	ngram_init(t, g, key, len);
+	ngram_init(g, key, len);
+	t->count++;
 	HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->head, g->key, len, hash, e);
 	return g;
 }
@@ -999,10 +998,11 @@ static void sort_records(struct sort_rec *r, size_t n)
 
 /*
  * The records of t's ngrams with count >= min, into a; returns how many.
+ * by_key: every record's count is 0, so they sort in key order alone.
  * They lie in memory in the order they were added: memory a few ahead is
  * fetched while this one is read.
  */
-static size_t make_records(const struct table *t, uint64_t min, struct sort_rec *a)
+static size_t make_records(const struct table *t, uint64_t min, int by_key, struct sort_rec *a)
 {
 	struct cursor e;
 	size_t k = 0;
@@ -1010,7 +1010,7 @@ static size_t make_records(const struct table *t, uint64_t min, struct sort_rec 
 	for (const struct ngram *g = first_added(t, &e); g; g = next_added(t, g, &e)) {
 		__builtin_prefetch((const char *)g + 1024);
 		if (g->count >= min)
-			a[k++] = (struct sort_rec){ g->count, key_prefix(g), g };
+			a[k++] = (struct sort_rec){ by_key ? 0 : g->count, key_prefix(g), g };
 	}
 	return k;
 }
@@ -1211,7 +1211,7 @@ const struct ngram **table_sorted(const struct table *t, uint64_t min, int split
 	if (a != MAP_FAILED) {
 		/* Its pages at once, not a fault each (before Linux 5.14: faults). */
 		madvise(a, cap * sizeof(*a), MADV_POPULATE_WRITE);
-		k = make_records(t, min, a);
+		k = make_records(t, min, 0, a);
 		if (sort_in_two(a, k) == 0) {
 			v = xmalloc((k ? k : 1) * sizeof(*v));
 			for (size_t j = 0; j < k; j++)
@@ -1222,7 +1222,7 @@ const struct ngram **table_sorted(const struct table *t, uint64_t min, int split
 		return v;
 	}
 	a = xmalloc(cap * sizeof(*a));
-	k = make_records(t, min, a);
+	k = make_records(t, min, 0, a);
 	sort_records(a, k);
 	/* The pointers move to the front of the same memory, in order. */
 	v = (const struct ngram **)(void *)a;
@@ -1238,8 +1238,7 @@ int table_foreach_by_key(const struct table *t, uint64_t min,
 			 int (*fn)(const struct ngram *g, void *ctx), void *ctx)
 {
 	struct sort_rec *a;
-	struct cursor e;
-	size_t k = 0, r;
+	size_t k, r;
 	int err = 0;
 
 	if (t->ordered) {
@@ -1248,13 +1247,8 @@ int table_foreach_by_key(const struct table *t, uint64_t min,
 				err = fn(g, ctx);
 		return err;
 	}
-	/* The count sort's records with every count 0: key order, radix sorted. */
 	a = xmalloc((t->count ? t->count : 1) * sizeof(*a));
-	for (const struct ngram *g = first_added(t, &e); g; g = next_added(t, g, &e)) {
-		__builtin_prefetch((const char *)g + 1024);
-		if (g->count >= min)
-			a[k++] = (struct sort_rec){ 0, key_prefix(g), g };
-	}
+	k = make_records(t, min, 1, a);
 	sort_records(a, k);
 	for (size_t i = 0; i < k && !err; i++) {
 		if (i + NGC_KEY_AHEAD < k)
