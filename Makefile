@@ -2,7 +2,7 @@
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS    := liburing zlib libutf8proc
+PKGS    := liburing zlib libutf8proc libcurl
 override CPPFLAGS += -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS))
 override CFLAGS += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -fno-common -MMD -MP -pthread

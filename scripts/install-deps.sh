@@ -3,7 +3,7 @@
 # As root: apt-get installs whatever is missing. Otherwise: print the line to run.
 set -eu
 
-PKGS="build-essential pkg-config liburing-dev zlib1g-dev uthash-dev libutf8proc-dev libisal-dev isal libxxhash-dev gzip mawk time python3 bsdutils valgrind strace clang libclang-rt-14-dev python3-aiofiles python3-distributed gnuplot-nox"
+PKGS="build-essential pkg-config liburing-dev zlib1g-dev libcurl4-openssl-dev uthash-dev libutf8proc-dev libisal-dev isal libxxhash-dev gzip mawk time python3 bsdutils valgrind strace clang libclang-rt-14-dev python3-aiofiles python3-distributed gnuplot-nox"
 
 missing=""
 for p in $PKGS; do

@@ -94,6 +94,31 @@ static int plain_chunk(struct engine *e, struct chunk *ch)
 	return 0;
 }
 
+/*
+ * URL f's download failed for good at chunk ch. A gzip file's stream ends
+ * there: its worker finds it truncated, and engine_task_error names the
+ * download's error (skipped with --keep-going: nothing of it was merged).
+ * A plain one is skipped only if no partition of it was cut yet.
+ */
+static int url_failed(struct engine *e, struct chunk *ch)
+{
+	struct file *f = ch->f;
+	const char *why = fetch_error(e->fx, f->xfer);
+
+	f->net_failed = 1;
+	f->reading = 0;
+	chunks_release(e, ch);
+	if (f->gzip && e->c->keep_going) {
+		f->nchunks = ch->k;
+		return lanes_deliver_gz(e, f);
+	}
+	if (engine_skip_or_fail(e, f->path, !f->gzip && ch->k == 0, "%s", why))
+		return -1;
+	f->nchunks = f->next_chunk = 0;
+	f->state = F_DONE;
+	return 0;
+}
+
 int chunks_read_done(struct engine *e, struct chunk *ch)
 {
 	struct file *f = ch->f;
@@ -102,6 +127,8 @@ int chunks_read_done(struct engine *e, struct chunk *ch)
 		chunks_release(e, ch);		/* read for a stream that restarted */
 		return 0;
 	}
+	if (ch->req.res < 0 && f->url)
+		return url_failed(e, ch);
 	if (ch->req.res < 0)
 		return engine_fail(e, "%s: read error at byte %llu: %s", f->path,
 				   (unsigned long long)(ch->req.off + ch->req.got),
@@ -109,8 +136,9 @@ int chunks_read_done(struct engine *e, struct chunk *ch)
 	trace_async(e->tr, TRACK_READ, "read", ch->slot, f->path, ch->t_read, ch->req.done,
 		    "\"offset\":%llu,\"bytes\":%zu", (unsigned long long)ch->req.off,
 		    ch->req.got);
-	if (f->stream) {
+	if (f->stream)
 		f->reading = 0;
+	if (!f->sized) {
 		e->st->bytes_total += ch->req.got;
 		if (ch->req.got < ch->req.len)
 			f->nchunks = ch->k + 1;		/* end of the stream */
@@ -139,7 +167,7 @@ int chunks_read_done(struct engine *e, struct chunk *ch)
 	e->st->bytes_read += ch->req.got;
 	if (f->gzip)
 		e->st->bytes_gzip += ch->req.got;
-	if (++f->chunks_read == f->nchunks) {
+	if (++f->chunks_read == f->nchunks && f->fd >= 0) {
 		close(f->fd);
 		f->fd = -1;
 	}
@@ -224,7 +252,7 @@ int chunks_start_reads(struct engine *e)
 			.fd = f->fd,
 			.buf = bufpool_ptr(&e->pool, ch->slot),
 			.off = off,
-			.len = f->stream || f->size - off > e->pool.size ? e->pool.size
+			.len = !f->sized || f->size - off > e->pool.size ? e->pool.size
 									 : f->size - off,
 			.stream = f->stream,
 			.bulk = !f->stream && !f->gzip,
@@ -241,7 +269,8 @@ int chunks_start_reads(struct engine *e)
 		f->held++;
 		if (!f->gzip)
 			e->plain_held++;
-		int err = reader_submit(e->rd, &ch->req);
+		int err = f->url ? fetch_submit(e->fx, f->xfer, &ch->req)
+				 : reader_submit(e->rd, &ch->req);
 		if (err)
 			return engine_fail(e, "%s: cannot start read: %s", f->path, strerror(-err));
 		/*
@@ -252,7 +281,7 @@ int chunks_start_reads(struct engine *e)
 		 * is copied when it is submitted, with the rest of the batch.
 		 */
 		started++;
-		if (e->rd->event_fd < 0 || (f->gzip && f->held == 1))
+		if ((e->rd->event_fd < 0 && !f->url) || (f->gzip && f->held == 1))
 			break;
 	}
 	int err = reader_flush(e->rd);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ngramcount/cli.h"
+#include "ngramcount/corpus.h"
 
 #define NGC_VERSION		"0.1.0"
 #define NGC_DEFAULT_QD		8
@@ -26,6 +27,9 @@
 #define NGC_MAX_QD		4096
 #define NGC_MIN_PARTITION	16
 #define NGC_MAX_PARTITION	(1ul << 30)
+#define NGC_DEFAULT_CONNECTIONS	4
+#define NGC_DEFAULT_RETRIES	5
+#define NGC_DEFAULT_STALL	30
 
 static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -140,7 +144,7 @@ static int parse_years(const char *s, unsigned *from, unsigned *to)
 	return *dash && !dash[1] && dash == s ? -1 : (*from <= *to ? 0 : -1);
 }
 
-static const char *const mode_names[] = { "", "map", "reduce", "merge" };	/* enum ngc_mode */
+static const char *const mode_names[] = { "", "map", "reduce", "merge", "corpus" };	/* enum ngc_mode */
 
 /* The subcommands that take an option. */
 enum {
@@ -148,7 +152,8 @@ enum {
 	M_MAP = 1 << MODE_MAP,
 	M_REDUCE = 1 << MODE_REDUCE,
 	M_MERGE = 1 << MODE_MERGE,
-	M_ALL = M_COUNT | M_MAP | M_REDUCE | M_MERGE,
+	M_CORPUS = 1 << MODE_CORPUS,
+	M_ALL = M_COUNT | M_MAP | M_REDUCE | M_MERGE | M_CORPUS,
 	M_RUN = M_COUNT,		/* the engine: workers, I/O, progress, trace */
 	M_READ = M_COUNT | M_MAP,	/* what is read and counted */
 	M_PRINT = M_COUNT | M_MERGE,	/* what is printed */
@@ -156,6 +161,8 @@ enum {
 
 struct cli_state {
 	int sort;			/* --sort's choice, or -1 */
+	int argc;			/* what getopt reads: --version may take */
+	char **argv;			/*   the word after it (a release) */
 };
 
 enum opt_kind {
@@ -194,6 +201,7 @@ static int call_stats(struct config *c, struct cli_state *s, const char *arg);
 static int call_help(struct config *c, struct cli_state *s, const char *arg);
 static int call_version(struct config *c, struct cli_state *s, const char *arg);
 static int call_completion(struct config *c, struct cli_state *s, const char *arg);
+static int call_corpus(struct config *c, struct cli_state *s, const char *arg);
 
 /* --help's order. */
 static const struct cli_option options[] = {
@@ -220,7 +228,7 @@ static const struct cli_option options[] = {
 	  .help = "count only the ngrams in FILE, one a line" },
 	{ "per-year", 0, NULL, M_READ, K_FLAG, F(map.per_year), .max = 1,
 	  .help = "print 'ngram TAB year TAB total', by ngram, year" },
-	{ "totals", 0, NULL, M_READ, K_FLAG, F(map.totals), .max = 1,
+	{ "totals", 0, NULL, M_READ | M_CORPUS, K_FLAG, F(map.totals), .max = 1,
 	  .help = "sum totalcounts files per year ('year TAB total');\n"
 		  "without it they are passed over" },
 	{ .help = "What is printed:" },
@@ -288,8 +296,33 @@ static const struct cli_option options[] = {
 	  .want = "seconds from 1 to 86400", .complete = "<value>",
 	  .help = "replace a worker that has not answered for SECS\nseconds and run its task "
 		  "again (default: none)" },
+	{ .help = "URL inputs (http://, https://) and Google's sets:" },
+	{ "corpus", 0, "LANG:N[:YEAR]", M_COUNT, K_CALL, .call = call_corpus,
+	  .complete = "<value>",
+	  .help = "count a published set, e.g. eng:1:2020 (see\n'ngramcount corpus'); "
+		  "repeatable" },
+	{ "connections", 0, "N", M_RUN, K_UINT, F(connections), 1, 256,
+	  .want = "a number from 1 to 256", .complete = "<value>",
+	  .help = "downloads at once (default 4); a gzip file is\none worker's task, "
+		  "so -j bounds those too" },
+	{ "retries", 0, "N", M_RUN, K_UINT, F(retries), 0, 100,
+	  .want = "a number from 0 to 100", .complete = "<value>",
+	  .help = "tries again after a reset, timeout, 429 or 5xx,\n"
+		  "backing off, resuming where it stopped (default 5)" },
+	{ "stall-timeout", 0, "SECS", M_RUN, K_UINT, F(stall_timeout), 1, 86400,
+	  .want = "seconds from 1 to 86400", .complete = "<value>",
+	  .help = "a download with no byte for SECS is tried again\n(default 30)" },
+	{ "cache", 0, "DIR", M_RUN, K_STRING, F(cache), 1, .want = "a folder",
+	  .complete = "<dir>",
+	  .help = "keep downloads in DIR/HOST/PATH; later runs read\nthem from there" },
+	{ "base-url", 0, "URL", M_COUNT | M_CORPUS, K_STRING, F(base_url), 1, .want = "a URL",
+	  .complete = "<value>",
+	  .help = "the catalog's server (default\n" NGC_BASE_URL "): a mirror" },
 	{ "help", 'h', NULL, M_ALL, K_CALL, .call = call_help, .help = "this help" },
-	{ "version", 'V', NULL, M_ALL, K_CALL, .call = call_version, .help = "print the version" },
+	{ "version", 'V', "YEAR", M_ALL, K_CALL, .optional = 1, .call = call_version,
+	  .want = "2009, 2012 or 2020 (or the release's date)",
+	  .help = "print the version; with YEAR, the release that\n--corpus and 'corpus urls' "
+		  "take (default 2020)" },
 	{ .help = "Hadoop Streaming and result files (see README):\n"
 		  "  ngramcount map [what is counted] [--memory SZ]  stdin -> 'key TAB partial'\n"
 		  "                           lines, flushed whenever the table passes SZ (256M)\n"
@@ -297,7 +330,10 @@ static const struct cli_option options[] = {
 		  "                           summed line per key, in constant memory\n"
 		  "  ngramcount merge [what is printed] [--sorted] FILE...  sum result files;\n"
 		  "                           --sorted: each file in key order, merged k-way in\n"
-		  "                           constant memory" },
+		  "                           constant memory\n"
+		  "  ngramcount corpus        Google's sets and their file counts\n"
+		  "  ngramcount corpus urls LANG N [--version YEAR] [--totals]  the set's URLs\n"
+		  "                           (--totals: its totalcounts file)" },
 	{ "hadoop-counters", 0, NULL, M_MAP | M_REDUCE, K_FLAG, F(hadoop_counters), .max = 1,
 	  .help = "map, reduce: counters and status on stderr in\nHadoop Streaming's form "
 		  "(automatic in a task)" },
@@ -308,12 +344,13 @@ static const struct cli_option options[] = {
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
 static const char usage_head[] =
-"usage: ngramcount [options] FILE|DIR...\n"
+"usage: ngramcount [options] FILE|DIR|URL...\n"
 "\n"
 "Count ngram totals across Google Books Ngram files (v1 2009, v2 2012, v3\n"
 "2020) or raw text, plain, gzip or zip (told by content). Prints 'ngram\n"
 "TAB total', most frequent first, ties in byte order. A directory stands for\n"
-"its files and its folders', recursively, by name; - is stdin.\n";
+"its files and its folders', recursively, by name; - is stdin; a URL is\n"
+"downloaded as it is counted.\n";
 
 static const char usage_tail[] =
 "\n"
@@ -360,11 +397,69 @@ static int call_help(struct config *c, struct cli_state *s, const char *arg)
 	return CLI_DONE;
 }
 
+/* --version prints ours; --version YEAR (or =YEAR) picks the catalog's release. */
 static int call_version(struct config *c, struct cli_state *s, const char *arg)
 {
-	(void)c, (void)s, (void)arg;
+	if (!arg && optind < s->argc && corpus_release(s->argv[optind]) >= 0)
+		arg = s->argv[optind++];
+	if (arg)
+		return (c->release = corpus_release(arg)) < 0 ? -1 : CLI_RUN;
 	puts("ngramcount " NGC_VERSION);
 	return CLI_DONE;
+}
+
+static int call_corpus(struct config *c, struct cli_state *s, const char *arg)
+{
+	(void)s;
+	c->corpus = realloc(c->corpus, (c->ncorpus + 1) * sizeof(*c->corpus));
+	if (!c->corpus)
+		return bad("out of memory");
+	c->corpus[c->ncorpus++] = (char *)arg;
+	return CLI_RUN;
+}
+
+/* --corpus sets -> their URLs, after the inputs named. */
+static int add_corpus(struct config *c)
+{
+	const char *base = c->base_url ? c->base_url : NGC_BASE_URL;
+	char err[256];
+
+	c->owned = malloc((size_t)c->ninputs * sizeof(*c->owned));
+	if (!c->owned && c->ninputs)
+		return bad("out of memory");
+	memcpy(c->owned, c->inputs, (size_t)c->ninputs * sizeof(*c->owned));
+	for (unsigned i = 0; i < c->ncorpus; i++) {
+		struct corpus_set set;
+		unsigned n;
+		if (corpus_parse(c->corpus[i], c->release, &set, err, sizeof(err)))
+			return bad("--corpus: %s", err);
+		char **urls = corpus_urls(&set, base, c->map.totals, &n);
+		c->owned = realloc(c->owned, ((size_t)c->ninputs + n) * sizeof(*c->owned));
+		if (!c->owned)
+			return bad("out of memory");
+		memcpy(c->owned + c->ninputs, urls, n * sizeof(*urls));
+		free(urls);
+		c->ninputs += (int)n;
+		c->nowned += n;
+	}
+	c->inputs = c->owned;
+	return CLI_RUN;
+}
+
+/* ngramcount corpus [urls LANG N]: the words after it. */
+static int check_corpus(const struct config *c)
+{
+	char err[256];
+	struct corpus_set set;
+
+	if (!c->ninputs)
+		return CLI_RUN;
+	if (strcmp(c->inputs[0], "urls") || c->ninputs != 3)
+		return bad("'ngramcount corpus' takes nothing, or 'urls LANG N'");
+	if (corpus_find(c->release < 0 ? 2 : (unsigned)c->release, c->inputs[1], c->inputs[2],
+			&set, err, sizeof(err)))
+		return bad("corpus urls: %s", err);
+	return CLI_RUN;
 }
 
 /* The options c->mode takes, a line each: the name, then what follows it. */
@@ -547,6 +642,12 @@ static int apply(const struct cli_option *o, int short_form, const char *arg,
 /* The defaults and the checks that span options. */
 static int finish(struct config *c, const struct cli_state *s)
 {
+	if (c->mode == MODE_CORPUS)
+		return check_corpus(c);
+	if (c->release >= 0 && !c->ncorpus)
+		return bad("--version YEAR picks the release of --corpus sets; name one");
+	if (c->ncorpus && add_corpus(c) != CLI_RUN)
+		return CLI_USAGE;
 	if ((c->mode == MODE_MAP || c->mode == MODE_REDUCE) && c->ninputs)
 		return bad("'ngramcount %s' reads standard input, not '%s'", mode_names[c->mode],
 			   c->inputs[0]);
@@ -601,9 +702,13 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 		.buffer_memory = NGC_DEFAULT_BUFMEM,
 		.io = IO_URING,
 		.progress = -1,
+		.connections = NGC_DEFAULT_CONNECTIONS,
+		.retries = NGC_DEFAULT_RETRIES,
+		.stall_timeout = NGC_DEFAULT_STALL,
+		.release = -1,
 	};
 	map_opts_init(&c->map);
-	for (int m = MODE_MAP; m <= MODE_MERGE; m++) {
+	for (int m = MODE_MAP; m <= MODE_CORPUS; m++) {
 		if (argc > 1 && !strcmp(argv[1], mode_names[m])) {
 			c->mode = (enum ngc_mode)m;
 			argc--;
@@ -624,6 +729,8 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 	}
 	longopts[n] = (struct option){ 0 };
 	opterr = 0;
+	s.argc = argc;
+	s.argv = argv;
 	while ((opt = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
 		const struct cli_option *o = NULL;
 		if (opt >= 1000)
@@ -645,6 +752,12 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 
 void cli_fini(struct config *c)
 {
+	for (unsigned i = 0; i < c->nowned; i++)
+		free(c->owned[c->ninputs - c->nowned + i]);
+	free(c->owned);
+	free(c->corpus);
+	c->owned = c->corpus = NULL;
+	c->nowned = c->ncorpus = 0;
 	free(c->words);
 	c->words = NULL;
 	c->nwords = 0;

@@ -76,6 +76,8 @@ int engine_task_error(struct engine *e, struct file *f, int err, uint64_t off,
 {
 	char why[256];
 
+	if (f->net_failed)	/* its stream was cut short: that is why */
+		return engine_skip_or_fail(e, f->path, f->gzip, "%s", fetch_error(e->fx, f->xfer));
 	switch (err) {
 	case NGC_EGZ_CORRUPT:
 	case NGC_EGZ_TRUNCATED:
@@ -121,7 +123,8 @@ int engine_pump(struct engine *e)
 	if ((progress = lanes_dispatch(e)) < 0 || (n = chunks_start_reads(e)) < 0)
 		return -1;
 	progress += n;
-	while ((n = (int)reader_reap(e->rd, done, NGC_REAP_BATCH)) > 0) {
+	while ((n = (int)reader_reap(e->rd, done, NGC_REAP_BATCH)) > 0 ||
+	       (n = (int)fetch_reap(e->fx, done, NGC_REAP_BATCH)) > 0) {
 		progress += n;
 		for (int i = 0; i < n; i++)
 			if (chunks_read_done(e, (struct chunk *)done[i]))
@@ -162,8 +165,15 @@ static void show_progress(struct engine *e)
 	};
 	for (unsigned i = 0; i < e->nfiles; i++) {
 		s.files += e->files[i].state == F_DONE;
-		if (e->files[i].stream && e->files[i].state != F_DONE)
+		if (!e->files[i].sized && e->files[i].state != F_DONE)
 			s.total_known = 0;
+	}
+	if (e->fx) {
+		const struct fetch_stats *net = fetch_stats(e->fx);
+		s.downloads = 1;
+		s.downloaded = net->bytes;
+		s.connections = net->busy;
+		s.retries = net->retries;
 	}
 	progress_update(e->prog, &s);
 }
@@ -184,9 +194,13 @@ static int turn(struct engine *e)
 		e->ws[w].respawned = 0;
 		pfd[nfd++] = (struct pollfd){ .fd = e->workers.w[w].from, .events = POLLIN };
 	}
-	if (!nfd && !progress)
+	int fetching = e->fx && fetch_active(e->fx);
+	if (!nfd && !progress && !fetching)
 		return engine_fail(e, "internal error: the run stalled");
-	if (poll(pfd, nfd, progress ? 0 : NGC_POLL_MS) < 0 && errno != EINTR)
+	/* Downloads' sockets are polled with the ring and the pipes (fetch.h). */
+	int r = fetching ? fetch_poll(e->fx, pfd, nfd, progress ? 0 : NGC_POLL_MS)
+			 : poll(pfd, nfd, progress ? 0 : NGC_POLL_MS);
+	if (r < 0 && errno != EINTR)
 		return engine_fail(e, "poll: %s", strerror(errno));
 	if (ngc_stop)
 		return engine_fail(e, "interrupted by signal %d", (int)ngc_stop);
@@ -323,6 +337,12 @@ int engine_run(const struct config *c, struct table *t, struct spill *sp, struct
 		st->submits = e.rd->st.submits;
 	}
 	reader_free(e.rd);	/* before the pool: in-flight reads write into it */
+	if (e.fx) {
+		st->net = *fetch_stats(e.fx);
+		if (e.failed)
+			fetch_drop_parts(e.fx);
+		fetch_free(e.fx);	/* so are downloads */
+	}
 	if (e.ws[e.nw].gz)
 		gz_fini(&e.gz);
 	bufpool_fini(&e.pool);
@@ -367,6 +387,8 @@ void run_stats_fini(struct run_stats *st)
 	st->nskipped = 0;
 	free(st->duplicate_path);
 	st->duplicate_path = NULL;
+	free(st->missing_path);
+	st->missing_path = NULL;
 	free(st->passed_over_path);
 	st->passed_over_path = NULL;
 	free(st->doubt);

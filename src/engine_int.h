@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "ngramcount/engine.h"
+#include "ngramcount/fetch.h"
 #include "ngramcount/gz.h"
 #include "ngramcount/map.h"
 #include "ngramcount/partition.h"
@@ -48,7 +49,11 @@ struct file {
 	int fd;				/* -1 unless reads remain */
 	int gzip;			/* compressed: gzip, or zip when zip is set */
 	int zip;
-	int stream;			/* stdin or a FIFO: read in order, size unknown */
+	int stream;			/* stdin, a FIFO or a URL: read in order */
+	int sized;			/* its size is known (files; most URLs) */
+	int url;			/* read through e->fx, as transfer xfer */
+	unsigned xfer;
+	int net_failed;			/* its download failed (fetch_error says why) */
 	int typed;			/* gzip or not is known (streams: after chunk 0) */
 	int counted;			/* its format is counted in run_stats */
 	int from_dir;			/* found in a folder, not named */
@@ -116,6 +121,7 @@ struct engine {
 	struct chunk *ready, **ready_tail;	/* partitions for workers */
 
 	struct reader *rd;
+	struct fetcher *fx;		/* URL inputs' downloads, or NULL */
 	struct worker_env env;		/* what a (re)spawned worker gets */
 	struct pool workers;
 	unsigned nw;

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "engine_int.h"
+#include "ngramcount/corpus.h"
 #include "ngramcount/format.h"
 #include "ngramcount/util.h"
 
@@ -64,7 +65,7 @@ int inputs_typed(struct engine *e, struct file *f, enum ngc_format sniffed,
 		inputs_doubt(e, f, note);
 	if ((why = map_conflict(o, f->fmt)))
 		return engine_fail(e, "%s: %s", f->path, why);
-	if (inputs_count_format(e, f) && !f->stream)
+	if (inputs_count_format(e, f) && (!f->stream || f->url))
 		f->nchunks = 0;		/* passed over: not even read */
 	return 0;
 }
@@ -120,11 +121,12 @@ static int hold_text(void *ctx, const char *buf, size_t len)
 
 /*
  * A compressed file's format, from its first lines inflated here, so the
- * run knows every file's before it counts any. FMT_AUTO when its start
+ * run knows every file's before it counts any: read from fd, or from head
+ * (a URL's first size bytes) when fd is -1. FMT_AUTO when its start
  * cannot be inflated: its worker then meets (and names) the error.
  */
-static enum ngc_format sniff_compressed(struct engine *e, int fd, uint64_t size,
-					struct sniff_note *note)
+static enum ngc_format sniff_compressed(struct engine *e, int fd, const char *head,
+					uint64_t size, struct sniff_note *note)
 {
 	struct held_text h = { e, 0 };
 	enum ngc_format fmt = FMT_AUTO;
@@ -138,8 +140,12 @@ static enum ngc_format sniff_compressed(struct engine *e, int fd, uint64_t size,
 	e->lgz_ready = 1;
 	gz_restart(&e->lgz);
 	/* A slice at a time: most files tell from their first few KiB. */
-	while (fmt == FMT_AUTO && (n = pread(fd, in, sizeof(in), (off_t)off)) > 0) {
-		int r = gz_feed(&e->lgz, in, (size_t)n, hold_text, &h);
+	while (fmt == FMT_AUTO) {
+		n = fd >= 0 ? pread(fd, in, sizeof(in), (off_t)off)
+			    : (ssize_t)(size - off < sizeof(in) ? size - off : sizeof(in));
+		if (n <= 0)
+			break;
+		int r = gz_feed(&e->lgz, fd >= 0 ? in : head + off, (size_t)n, hold_text, &h);
 		if (r < 0)
 			break;	/* corrupt: the worker will say */
 		off += (uint64_t)n;
@@ -211,6 +217,7 @@ static int add_file(struct engine *e, const char *path, int from_dir)
 	}
 	f = new_file(e, path, &sb);
 	f->from_dir = from_dir;
+	f->sized = 1;
 	f->size = (uint64_t)sb.st_size;
 	f->nchunks = (f->size + e->c->partition_size - 1) / e->c->partition_size;
 	inputs_set_container(f, e->sniff, (size_t)n);
@@ -219,7 +226,7 @@ static int add_file(struct engine *e, const char *path, int from_dir)
 	struct sniff_note note = { 0 };
 	if (f->gzip) {
 		f->fmt = e->c->map.format != FMT_AUTO ? e->c->map.format
-						      : sniff_compressed(e, fd, f->size, &note);
+						      : sniff_compressed(e, fd, NULL, f->size, &note);
 		close(fd);
 		/* Not inflatable here: its worker sniffs it and names the error. */
 		return f->fmt == FMT_AUTO ? 0 : inputs_typed(e, f, f->fmt, &note);
@@ -231,6 +238,114 @@ static int add_file(struct engine *e, const char *path, int from_dir)
 	if (e->c->map.format == FMT_AUTO && fmt == FMT_AUTO)
 		return engine_skip_or_fail(e, path, 1, "%s", strerror(err));
 	return inputs_typed(e, f, fmt, &note);
+}
+
+/* What a URL's probe said, typed: kept until the URL takes its turn in the listing. */
+struct url_probe {
+	uint64_t size;
+	enum gz_container container;
+	enum ngc_format fmt;
+	struct sniff_note note;
+	long http;
+	char *err;		/* why it failed; owned, or NULL */
+	char *cached;		/* its whole copy in --cache; owned, or NULL */
+};
+
+struct probes {
+	struct engine *e;
+	struct url_probe *p;	/* [n]: the URL inputs' */
+	unsigned n;
+};
+
+static int on_probe(void *ctx, unsigned i, const struct fetch_probe *fp)
+{
+	struct engine *e = ((struct probes *)ctx)->e;
+	struct url_probe *up = &((struct probes *)ctx)->p[i];
+
+	up->size = fp->size;
+	up->http = fp->http;
+	if (fp->cached || fp->err) {
+		up->cached = fp->cached ? xstrdup(fp->cached) : NULL;
+		up->err = fp->err ? xstrdup(fp->err) : NULL;
+		return 0;
+	}
+	up->container = gz_container(fp->head, fp->nhead);
+	if (e->c->map.format != FMT_AUTO)
+		up->fmt = e->c->map.format;
+	else if (up->container != GZC_NONE)
+		up->fmt = sniff_compressed(e, -1, fp->head, fp->nhead, &up->note);
+	else	/* as a stream's first chunk: all there is to go by */
+		up->fmt = format_sniff(fp->head, fp->nhead, 1, &up->note);
+	return 0;
+}
+
+/* An identity for a URL (find_duplicates): the same URL twice is a duplicate. */
+static ino_t url_identity(const char *url)
+{
+	uint64_t h = 1469598103934665603ull;
+	while (*url)
+		h = (h ^ (unsigned char)*url++) * 1099511628211ull;
+	return (ino_t)h;
+}
+
+/* A URL input, probed: read from the cache, skipped, or listed to be downloaded. */
+static int add_url(struct engine *e, const char *url, const struct url_probe *up)
+{
+	struct stat sb = { .st_dev = (dev_t)-1, .st_ino = url_identity(url) };
+	struct file *f;
+
+	if (up->cached)
+		return add_file(e, up->cached, 0);
+	if (up->err && up->http == 404 && corpus_may_be_missing(url)) {
+		if (!e->st->missing++)
+			e->st->missing_path = xstrdup(url);
+		return 0;
+	}
+	if (up->err)
+		return engine_skip_or_fail(e, url, 1, "%s", up->err);
+	f = new_file(e, url, &sb);
+	f->url = f->stream = f->typed = 1;
+	f->sized = up->size != NGC_FETCH_UNKNOWN;
+	f->size = f->sized ? up->size : 0;
+	f->nchunks = f->sized ? (f->size + e->c->partition_size - 1) / e->c->partition_size
+			      : UINT64_MAX;
+	f->gzip = up->container != GZC_NONE;
+	f->zip = up->container == GZC_ZIP;
+	f->xfer = fetch_add(e->fx, url, up->size);
+	e->st->bytes_total += f->size;
+	if (f->gzip && up->fmt == FMT_AUTO)
+		return 0;	/* its worker sniffs it, or names the error */
+	return inputs_typed(e, f, up->fmt, &up->note);
+}
+
+/*
+ * Probe every URL input at once (--connections at a time): its size and
+ * type are known before anything is counted, and a missing one fails the
+ * run (or is skipped) before it starts.
+ */
+static int probe_urls(struct engine *e, struct probes *pr)
+{
+	const struct config *c = e->c;
+	char **urls = xmalloc(((size_t)c->ninputs + 1) * sizeof(*urls));
+	unsigned n = 0;
+	int err;
+
+	for (int i = 0; i < c->ninputs; i++)
+		if (fetch_is_url(c->inputs[i]))
+			urls[n++] = c->inputs[i];
+	pr->p = n ? xcalloc(n, sizeof(*pr->p)) : NULL;
+	pr->n = n;
+	if (n && (err = fetch_new(&e->fx, &(struct fetch_opts){
+			.connections = c->connections, .retries = c->retries,
+			.stall_timeout = c->stall_timeout, .cache = c->cache })))
+		return engine_fail(e, "cannot start downloads: %s", strerror(-err));
+	err = n ? fetch_probe(e->fx, urls, n, on_probe, pr) : 0;
+	free(urls);
+	if (err == -EINTR)
+		return engine_fail(e, "interrupted by signal %d", (int)ngc_stop);
+	if (err)
+		return engine_fail(e, "downloads: %s", strerror(-err));
+	return 0;
 }
 
 /*
@@ -326,7 +441,7 @@ static int text_among_ngrams(struct engine *e)
 			  e->files[i].fmt == FMT_TOTALS;
 	for (unsigned i = 0; ngrams && i < e->nfiles; i++) {
 		struct file *f = &e->files[i];
-		if (f->fmt != FMT_TEXT || f->stream)
+		if (f->fmt != FMT_TEXT || (f->stream && !f->url))
 			continue;
 		if (!f->from_dir)
 			return engine_fail(e, "%s: text among ngram files (--format text counts "
@@ -340,20 +455,29 @@ static int text_among_ngrams(struct engine *e)
 
 int inputs_list(struct engine *e)
 {
-	for (int i = 0; i < e->c->ninputs; i++) {
+	struct probes pr = { e, NULL, 0 };
+	unsigned nurl = 0;
+	int r = probe_urls(e, &pr);
+
+	for (int i = 0; !r && i < e->c->ninputs; i++) {
 		const char *path = e->c->inputs[i];
 		struct stat sb;
-		int r;
-		if (!strcmp(path, "-"))
+		if (fetch_is_url(path))
+			r = add_url(e, path, &pr.p[nurl++]);
+		else if (!strcmp(path, "-"))
 			r = add_stream(e, "-", STDIN_FILENO);
 		else if (stat(path, &sb) < 0)
 			r = engine_skip_or_fail(e, path, 1, "%s", strerror(errno));
 		else
 			r = S_ISDIR(sb.st_mode) ? add_dir(e, path) : add_file(e, path, 0);
-		if (r)
-			return r;
 	}
-	if (text_among_ngrams(e))
+	e->st->urls = nurl;
+	for (unsigned i = 0; i < pr.n; i++) {
+		free(pr.p[i].err);
+		free(pr.p[i].cached);
+	}
+	free(pr.p);
+	if (r || text_among_ngrams(e))
 		return -1;
 	e->gz_order = xmalloc((e->nfiles + 1) * sizeof(unsigned));
 	e->plain_order = xmalloc((e->nfiles + 1) * sizeof(unsigned));
@@ -387,7 +511,7 @@ int inputs_list(struct engine *e)
 
 int inputs_open(struct engine *e, struct file *f)
 {
-	if (f->stream) {	/* opened when listed, and read once only */
+	if (f->stream) {	/* opened when listed (or a URL: fetched) */
 		f->state = F_ACTIVE;
 		return 0;
 	}

@@ -157,6 +157,14 @@ static int restart_gz(struct engine *e, struct file *f)
 {
 	drop_chunks(e, f);
 	f->next_chunk = f->next_deliver = f->chunks_read = 0;
+	if (f->url) {
+		/* Its download starts again (from the cache's copy, if it has one). */
+		struct chunk *ch = (struct chunk *)fetch_cancel(e->fx, f->xfer);
+		if (ch)
+			chunks_release(e, ch);
+		f->reading = 0;
+		return 0;
+	}
 	if (f->fd < 0)
 		return inputs_open(e, f);
 	return 0;
@@ -184,7 +192,7 @@ static int worker_gone(struct engine *e, unsigned w, int err)
 	/* The partition it was mapping is charged; one waiting was not begun. */
 	tries = ws->nplain ? ++ws->plain[0]->tries : ws->gz ? ++ws->gz->tries : 0;
 	const char *how = "failed twice; the last time";
-	if (ws->gz && ws->gz->stream) {
+	if (ws->gz && ws->gz->stream && !ws->gz->url) {
 		tries = 2;	/* a stream cannot be read again */
 		how = "is a stream, which is read only once, and";
 	}

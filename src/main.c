@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "ngramcount/cli.h"
+#include "ngramcount/corpus.h"
 #include "ngramcount/engine.h"
 #include "ngramcount/helper.h"
 #include "ngramcount/merge.h"
@@ -75,6 +76,30 @@ static int read_words(const struct config *c, struct table *only)
 	return 0;
 }
 
+/* ngramcount corpus [urls LANG N]: the catalog, or a set's URLs (checked by cli.c). */
+static int run_corpus(const struct config *c)
+{
+	struct corpus_set set;
+	char err[256];
+	unsigned n;
+
+	if (!c->ninputs) {
+		corpus_print(stdout);
+		return fflush(stdout) ? -1 : 0;
+	}
+	if (corpus_find(c->release < 0 ? 2 : (unsigned)c->release, c->inputs[1], c->inputs[2],
+			&set, err, sizeof(err)))
+		return -1;
+	char **urls = corpus_urls(&set, c->base_url ? c->base_url : NGC_BASE_URL, c->map.totals,
+				  &n);
+	for (unsigned i = 0; i < n; i++) {
+		puts(urls[i]);
+		free(urls[i]);
+	}
+	free(urls);
+	return fflush(stdout) ? -1 : 0;
+}
+
 /* ngramcount map, reduce and merge. Returns 0, or -1 after a message. */
 static int run_mode(const struct config *c)
 {
@@ -85,6 +110,10 @@ static int run_mode(const struct config *c)
 	/* Their output is their result: a closed stdout ends them, like any filter. */
 	signal(SIGPIPE, SIG_DFL);
 	switch (c->mode) {
+	case MODE_CORPUS:
+		r = run_corpus(c);
+		snprintf(err, sizeof(err), "corpus: %s", strerror(errno));
+		break;
 	case MODE_MAP:
 		r = stream_map(c, err, sizeof(err));
 		break;
@@ -184,6 +213,10 @@ static int warn(const struct config *c, const struct run_stats *st)
 		fprintf(stderr, "ngramcount: nothing to count: every input was passed over\n");
 		return NGC_EXIT_FAIL;
 	}
+	if (st->missing)
+		fprintf(stderr, "ngramcount: note: %u file%s not on the server, as the catalog "
+			"allows (first: %s)\n", st->missing, st->missing == 1 ? " is" : "s are",
+			st->missing_path);
 	if (st->duplicates)
 		fprintf(stderr, "ngramcount: warning: %u input%s the same file as an earlier "
 			"one (first: %s); every input is counted\n", st->duplicates,
@@ -324,6 +357,8 @@ int main(int argc, char **argv)
 		c.map.only = &only;
 	if (c.map.only && read_words(&c, &only))
 		status = NGC_EXIT_FAIL;
+	else if (c.mode == MODE_CORPUS)
+		status = run_mode(&c) ? NGC_EXIT_FAIL : NGC_EXIT_OK;
 	else if (!(status = check_memory(&c)))
 		status = c.mode == MODE_COUNT ? run_count(&c, &sp)
 		       : run_mode(&c) ? NGC_EXIT_FAIL : NGC_EXIT_OK;

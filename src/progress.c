@@ -107,6 +107,14 @@ void progress_line(char *buf, size_t size, unsigned width, double elapsed,
 		snprintf(part, sizeof(part), "ETA %s", a);
 		add(buf, size, cols, part);
 	}
+	if (s->downloads) {
+		fmt_bytes(a, sizeof(a), (double)s->downloaded);
+		int len = snprintf(part, sizeof(part), "net %s on %u", a, s->connections);
+		if (s->retries)
+			snprintf(part + len, sizeof(part) - (size_t)len, ", %llu retried",
+				 (unsigned long long)s->retries);
+		add(buf, size, cols, part);
+	}
 	if (s->inflated) {
 		fmt_bytes(a, sizeof(a), (double)s->inflated);
 		snprintf(part, sizeof(part), "(%s of text inflated)", a);

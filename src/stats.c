@@ -44,6 +44,17 @@ static void print_text(FILE *f, const struct config *c, const struct run_stats *
 	fprintf(f, "  skipped files    %u\n", st->nskipped);
 	for (unsigned i = 0; i < st->nskipped; i++)
 		fprintf(f, "    %s\n", st->skipped[i]);
+	if (st->urls) {
+		const struct fetch_stats *n = &st->net;
+		fprintf(f, "  downloads        %u URLs, %llu bytes (%s) in %llu requests: %llu "
+			"retries, %llu resumed from a byte past 0, %llu answered whole (Range "
+			"ignored); cache %llu files, %llu bytes of earlier runs' parts; %u absent "
+			"as the catalog allows\n", st->urls, (unsigned long long)n->bytes,
+			fmt_bytes(b, sizeof(b), (double)n->bytes), (unsigned long long)n->requests,
+			(unsigned long long)n->retries, (unsigned long long)n->resumes,
+			(unsigned long long)n->restarts, (unsigned long long)n->cache_hits,
+			(unsigned long long)n->cache_resumed, st->missing);
+	}
 	fprintf(f, "  bytes read       %llu (%s)\n", (unsigned long long)st->bytes_read,
 		fmt_bytes(b, sizeof(b), (double)st->bytes_read));
 	fprintf(f, "  bytes inflated   %llu (%s)\n", (unsigned long long)st->bytes_inflated,
@@ -129,6 +140,14 @@ static void print_json(FILE *f, const struct config *c, const struct run_stats *
 		put_str(f, st->skipped[i]);
 	}
 	fprintf(f, "]");
+	if (st->urls)
+		fprintf(f, ",\"downloads\":{\"urls\":%u,\"bytes\":%llu,\"requests\":%llu,"
+			"\"retries\":%llu,\"resumes\":%llu,\"range_ignored\":%llu,"
+			"\"cache_hits\":%llu,\"cache_part_bytes\":%llu,\"absent\":%u}", st->urls,
+			(unsigned long long)st->net.bytes, (unsigned long long)st->net.requests,
+			(unsigned long long)st->net.retries, (unsigned long long)st->net.resumes,
+			(unsigned long long)st->net.restarts, (unsigned long long)st->net.cache_hits,
+			(unsigned long long)st->net.cache_resumed, st->missing);
 	put_u64(f, "bytes_read", st->bytes_read);
 	put_u64(f, "bytes_inflated", st->bytes_inflated);
 	put_u64(f, "lines", st->lines);

@@ -17,11 +17,13 @@ enum ngc_mode {
 	MODE_MAP,	/* ngramcount map: stdin -> partial totals (stream.h) */
 	MODE_REDUCE,	/* ngramcount reduce: sorted partial totals -> totals */
 	MODE_MERGE,	/* ngramcount merge FILE...: result files -> one (merge.h) */
+	MODE_CORPUS,	/* ngramcount corpus [urls LANG N]: the catalog (corpus.h) */
 };
 
 struct config {
 	enum ngc_mode mode;
-	char **inputs;			/* files and directories; argv's */
+	char **inputs;			/* files, directories and URLs; argv's and
+					   the catalog's (--corpus) */
 	int ninputs;
 	unsigned workers;		/* -j; 0 maps in the parent */
 	unsigned queue_depth;		/* reads in flight */
@@ -47,6 +49,16 @@ struct config {
 	const char *tmpdir;		/* --tmpdir: where spilled runs go */
 	int sorted;			/* merge: inputs sorted by key, merged k-way */
 	int direct;			/* O_DIRECT reads: past the page cache */
+	unsigned connections;		/* URL inputs: downloads at once */
+	unsigned retries;		/* tries after the first, per request */
+	unsigned stall_timeout;		/* seconds without a byte: tried again */
+	const char *cache;		/* --cache DIR: downloads kept there; or NULL */
+	const char *base_url;		/* replaces NGC_BASE_URL in the catalog's URLs */
+	int release;			/* --version YEAR: the catalog's release; -1 */
+	char **corpus;			/* --corpus arguments (argv's); owned array */
+	unsigned ncorpus;
+	char **owned;			/* inputs, when --corpus added URLs; owned */
+	unsigned nowned;		/* of them, the URLs made here (the tail) */
 };
 
 enum cli_result {

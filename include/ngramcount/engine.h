@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "ngramcount/cli.h"
+#include "ngramcount/fetch.h"
 #include "ngramcount/format.h"
 #include "ngramcount/progress.h"
 #include "ngramcount/spill.h"
@@ -60,6 +61,10 @@ struct run_stats {
 	const char *io;			/* backend used: "io_uring" or "sync" */
 	int io_fallback;		/* -errno io_uring_setup gave, or 0 */
 	uint64_t sqes, submits;		/* io_uring counters */
+	unsigned urls;			/* URL inputs */
+	struct fetch_stats net;		/* their downloads */
+	unsigned missing;		/* URLs absent (404) as the catalog says may be */
+	char *missing_path;		/* the first such; owned */
 	/* The whole run, output included: main fills these at the end (--stats). */
 	double wall;			/* seconds */
 	double cpu_parent;		/* user+sys seconds of the parent, and of

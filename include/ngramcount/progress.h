@@ -1,6 +1,7 @@
 /*
  * progress.h - the progress display on stderr: while the reads run, a bar,
- * percent, files done, bytes (and text inflated), rate and ETA; after them,
+ * percent, files done, bytes (and text inflated), rate and ETA, and for
+ * URL inputs what came over the network, on how many connections; after them,
  * the phase the run is in (sorting, writing...) with a spinner and its time.
  * One line, redrawn in place at most ten times a second, never wider than
  * the terminal (asked again on SIGWINCH), erased at the end.
@@ -28,6 +29,10 @@ struct progress_state {
 	int total_known;	/* 0: a stream's size is not known: a spinner */
 	uint64_t inflated;	/* text out of compressed inputs so far */
 	unsigned files, nfiles;	/* inputs done, and listed */
+	int downloads;		/* URL inputs: the fields below count */
+	uint64_t downloaded;	/* bytes come over the network */
+	unsigned connections;	/* transfers running */
+	uint64_t retries;	/* requests tried again so far */
 };
 
 void progress_init(struct progress *p, FILE *out);
