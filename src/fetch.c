@@ -97,8 +97,12 @@ char *fetch_cache_path(const char *dir, const char *url)
 		return NULL;
 	p += 3;
 	n = strcspn(p, "?#");
-	path = xmalloc(strlen(dir) + n + 2);
-	sprintf(path, "%s/%.*s", dir, (int)n, p);
+	size_t d = strlen(dir);
+	path = xmalloc(d + n + 2);
+	memcpy(path, dir, d);
+	path[d] = '/';
+	memcpy(path + d + 1, p, n);
+	path[d + 1 + n] = '\0';
 	/* ".." would leave the folder: it becomes "__". */
 	for (char *s = path + strlen(dir); (s = strstr(s, "/..")); s += 3)
 		if (s[3] == '/' || !s[3])
@@ -116,6 +120,16 @@ static int mkdirs(char *path)
 			return -errno;
 	}
 	return 0;
+}
+
+/* x's cache file as it is written: DIR/HOST/PATH.part (malloc'ed). */
+static char *part_path(const struct xfer *x)
+{
+	size_t n = strlen(x->cache);
+	char *part = xmalloc(n + 6);
+	memcpy(part, x->cache, n);
+	memcpy(part + n, ".part", 6);
+	return part;
 }
 
 static void xfail_msg(struct xfer *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -147,8 +161,7 @@ static void cache_finish(struct xfer *x)
 	char *part;
 	if (x->fd < 0 || x->disk != x->pos)
 		return;
-	part = xmalloc(strlen(x->cache) + 6);
-	sprintf(part, "%s.part", x->cache);
+	part = part_path(x);
 	if (fdatasync(x->fd) == 0)
 		(void)rename(part, x->cache);
 	free(part);
@@ -448,6 +461,10 @@ static void feed(struct fetcher *fx, struct xfer *x)
 			q->got += (size_t)r;
 			if (x->pos < at + (uint64_t)r)
 				x->pos = at + (uint64_t)r;
+			if (x->pos == x->size) {	/* the .part was whole */
+				x->state = X_DONE;
+				cache_finish(x);
+			}
 		} else {
 			break;
 		}
@@ -690,7 +707,8 @@ int fetch_poll(struct fetcher *fx, struct pollfd *pfd, unsigned n, int timeout_m
 	}
 	if (n)
 		memcpy(fx->all, pfd, n * sizeof(*pfd));
-	memcpy(fx->all + n, fx->socks, fx->nsocks * sizeof(*fx->socks));
+	if (fx->nsocks)
+		memcpy(fx->all + n, fx->socks, fx->nsocks * sizeof(*fx->socks));
 	r = poll(fx->all, total, timeout_ms);
 	if (r < 0)
 		return r;
@@ -721,21 +739,30 @@ unsigned fetch_add(struct fetcher *fx, const char *url, uint64_t size)
 {
 	struct xfer *x = new_xfer(fx, url);
 	x->size = size;
-	if (fx->o.cache && (x->cache = fetch_cache_path(fx->o.cache, url))) {
-		char *part = xmalloc(strlen(x->cache) + 6);
-		struct stat sb;
-		sprintf(part, "%s.part", x->cache);
-		if (mkdirs(part) == 0 && (x->fd = open(part, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) >= 0 &&
-		    fstat(x->fd, &sb) == 0) {
-			/* An earlier run's bytes are read from here, the rest fetched. */
-			x->disk = (uint64_t)sb.st_size <= size ? (uint64_t)sb.st_size : 0;
-			if (!x->disk && sb.st_size)
-				(void)ftruncate(x->fd, 0);
-			fx->st.cache_resumed += x->disk;
-		}
-		free(part);
+	if (fx->o.cache && (x->cache = fetch_cache_path(fx->o.cache, url)) && size == 0) {
+		/* Nothing to fetch: the cache holds it at once. */
+		int fd;
+		if (mkdirs(x->cache) == 0 &&
+		    (fd = open(x->cache, O_WRONLY | O_CREAT | O_CLOEXEC, 0666)) >= 0)
+			close(fd);
 	}
 	return x->id;
+}
+
+/* The cache's .part for x, at its first request: an earlier run's bytes are read from it. */
+static void cache_open(struct fetcher *fx, struct xfer *x)
+{
+	char *part = part_path(x);
+	struct stat sb;
+
+	if (mkdirs(part) == 0 && (x->fd = open(part, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) >= 0 &&
+	    fstat(x->fd, &sb) == 0) {
+		x->disk = (uint64_t)sb.st_size <= x->size ? (uint64_t)sb.st_size : 0;
+		if (!x->disk && sb.st_size)
+			(void)ftruncate(x->fd, 0);	/* larger than the file: not of it */
+		fx->st.cache_resumed += x->disk;
+	}
+	free(part);
 }
 
 int fetch_submit(struct fetcher *fx, unsigned id, struct read_req *q)
@@ -744,6 +771,8 @@ int fetch_submit(struct fetcher *fx, unsigned id, struct read_req *q)
 
 	if (!fx->m && !(fx->m = new_multi(fx)))
 		return -ENOMEM;
+	if (x->cache && x->fd < 0 && x->state == X_IDLE && !x->pos)
+		cache_open(fx, x);
 	q->got = 0;
 	q->res = 0;
 	x->q = q;
@@ -768,9 +797,9 @@ struct read_req *fetch_cancel(struct fetcher *fx, unsigned id)
 	stop(fx, x);
 	x->q = NULL;
 	x->nspare = 0;
-	if (x->state != X_FAILED && x->state != X_DONE)
-		x->state = X_IDLE;
-	x->pos = x->disk;	/* the next request starts where the cache ends */
+	if (x->state != X_FAILED)
+		x->state = X_IDLE;	/* read again: from the cache, then the server */
+	x->pos = x->disk;
 	start_queued(fx);
 	return q;
 }
@@ -797,8 +826,7 @@ void fetch_drop_parts(struct fetcher *fx)
 		struct xfer *x = fx->x[i];
 		if (x->fd < 0 || x->state == X_DONE)
 			continue;
-		char *part = xmalloc(strlen(x->cache) + 6);
-		sprintf(part, "%s.part", x->cache);
+		char *part = part_path(x);
 		(void)unlink(part);
 		free(part);
 	}

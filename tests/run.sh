@@ -138,6 +138,28 @@ if command -v valgrind >/dev/null; then
 			head -40 "$vg/err"
 		fi
 	done
+	# URL inputs (libcurl in the parent), a cache written then read.
+	python3 tests/tools/httpd.py "$vg" >"$vg/port" 2>/dev/null &
+	httpd=$!
+	n=0
+	while [ ! -s "$vg/port" ] && [ $n -lt 1000 ]; do sleep 0.01; n=$((n + 1)); done
+	u=http://127.0.0.1:$(cat "$vg/port")
+	urls=$(cd "$vg" && for f in gz/* plain/*; do echo "$u/$f"; done)
+	for pass in download cached; do
+		# shellcheck disable=SC2086
+		if (cd "$vg" && valgrind -q --error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect,possible --trace-children=yes \
+			"$OLDPWD/build/ngramcount" --no-progress -j 2 --cache cache $urls >out 2>err &&
+			python3 "$OLDPWD/tests/oracle.py" gz plain | cmp -s - out); then
+			passed=$((passed + 1))
+			echo "ok - valgrind: ngramcount URLs ($pass)"
+		else
+			failed=$((failed + 1))
+			echo "not ok - valgrind: ngramcount URLs ($pass)"
+			head -40 "$vg/err"
+		fi
+	done
+	kill $httpd
 else
 	echo "not ok - valgrind is not installed (scripts/install-deps.sh installs it)"
 	failed=$((failed + 1))

@@ -4,7 +4,9 @@
 Serves ROOT (GET and HEAD, Range bytes=A- and A-B) on 127.0.0.1 and prints
 its port on stdout. Faults are injected per file name (the last path part):
 
-  --fault NAME=KIND[:N]   the first N requests for NAME (default 1) fail:
+  --fault NAME=KIND[:N[:body]]  the first N requests for NAME (default 1)
+                          fail; with body, only requests past a probe's
+                          (Range bytes=0-65535 is a probe's):
       503      answer 503 (Retry-After: 0)
       reset    send half the body, then reset the connection (RST)
       short    send Content-Length, half the body, then close cleanly
@@ -31,20 +33,22 @@ COUNTS = {}
 LOCK = threading.Lock()
 
 
-def fault_for(name):
-    """The fault this request of name meets, or None."""
+def faults_for(name, rng):
+    """The faults this request of name (Range rng) meets: a set of kinds."""
+    kinds = set()
     for rule in ARGS.fault:
         rname, _, kind = rule.partition("=")
         kind, _, n = kind.partition(":")
-        if rname != name:
+        n, _, only = n.partition(":")
+        if rname != name or (only == "body" and rng == "bytes=0-65535"):
             continue
         n = int(n) if n else 1
         with LOCK:
             seen = COUNTS.get(rule, 0)
             COUNTS[rule] = seen + 1
         if n == 0 or seen < n:
-            return kind
-    return None
+            kinds.add(kind)
+    return kinds
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -87,14 +91,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         full = os.path.join(ARGS.root, path)
         name = os.path.basename(path)
         rng = self.headers.get("Range", "")
-        fault = fault_for(name)
-        if fault == "404" or not os.path.isfile(full):
+        faults = faults_for(name, rng)
+        if "404" in faults or not os.path.isfile(full):
             self.note(404, rng)
             self.send_response(404)
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        if fault == "503":
+        if "503" in faults:
             self.note(503, rng)
             self.send_response(503)
             self.send_header("Retry-After", "0")
@@ -105,7 +109,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             data = f.read()
         size = len(data)
         start, end, status = 0, size - 1, 200
-        if rng.startswith("bytes=") and fault != "norange":
+        if rng.startswith("bytes=") and "norange" not in faults:
             a, _, b = rng[6:].partition("-")
             start = int(a)
             end = min(int(b), size - 1) if b else size - 1
@@ -127,15 +131,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if head:
             return
-        if fault in ("reset", "short"):
+        if faults & {"reset", "short"}:
             self.wfile.write(body[:len(body) // 2])
             self.wfile.flush()
-            if fault == "reset":
+            if "reset" in faults:
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                            struct.pack("ii", 1, 0))
             self.close_connection = True
             return
-        if fault == "trickle":
+        if "trickle" in faults:
             self.wfile.write(body[:1024])
             self.wfile.flush()
             time.sleep(5)
