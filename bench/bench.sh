@@ -14,7 +14,7 @@ runs=${NGC_BENCH_RUNS:-3}
 data=bench/data
 out=${NGC_BENCH_OUT:-bench/RESULTS.md}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ngc-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+trap 'stop_servers; rm -rf "$tmp"' EXIT
 
 . bench/lib.sh
 gen_set "$data/plain" "$size" 1
@@ -200,6 +200,33 @@ if /usr/bin/python3 -c 'import distributed' 2>/dev/null; then
 	measure_alternated daskgz "/usr/bin/python3 scripts/ngramcount-dask --ngramcount build/ngramcount --workers 2 --out $tmp/dask $G >/dev/null" \
 		daskj2 "$NGC -j 2 $G >/dev/null"
 fi
+# URL inputs (issue 30): the gzip and plain sets served by tests/tools/httpd.py
+# on 127.0.0.1 (Python, on the same 2 cores) at loopback speed, and the gzip set
+# paced as a remote store (50 ms before each answer, 20 MB/s a connection),
+# against the same files on disk; then a second run from --cache.
+serve fast "$data"
+serve paced "$data" --pace-latency 0.05 --pace-rate 20e6
+UG=$(urls fast gz)
+UP=$(urls fast plain)
+UGP=$(urls paced gz)
+measure_alternated ugdisk "$NGC -j 2 $G >/dev/null" \
+	ug1 "$NGC -j 2 --connections 1 $UG >/dev/null" \
+	ug4 "$NGC -j 2 --connections 4 $UG >/dev/null" \
+	ug8 "$NGC -j 2 --connections 8 $UG >/dev/null" \
+	ug8j8 "$NGC -j 8 --connections 8 $UG >/dev/null"
+measure_alternated updisk "$NGC -j 2 $P >/dev/null" \
+	up1 "$NGC -j 2 --connections 1 $UP >/dev/null" \
+	up4 "$NGC -j 2 --connections 4 $UP >/dev/null" \
+	up8 "$NGC -j 2 --connections 8 $UP >/dev/null"
+measure_alternated pg11 "$NGC -j 1 --connections 1 $UGP >/dev/null" \
+	pg1 "$NGC -j 2 --connections 1 $UGP >/dev/null" \
+	pg4 "$NGC -j 2 --connections 4 $UGP >/dev/null" \
+	pg8 "$NGC -j 2 --connections 8 $UGP >/dev/null" \
+	pg8j8 "$NGC -j 8 --connections 8 $UGP >/dev/null" \
+	pg16j16 "$NGC -j 16 --connections 16 $UGP >/dev/null"
+$NGC -j 2 --cache "$tmp/cache" $UG >/dev/null
+measure ugcache "$NGC -j 2 --cache $tmp/cache $UG >/dev/null"
+stop_servers
 measure pipe "build/handoff pipe -j 2 -s 400"
 measure shm "build/handoff shm -j 2 -s 400"
 
@@ -380,6 +407,36 @@ lines=$(jget lines "$tmp/stats")
 	else
 		echo "(Dask distributed is not installed here: scripts/install-deps.sh installs python3-distributed.)"
 	fi
+	echo
+	echo "## URL inputs (issue 30)"
+	echo
+	echo "The sets above served over HTTP by tests/tools/httpd.py on 127.0.0.1 (Python's threaded"
+	echo "http.server, sharing the 2 cores): at loopback speed, and paced like a remote store, 50 ms"
+	echo "before each answer and 20 MB/s a connection (GCS gives a client tens of MB/s a stream)."
+	echo "Each group ran in turn, a run of each a round. MB/s: text counted. A gzip file is one"
+	echo "worker's task, so at most -j gzip downloads run at once, whatever --connections says."
+	echo
+	echo "| run | wall s | MB/s | CPU s | peak RSS MiB | vs the files on disk | x the first row |"
+	echo "|---|---|---|---|---|---|---|"
+	row ugdisk "gzip set, files on disk, -j 2" "$plain_mb" ugdisk ugdisk
+	row ug1 "gzip set, loopback, -j 2 --connections 1" "$plain_mb" ugdisk ugdisk
+	row ug4 "gzip set, loopback, -j 2 --connections 4" "$plain_mb" ugdisk ugdisk
+	row ug8 "gzip set, loopback, -j 2 --connections 8" "$plain_mb" ugdisk ugdisk
+	row ug8j8 "gzip set, loopback, -j 8 --connections 8" "$plain_mb" ugdisk ugdisk
+	row ugcache "gzip set, second run from --cache, -j 2" "$plain_mb" ugdisk ugdisk
+	row updisk "plain set, files on disk, -j 2" "$plain_mb" updisk updisk
+	row up1 "plain set, loopback, -j 2 --connections 1" "$plain_mb" updisk updisk
+	row up4 "plain set, loopback, -j 2 --connections 4" "$plain_mb" updisk updisk
+	row up8 "plain set, loopback, -j 2 --connections 8" "$plain_mb" updisk updisk
+	row pg11 "gzip set, paced, -j 1 --connections 1 (one at a time)" "$plain_mb" ugdisk pg11
+	row pg1 "gzip set, paced, -j 2 --connections 1" "$plain_mb" ugdisk pg11
+	row pg4 "gzip set, paced, -j 2 --connections 4" "$plain_mb" ugdisk pg11
+	row pg8 "gzip set, paced, -j 2 --connections 8" "$plain_mb" ugdisk pg11
+	row pg8j8 "gzip set, paced, -j 8 --connections 8" "$plain_mb" ugdisk pg11
+	row pg16j16 "gzip set, paced, -j 16 --connections 16" "$plain_mb" ugdisk pg11
+	echo
+	echo "'vs the files on disk' is the disk run's time over this one's (1.0x: as fast);"
+	echo "'x the first row' is this one's time over the first row of its group."
 	echo
 	echo "## Handing partitions to workers: pipe copy vs shared slots"
 	echo

@@ -22,7 +22,7 @@ dir=${NGC_COMPARE_OUT:-build/compare}
 mkdir -p "$dir"
 out=$dir/COMPARE.md
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ngc-compare.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+trap 'stop_servers; rm -rf "$tmp"' EXIT
 . bench/lib.sh
 
 gen_set "$data/plain" "${NGC_BENCH_SIZE:-400M}" 1
@@ -67,6 +67,26 @@ for cache in $caches; do
 	done <"$tmp/modes"
 done
 pre=
+
+# The network case (issue 30): the first NGC_COMPARE_NET_FILES plain files
+# (default 8) served by tests/tools/httpd.py paced like a remote store, 50 ms
+# before each answer and 20 MB/s a connection: downloads one at a time or
+# several, mapped by the parent or by workers.
+cat >"$tmp/netmodes" <<'MODES'
+nseq|sequential: one download at a time, mapped in the parent (for-loop)|0|1
+ncio|concurrent downloads only: 4 at once, mapped in the parent (asyncio.gather)|0|4
+npar|parallel only: 2 worker processes, one download at a time|2|1
+nboth|concurrent downloads + parallel map|2|4
+MODES
+serve paced "$data" --pace-latency 0.05 --pace-rate 20e6
+netfiles=$(ls $P | head -n "${NGC_COMPARE_NET_FILES:-8}")
+netbytes=$(du -bc $netfiles | tail -1 | cut -f1)
+U=$(for f in $netfiles; do printf '%s/plain/%s ' "$(cat "$tmp/url.paced")" "${f##*/}"; done)
+while IFS='|' read -r key method j conn; do
+	echo "compare: $key, network" >&2
+	measure "$key" "$NGC -j $j --connections $conn $U >/dev/null"
+done <"$tmp/netmodes"
+stop_servers
 
 # spread KEY: the fastest and the slowest of a mode's runs, "min max".
 spread() {
@@ -136,6 +156,26 @@ done
 	echo
 	echo "![pread: one read at a time](trace-sync.png)"
 	echo "![io_uring: 8 reads in flight (the default queue depth)](trace-uring.png)"
+	echo
+	echo "## Over a network"
+	echo
+	echo "$(echo $netfiles | wc -w) of the files, $(awk -v b="$netbytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB, served by tests/tools/httpd.py on 127.0.0.1 paced like"
+	echo "a remote store: 50 ms before each answer, 20 MB/s a connection. Same columns as above."
+	echo
+	echo "| Method | workers | connections | time s | spread s | MB/s | speed-up vs sequential |"
+	echo "|---|---|---|---|---|---|---|"
+	base=$(cut -d' ' -f1 "$tmp/m.nseq")
+	bspread=$(spread nseq)
+	while IFS='|' read -r key method j conn; do
+		awk -v m="$method" -v j="$j" -v c="$conn" -v t="$(cut -d' ' -f1 "$tmp/m.$key")" \
+			-v b="$netbytes" -v base="$base" -v sp="$(spread "$key")" -v bsp="$bspread" \
+			-v self="$key" 'BEGIN {
+			split(sp, s, " "); split(bsp, bs, " ")
+			noise = self != "nseq" && s[1] <= bs[2] && bs[1] <= s[2]
+			printf "| %s | %s | %s | %.3f | %.3f-%.3f | %.0f | %.2fx%s |\n",
+				m, j == 0 ? "0 (parent)" : j, c, t, s[1], s[2], b / 1e6 / t,
+				base / t, noise ? " (noise)" : "" }'
+	done <"$tmp/netmodes"
 } >"$tmp/results"
 
 # The chart: one group of bars per mode, one bar per cache (median, and

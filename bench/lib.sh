@@ -81,6 +81,29 @@ measure_alternated() {
 	done
 }
 
+# serve NAME DIR [HTTPD OPTIONS]: tests/tools/httpd.py over DIR on 127.0.0.1
+# in the background (its pid appended to $tmp/servers, for the caller to
+# kill); its base URL into $tmp/url.NAME.
+serve() {
+	sname=$1 sdir=$2
+	shift 2
+	python3 tests/tools/httpd.py "$sdir" "$@" >"$tmp/port.$sname" 2>/dev/null &
+	echo $! >>"$tmp/servers"
+	n=0
+	while [ ! -s "$tmp/port.$sname" ] && [ $n -lt 1000 ]; do sleep 0.01; n=$((n + 1)); done
+	echo "http://127.0.0.1:$(cat "$tmp/port.$sname")" >"$tmp/url.$sname"
+}
+
+# urls NAME SET: the files of bench/data/SET as URLs of server NAME, on one line.
+urls() {
+	for f in "$data/$2"/*; do printf '%s/%s/%s ' "$(cat "$tmp/url.$1")" "$2" "${f##*/}"; done
+}
+
+# stop_servers: kill what serve started.
+stop_servers() {
+	[ ! -f "$tmp/servers" ] || kill $(cat "$tmp/servers") 2>/dev/null || true
+}
+
 # The machine, for the head of a results file.
 machine() {
 	echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"

@@ -7,10 +7,10 @@ _ngramcount()
 	local mode="" line names=""
 	local -a lines words
 	if [[ $COMP_CWORD -eq 1 && $cur != -* ]]; then
-		COMPREPLY=($(compgen -W "map reduce merge" -- "$cur") $(compgen -f -- "$cur"))
+		COMPREPLY=($(compgen -W "map reduce merge corpus" -- "$cur") $(compgen -f -- "$cur"))
 		return
 	fi
-	case ${COMP_WORDS[1]} in map|reduce|merge) mode=${COMP_WORDS[1]} ;; esac
+	case ${COMP_WORDS[1]} in map|reduce|merge|corpus) mode=${COMP_WORDS[1]} ;; esac
 	mapfile -t lines < <("${COMP_WORDS[0]}" $mode --completion-helper 2>/dev/null)
 	for line in "${lines[@]}"; do
 		read -ra words <<<"$line"

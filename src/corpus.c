@@ -31,7 +31,7 @@ static const struct release releases[] = {
 };
 #define NRELEASES (sizeof(releases) / sizeof(releases[0]))
 
-/* 2020: files a set, n = 1..5, in langs_2020's order (datasetsv3.html). */
+/* 2020: files a set, n = 1..5, in langs_2020's order (Google's datasetsv3.html). */
 static const unsigned files_2020[][5] = {
 	{ 24, 589, 6881, 6668, 19423 },	/* eng */
 	{ 14, 365, 4178, 3936, 11145 },	/* eng-us */
@@ -57,7 +57,7 @@ static const char *const tags_2012[] = { "_ADJ_", "_ADP_", "_ADV_", "_CONJ_", "_
 	"_NOUN_", "_NUM_", "_PRON_", "_PRT_", "_VERB_" };
 #define NTAGS (sizeof(tags_2012) / sizeof(tags_2012[0]))
 
-/* 2012 files known to be absent from the server (users' reports). */
+/* 2012 files known to be absent from the server (the peers' users' reports, issue 30). */
 static const char *const missing_2012[] = {
 	"googlebooks-chi-sim-all-2gram-20120701-bq.gz",
 	"googlebooks-chi-sim-all-3gram-20120701-bq.gz",

@@ -66,7 +66,8 @@ faults() {
 	mkdir faults && cd faults
 	serve --fault $G-a.gz=503:2 --fault all.tsv=reset:2:body --fault all.gz=short:1:body \
 	      --fault $G-b=trickle:1:body --fault $G-c=norange:0 --fault $G-c=reset:1:body \
-	      --fault $G-d.gz=norange:0 --fault $G-d.gz=short:1:body
+	      --fault $G-d.gz=norange:0 --fault $G-d.gz=short:1:body \
+	      --fault $G-g=chunked:0 --fault $G-h.gz=chunked:0
 	oracle "$TMP/srv/gz" "$TMP/srv/plain" "$TMP/srv/big" >want
 	"$NGC" --no-progress --stall-timeout 1 --partition-size 64K --stats=json \
 		$(urls gz plain big) >got 2>err
@@ -79,7 +80,19 @@ faults() {
 	test "$(jstat stats.json downloads.range_ignored)" -ge 1
 	grep -q "/all.tsv bytes=[1-9][0-9]*- 206" requests	# resumed past byte 0
 }
-test_case "503, resets, short bodies, a stall, Range ignored: retried and resumed, exact" faults
+test_case "503, resets, short bodies, a stall, Range ignored, no Content-Length: retried and resumed, exact" faults
+
+unsized() {
+	mkdir unsized && cd unsized
+	serve --fault all.tsv=chunked:0 --fault all.gz=chunked:0 --fault all.tsv=short:1:body \
+	      --fault all.gz=short:1:body
+	oracle "$TMP/srv/big" >want
+	"$NGC" --no-progress --partition-size 64K --stats=json "$U/big/all.tsv" "$U/big/all.gz" \
+		>got 2>err
+	cmp want got
+	test "$(jstat err downloads.range_ignored)" -eq 2
+}
+test_case "no Content-Length (chunked), cut mid-body: read to its end, the bytes had skipped on the retry" unsized
 
 failures() {
 	mkdir failures && cd failures

@@ -13,6 +13,8 @@ its port on stdout. Faults are injected per file name (the last path part):
       trickle  send 1 KiB, then nothing for 5 s (past a 1 s --stall-timeout)
       norange  ignore Range: 200 and the whole body (N: every request if 0)
       404      answer 404 (N: every request if 0)
+      chunked  no Content-Length: the whole body, chunked, Range ignored
+               (with reset or short: half of it, then the connection closes)
   --pace-latency S  wait S seconds before each answer (a remote store)
   --pace-rate B     send at most B bytes a second on each connection
   --log FILE        a line a request: "PATH RANGE STATUS"
@@ -108,6 +110,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with open(full, "rb") as f:
             data = f.read()
         size = len(data)
+        if "chunked" in faults:
+            self.note(200, rng)
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            cut = faults & {"reset", "short"}
+            for i in range(0, size // 2 if cut else size, 16384):
+                part = data[i:i + 16384]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+            if cut:
+                self.close_connection = True
+            else:
+                self.wfile.write(b"0\r\n\r\n")
+            return
         start, end, status = 0, size - 1, 200
         if rng.startswith("bytes=") and "norange" not in faults:
             a, _, b = rng[6:].partition("-")

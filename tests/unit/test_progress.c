@@ -42,8 +42,22 @@ static void unknown_size_spins(void)
 	CHECK(strstr(line, "5.0 MiB") != NULL);
 }
 
+static void downloads(void)
+{
+	struct progress_state s = { .bytes = 1 << 20, .total = 4 << 20, .total_known = 1,
+				    .nfiles = 2, .downloads = 1, .downloaded = 3 << 20,
+				    .connections = 4, .retries = 2 };
+	char line[512];
+	progress_line(line, sizeof(line), 200, 1.0, &s);
+	CHECK(strstr(line, "net 3.0 MiB on 4, 2 retried") != NULL);
+	s.retries = 0;
+	progress_line(line, sizeof(line), 200, 1.0, &s);
+	CHECK(strstr(line, "net 3.0 MiB on 4") != NULL && strstr(line, "retried") == NULL);
+}
+
 int main(void)
 {
+	T_RUN(downloads);
 	T_RUN(fits_every_width);
 	T_RUN(eta_in_hours);
 	T_RUN(unknown_size_spins);
