@@ -49,7 +49,9 @@ struct xfer {
 	size_t nspare, spare_cap;
 	int paused, checked;
 	unsigned tries;		/* retries of this request so far */
-	uint64_t ticket;	/* queue order */
+	struct xfer *qnext;	/* the connection queue */
+	int queued;		/* in it (its state may have moved on) */
+	unsigned live;		/* its index in fx->live while it runs */
 	double due, heard;	/* retry time; last byte or start */
 	double retry_after;	/* the server's Retry-After, seconds */
 	uint64_t range_from, range_total;	/* Content-Range of the answer */
@@ -60,9 +62,10 @@ struct xfer {
 	uint64_t disk;		/* bytes 0..disk are in the .part */
 	/* a probe */
 	int probe;
-	char *head;
+	char *head;		/* while the probe runs */
 	size_t nhead;
 	int head_full;		/* stopped on purpose: enough bytes */
+	int reported;		/* the probe's callback has had it */
 	char err[256];
 };
 
@@ -71,8 +74,10 @@ struct fetcher {
 	CURLM *m;
 	struct xfer **x;	/* by id */
 	unsigned nx;
-	unsigned running;	/* requests holding a connection */
-	uint64_t tickets;
+	unsigned running;	/* requests holding a connection: live[] */
+	struct xfer **live;
+	struct xfer *qhead, *qtail;	/* waiting for a connection, in turn */
+	unsigned backoffs;	/* in X_BACKOFF */
 	struct read_req *done, **done_tail;
 	struct pollfd *socks;	/* what curl asked to watch */
 	unsigned nsocks, socks_cap;
@@ -142,6 +147,12 @@ static void xfail_msg(struct xfer *x, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void set_state(struct fetcher *fx, struct xfer *x, enum xstate st)
+{
+	fx->backoffs += (st == X_BACKOFF) - (x->state == X_BACKOFF);
+	x->state = st;
+}
+
 static void complete(struct fetcher *fx, struct xfer *x, int res)
 {
 	struct read_req *q = x->q;
@@ -175,7 +186,8 @@ static void stop(struct fetcher *fx, struct xfer *x)
 	curl_easy_cleanup(x->h);
 	x->h = NULL;
 	x->paused = 0;
-	fx->running--;
+	fx->live[x->live] = fx->live[--fx->running];
+	fx->live[x->live]->live = x->live;
 }
 
 /* Is this curl result worth another try? */
@@ -215,14 +227,14 @@ static void retry_or_fail(struct fetcher *fx, struct xfer *x, int again)
 			d = x->retry_after < NGC_RETRY_AFTER_MAX ? x->retry_after
 								 : NGC_RETRY_AFTER_MAX;
 		x->tries++;
-		x->state = X_BACKOFF;
+		set_state(fx, x, X_BACKOFF);
 		x->due = now_sec() + d;
 		return;
 	}
 	if (again)
 		snprintf(x->err + strlen(x->err), sizeof(x->err) - strlen(x->err),
 			 " (after %u retries)", x->tries);
-	x->state = X_FAILED;
+	set_state(fx, x, X_FAILED);
 	complete(fx, x, -EIO);
 }
 
@@ -365,6 +377,8 @@ static int start(struct fetcher *fx, struct xfer *x)
 
 	if (!h)
 		return -ENOMEM;
+	if (x->probe && !x->head)
+		x->head = xmalloc(NGC_FETCH_HEAD);
 	x->h = h;
 	x->start = x->pos;
 	x->checked = x->has_range = x->paused = 0;
@@ -395,9 +409,10 @@ static int start(struct fetcher *fx, struct xfer *x)
 		x->h = NULL;
 		return -ENOMEM;
 	}
-	x->state = X_RUNNING;
+	set_state(fx, x, X_RUNNING);
 	x->heard = now_sec();
-	fx->running++;
+	x->live = fx->running;
+	fx->live[fx->running++] = x;
 	fx->st.requests++;
 	if (x->tries) {
 		fx->st.retries++;
@@ -406,29 +421,40 @@ static int start(struct fetcher *fx, struct xfer *x)
 	return 0;
 }
 
-/* Start what waits for a connection, oldest first, while connections are free. */
+/* Start what waits for a connection, in turn, while connections are free. */
 static void start_queued(struct fetcher *fx)
 {
-	while (fx->running < fx->o.connections) {
-		struct xfer *best = NULL;
-		for (unsigned i = 0; i < fx->nx; i++) {
-			struct xfer *x = fx->x[i];
-			if (x->state == X_QUEUED && (!best || x->ticket < best->ticket))
-				best = x;
-		}
-		if (!best)
-			return;
-		if (start(fx, best)) {
-			xfail_msg(best, "cannot start a transfer");
-			retry_or_fail(fx, best, 0);
+	while (fx->running < fx->o.connections && fx->qhead) {
+		struct xfer *x = fx->qhead;
+		if (!(fx->qhead = x->qnext))
+			fx->qtail = NULL;
+		x->queued = 0;
+		if (x->state != X_QUEUED)
+			continue;	/* cancelled while it waited */
+		if (start(fx, x)) {
+			xfail_msg(x, "cannot start a transfer");
+			retry_or_fail(fx, x, 0);
 		}
 	}
 }
 
-static void enqueue(struct fetcher *fx, struct xfer *x)
+/* x waits for a connection: behind the others, or first (a retry keeps its turn). */
+static void enqueue(struct fetcher *fx, struct xfer *x, int first)
 {
-	x->state = X_QUEUED;
-	x->ticket = fx->tickets++;
+	set_state(fx, x, X_QUEUED);
+	if (x->queued)
+		return;
+	x->queued = 1;
+	if (first || !fx->qhead) {
+		x->qnext = fx->qhead;
+		fx->qhead = x;
+		if (!fx->qtail)
+			fx->qtail = x;
+	} else {
+		x->qnext = NULL;
+		fx->qtail->qnext = x;
+		fx->qtail = x;
+	}
 }
 
 /*
@@ -454,7 +480,7 @@ static void feed(struct fetcher *fx, struct xfer *x)
 			if (r <= 0) {
 				xfail_msg(x, "reading %s.part: %s", x->cache,
 					  r < 0 ? strerror(errno) : "it shrank");
-				x->state = X_FAILED;
+				set_state(fx, x, X_FAILED);
 				complete(fx, x, -EIO);
 				return;
 			}
@@ -462,7 +488,7 @@ static void feed(struct fetcher *fx, struct xfer *x)
 			if (x->pos < at + (uint64_t)r)
 				x->pos = at + (uint64_t)r;
 			if (x->pos == x->size) {	/* the .part was whole */
-				x->state = X_DONE;
+				set_state(fx, x, X_DONE);
 				cache_finish(x);
 			}
 		} else {
@@ -476,7 +502,7 @@ static void feed(struct fetcher *fx, struct xfer *x)
 	} else if (x->state == X_FAILED) {
 		complete(fx, x, -EIO);
 	} else if (x->state == X_IDLE) {
-		enqueue(fx, x);
+		enqueue(fx, x, 0);
 		start_queued(fx);
 	} else if (x->state == X_RUNNING && x->paused) {
 		x->paused = 0;
@@ -515,7 +541,7 @@ static void ended(struct fetcher *fx, struct xfer *x, CURLcode code)
 			return;
 		}
 		stop(fx, x);
-		x->state = X_DONE;
+		set_state(fx, x, X_DONE);
 		x->tries = 0;
 		if (!x->probe) {
 			cache_finish(x);
@@ -594,6 +620,7 @@ int fetch_new(struct fetcher **out, const struct fetch_opts *o)
 	fx->o = *o;
 	if (!fx->o.connections)
 		fx->o.connections = 1;
+	fx->live = xcalloc(fx->o.connections, sizeof(*fx->live));
 	fx->done_tail = &fx->done;
 	srand((unsigned)getpid() ^ (unsigned)(now_sec() * 1e6));
 	*out = fx;
@@ -634,6 +661,7 @@ void fetch_free(struct fetcher *fx)
 	if (fx->m)
 		curl_multi_cleanup(fx->m);
 	free(fx->x);
+	free(fx->live);
 	free(fx->socks);
 	free(fx->all);
 	free(fx);
@@ -648,14 +676,18 @@ const struct fetch_stats *fetch_stats(const struct fetcher *fx)
 static void tick(struct fetcher *fx)
 {
 	double now = now_sec();
-	for (unsigned i = 0; i < fx->nx; i++) {
+	for (unsigned i = 0; fx->backoffs && i < fx->nx; i++) {
 		struct xfer *x = fx->x[i];
-		if (x->state == X_BACKOFF && now >= x->due) {
-			x->state = X_QUEUED;	/* keeps its ticket: it goes first */
-		} else if (x->state == X_RUNNING && !x->paused &&
-			   now - x->heard > fx->o.stall_timeout) {
+		if (x->state == X_BACKOFF && now >= x->due)
+			enqueue(fx, x, 1);
+	}
+	for (unsigned i = 0; i < fx->running;) {
+		struct xfer *x = fx->live[i];
+		if (!x->paused && now - x->heard > fx->o.stall_timeout) {
 			xfail_msg(x, "no byte for %u s (--stall-timeout)", fx->o.stall_timeout);
-			retry_or_fail(fx, x, 1);
+			retry_or_fail(fx, x, 1);	/* leaves live[]: i now holds another */
+		} else {
+			i++;
 		}
 	}
 	start_queued(fx);
@@ -677,11 +709,7 @@ static void reap_curl(struct fetcher *fx)
 
 int fetch_active(const struct fetcher *fx)
 {
-	for (unsigned i = 0; fx && i < fx->nx; i++)
-		if (fx->x[i]->state == X_RUNNING || fx->x[i]->state == X_QUEUED ||
-		    fx->x[i]->state == X_BACKOFF)
-			return 1;
-	return 0;
+	return fx && (fx->running || fx->qhead || fx->backoffs);
 }
 
 int fetch_poll(struct fetcher *fx, struct pollfd *pfd, unsigned n, int timeout_ms)
@@ -695,7 +723,7 @@ int fetch_poll(struct fetcher *fx, struct pollfd *pfd, unsigned n, int timeout_m
 		if (wait < timeout_ms)
 			timeout_ms = wait < 0 ? 0 : (int)wait + 1;
 	}
-	for (unsigned i = 0; i < fx->nx; i++)
+	for (unsigned i = 0; fx->backoffs && i < fx->nx; i++)
 		if (fx->x[i]->state == X_BACKOFF) {
 			double wait = (fx->x[i]->due - now) * 1000;
 			if (wait < timeout_ms)
@@ -782,7 +810,7 @@ int fetch_submit(struct fetcher *fx, unsigned id, struct read_req *q)
 		x->nspare = 0;
 		x->pos = q->off;
 		if (x->state != X_FAILED)
-			x->state = X_IDLE;
+			set_state(fx, x, X_IDLE);
 		x->tries = 0;
 	}
 	feed(fx, x);
@@ -798,7 +826,7 @@ struct read_req *fetch_cancel(struct fetcher *fx, unsigned id)
 	x->q = NULL;
 	x->nspare = 0;
 	if (x->state != X_FAILED)
-		x->state = X_IDLE;	/* read again: from the cache, then the server */
+		set_state(fx, x, X_IDLE);	/* again: from the cache, then the server */
 	x->pos = x->disk;
 	start_queued(fx);
 	return q;
@@ -849,14 +877,14 @@ int fetch_probe(struct fetcher *fx, char *const *urls, unsigned n, fetch_probed 
 			struct fetch_probe p = { .size = (uint64_t)sb.st_size, .cached = cached };
 			fx->st.cache_hits++;
 			x->state = X_DONE;
+			x->reported = 1;
 			if (!r)
 				r = done(ctx, i, &p);
 			free(cached);
 			continue;
 		}
 		free(cached);
-		x->head = xmalloc(NGC_FETCH_HEAD);
-		enqueue(fx, x);
+		enqueue(fx, x, 0);
 		left++;
 	}
 	start_queued(fx);
@@ -871,8 +899,9 @@ int fetch_probe(struct fetcher *fx, char *const *urls, unsigned n, fetch_probed 
 		}
 		for (unsigned i = first; !r && i < fx->nx; i++) {
 			struct xfer *x = fx->x[i];
-			if (!x->head || (x->state != X_DONE && x->state != X_FAILED))
+			if (x->reported || (x->state != X_DONE && x->state != X_FAILED))
 				continue;
+			x->reported = 1;
 			struct fetch_probe p = {
 				.size = x->size, .head = x->head, .nhead = x->nhead,
 				.err = x->state == X_FAILED ? x->err : NULL,
@@ -888,6 +917,8 @@ int fetch_probe(struct fetcher *fx, char *const *urls, unsigned n, fetch_probed 
 	for (unsigned i = first; i < fx->nx; i++)
 		free_xfer(fx, fx->x[i]);
 	fx->nx = first;
+	fx->qhead = fx->qtail = NULL;
+	fx->backoffs = 0;
 	curl_multi_cleanup(fx->m);
 	fx->m = NULL;
 	fx->nsocks = 0;
