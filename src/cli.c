@@ -408,16 +408,6 @@ static int call_version(struct config *c, struct cli_state *s, const char *arg)
 	return CLI_DONE;
 }
 
-static int call_corpus(struct config *c, struct cli_state *s, const char *arg)
-{
-	(void)s;
-	c->corpus = realloc(c->corpus, (c->ncorpus + 1) * sizeof(*c->corpus));
-	if (!c->corpus)
-		return bad("out of memory");
-	c->corpus[c->ncorpus++] = (char *)arg;
-	return CLI_RUN;
-}
-
 /* --corpus sets -> their URLs, after the inputs named. */
 static int add_corpus(struct config *c)
 {
@@ -486,14 +476,27 @@ static int call_completion(struct config *c, struct cli_state *s, const char *ar
 	return CLI_DONE;
 }
 
+/* A repeatable option's argument, onto its list. */
+static int append(char ***list, unsigned *n, const char *arg)
+{
+	char **l = realloc(*list, (*n + 1) * sizeof(**list));
+	if (!l)
+		return bad("out of memory");
+	l[(*n)++] = (char *)arg;
+	*list = l;
+	return CLI_RUN;
+}
+
 static int call_word(struct config *c, struct cli_state *s, const char *arg)
 {
 	(void)s;
-	c->words = realloc(c->words, (c->nwords + 1) * sizeof(*c->words));
-	if (!c->words)
-		return bad("out of memory");
-	c->words[c->nwords++] = (char *)arg;
-	return CLI_RUN;
+	return append(&c->words, &c->nwords, arg);
+}
+
+static int call_corpus(struct config *c, struct cli_state *s, const char *arg)
+{
+	(void)s;
+	return append(&c->corpus, &c->ncorpus, arg);
 }
 
 static int call_years(struct config *c, struct cli_state *s, const char *arg)

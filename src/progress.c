@@ -74,6 +74,8 @@ void progress_line(char *buf, size_t size, unsigned width, double elapsed,
 		frac = frac > 1 ? 1 : frac;
 		/* The bar takes what the numbers leave, between 10 and 30 columns. */
 		unsigned bar = cols > 70 ? 30 : cols > 50 ? 20 : cols > 40 ? 10 : 0;
+		if (s->downloads)	/* the network's part needs 20 more */
+			bar = cols > 110 ? 30 : cols > 50 ? 10 : 0;
 		if (bar) {
 			unsigned fill = (unsigned)(frac * bar);
 			part[0] = '[';
@@ -99,20 +101,18 @@ void progress_line(char *buf, size_t size, unsigned width, double elapsed,
 		snprintf(part, sizeof(part), "%s", a);
 	}
 	add(buf, size, cols, part);
-	fmt_bytes(a, sizeof(a), speed);
-	snprintf(part, sizeof(part), "%s/s", a);
+	fmt_bytes(a, sizeof(a), s->downloads ? (elapsed > 0 ? (double)s->downloaded / elapsed : 0)
+						: speed);
+	int len = snprintf(part, sizeof(part), "%s%s/s", s->downloads ? "net " : "", a);
+	if (s->downloads)	/* URL inputs: the network's rate, connections, retries */
+		len += snprintf(part + len, sizeof(part) - (size_t)len, " on %u", s->connections);
+	if (s->retries)
+		snprintf(part + len, sizeof(part) - (size_t)len, ", %llu retried",
+			 (unsigned long long)s->retries);
 	add(buf, size, cols, part);
 	if (s->total_known && speed > 0 && s->bytes < s->total) {
 		fmt_time(a, sizeof(a), (double)(s->total - s->bytes) / speed);
 		snprintf(part, sizeof(part), "ETA %s", a);
-		add(buf, size, cols, part);
-	}
-	if (s->downloads) {
-		fmt_bytes(a, sizeof(a), (double)s->downloaded);
-		int len = snprintf(part, sizeof(part), "net %s on %u", a, s->connections);
-		if (s->retries)
-			snprintf(part + len, sizeof(part) - (size_t)len, ", %llu retried",
-				 (unsigned long long)s->retries);
 		add(buf, size, cols, part);
 	}
 	if (s->inflated) {

@@ -111,6 +111,22 @@ if command -v valgrind >/dev/null; then
 	# Past 2^18 keys, the output's sort forks a process for half of them.
 	awk 'BEGIN { for (i = 0; i < 300000; i++)
 		printf "sharedprefix%d\t2000\t%d\t1\n", i * 7919 % 1000003, i % 59 + 1 }' >"$vg/keys"
+	# vg_case ARGS ORACLE_ARGS [LABEL]: valgrind over ngramcount ARGS in $vg,
+	# whose output must be the oracle's over ORACLE_ARGS.
+	vg_case() {
+		# shellcheck disable=SC2086
+		if (cd "$vg" && valgrind -q --error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect,possible \
+			--trace-children=yes "$OLDPWD/build/ngramcount" --no-progress $1 >out 2>err &&
+			python3 "$OLDPWD/tests/oracle.py" $2 | cmp -s - out); then
+			passed=$((passed + 1))
+			echo "ok - valgrind: ngramcount ${3:-$1}"
+		else
+			failed=$((failed + 1))
+			echo "not ok - valgrind: ngramcount ${3:-$1}"
+			head -40 "$vg/err"
+		fi
+	}
 	# ENGINE OPTIONS | OPTIONS THE ORACLE TAKES TOO | INPUTS
 	for case in "-j 2 --io uring --partition-size 16K||plain" \
 		    "-j 2|--min-count 2|keys" \
@@ -124,40 +140,16 @@ if command -v valgrind >/dev/null; then
 		shared=${case#*|}
 		shared=${shared%|*}
 		inputs=${case##*|}
-		# shellcheck disable=SC2086
-		if (cd "$vg" && valgrind -q --error-exitcode=99 --leak-check=full \
-			--errors-for-leak-kinds=definite,indirect,possible \
-			--trace-children=yes "$OLDPWD/build/ngramcount" --no-progress \
-			$args $shared $inputs >out 2>err &&
-			python3 "$OLDPWD/tests/oracle.py" $shared $inputs | cmp -s - out); then
-			passed=$((passed + 1))
-			echo "ok - valgrind: ngramcount $args $shared $inputs"
-		else
-			failed=$((failed + 1))
-			echo "not ok - valgrind: ngramcount $args $shared $inputs"
-			head -40 "$vg/err"
-		fi
+		vg_case "$args $shared $inputs" "$shared $inputs"
 	done
-	# URL inputs (libcurl in the parent), a cache written then read.
+	# URL inputs (libcurl in the parent), a cache written, then read.
 	python3 tests/tools/httpd.py "$vg" >"$vg/port" 2>/dev/null &
 	httpd=$!
 	n=0
 	while [ ! -s "$vg/port" ] && [ $n -lt 1000 ]; do sleep 0.01; n=$((n + 1)); done
-	u=http://127.0.0.1:$(cat "$vg/port")
-	urls=$(cd "$vg" && for f in gz/* plain/*; do echo "$u/$f"; done)
-	for pass in download cached; do
-		# shellcheck disable=SC2086
-		if (cd "$vg" && valgrind -q --error-exitcode=99 --leak-check=full \
-			--errors-for-leak-kinds=definite,indirect,possible --trace-children=yes \
-			"$OLDPWD/build/ngramcount" --no-progress -j 2 --cache cache $urls >out 2>err &&
-			python3 "$OLDPWD/tests/oracle.py" gz plain | cmp -s - out); then
-			passed=$((passed + 1))
-			echo "ok - valgrind: ngramcount URLs ($pass)"
-		else
-			failed=$((failed + 1))
-			echo "not ok - valgrind: ngramcount URLs ($pass)"
-			head -40 "$vg/err"
-		fi
+	urls=$(cd "$vg" && for f in gz/* plain/*; do printf 'http://127.0.0.1:%s/%s ' "$(cat port)" "$f"; done)
+	for pass in downloaded cached; do
+		vg_case "-j 2 --cache cache $urls" "gz plain" "-j 2 --cache cache URLs of gz/ plain/ ($pass)"
 	done
 	kill $httpd
 else

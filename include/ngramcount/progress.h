@@ -1,7 +1,7 @@
 /*
  * progress.h - the progress display on stderr: while the reads run, a bar,
- * percent, files done, bytes (and text inflated), rate and ETA, and for
- * URL inputs what came over the network, on how many connections; after them,
+ * percent, files done, bytes (and text inflated), rate (for URL inputs the
+ * network's, the connections busy and the requests retried) and ETA; after them,
  * the phase the run is in (sorting, writing...) with a spinner and its time.
  * One line, redrawn in place at most ten times a second, never wider than
  * the terminal (asked again on SIGWINCH), erased at the end.

@@ -116,7 +116,7 @@ failures() {
 		>got 2>err
 	cmp want got
 	grep -q "note: 1 file is not on the server, as the catalog allows" err
-	expect_status 1 "$NGC" --no-progress http://127.0.0.1:1/x.gz 2>err
+	expect_status 1 "$NGC" --no-progress --retries 1 http://127.0.0.1:1/x.gz 2>err
 	grep -q "http://127.0.0.1:1/x.gz: " err
 }
 test_case "a 404, 503s past --retries, a body cut for good: the run fails naming the URL; --keep-going exit 3; catalog-missing: a note" failures

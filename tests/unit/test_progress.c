@@ -49,10 +49,10 @@ static void downloads(void)
 				    .connections = 4, .retries = 2 };
 	char line[512];
 	progress_line(line, sizeof(line), 200, 1.0, &s);
-	CHECK(strstr(line, "net 3.0 MiB on 4, 2 retried") != NULL);
+	CHECK(strstr(line, "net 3.0 MiB/s on 4, 2 retried") != NULL);
 	s.retries = 0;
 	progress_line(line, sizeof(line), 200, 1.0, &s);
-	CHECK(strstr(line, "net 3.0 MiB on 4") != NULL && strstr(line, "retried") == NULL);
+	CHECK(strstr(line, "net 3.0 MiB/s on 4") && !strstr(line, "retried"));
 }
 
 int main(void)
