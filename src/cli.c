@@ -17,6 +17,7 @@
 
 #include "ngramcount/cli.h"
 #include "ngramcount/corpus.h"
+#include "ngramcount/fetch.h"
 
 #define NGC_VERSION		"0.1.0"
 #define NGC_DEFAULT_QD		8
@@ -248,8 +249,8 @@ static const struct cli_option options[] = {
 	  .help = "write to FILE (atomically: temp file + rename)" },
 	{ "workers", 'j', "N", M_RUN, K_UINT, F(workers), 0, NGC_MAX_WORKERS,
 	  .want = "a number of workers from 0 to 256", .complete = "<value>",
-	  .help = "map in N worker processes (default: online CPUs);\n"
-		  "0 maps in the parent (the sequential baseline)" },
+	  .help = "map in N worker processes (default: online CPUs,\nwith URL inputs at least "
+		  "--connections); 0 maps in\nthe parent (the sequential baseline)" },
 	{ "io", 0, "uring|sync", M_RUN, K_CHOICE, F(io), .choices = io_names,
 	  .help = "read with io_uring (default) or pread(2)" },
 	{ "queue-depth", 0, "N", M_RUN, K_UINT, F(queue_depth), 1, NGC_MAX_QD,
@@ -645,6 +646,16 @@ static int apply(const struct cli_option *o, int short_form, const char *arg,
 /* The defaults and the checks that span options. */
 static int finish(struct config *c, const struct cli_state *s)
 {
+	if (c->workers == UINT_MAX) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		c->workers = cpus > 0 ? (unsigned)cpus : 1;
+		/* A gzip URL is one worker's task: a worker a download, or downloads wait. */
+		int urls = c->ncorpus > 0;
+		for (int i = 0; i < c->ninputs && !urls; i++)
+			urls = fetch_is_url(c->inputs[i]);
+		if (urls && c->connections > c->workers)
+			c->workers = c->connections;
+	}
 	if (c->mode == MODE_CORPUS)
 		return check_corpus(c);
 	if (c->release >= 0 && !c->ncorpus)
@@ -694,12 +705,11 @@ enum cli_result cli_parse(int argc, char **argv, struct config *c)
 	struct option longopts[NOPTIONS + 1];
 	char shorts[2 * NOPTIONS + 2] = ":";
 	struct cli_state s = { .sort = -1 };
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t n = 0;
 	int opt, r;
 
 	*c = (struct config){
-		.workers = cpus > 0 ? (unsigned)cpus : 1,
+		.workers = UINT_MAX,	/* not given: finish() says */
 		.queue_depth = NGC_DEFAULT_QD,
 		.partition_size = NGC_DEFAULT_PARTITION,
 		.buffer_memory = NGC_DEFAULT_BUFMEM,

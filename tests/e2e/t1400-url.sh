@@ -50,8 +50,11 @@ formats() {
 		cmp want got
 	done
 	for c in 1 8; do
-		"$NGC" --no-progress --connections $c --partition-size 16K $(urls gz plain v3) >got
+		"$NGC" --no-progress --connections $c --partition-size 16K --stats=json \
+			$(urls gz plain v3) >got 2>err
 		cmp want got
+		# -j defaults to at least --connections: a gzip URL is a worker's task
+		test "$(jstat err workers)" -ge $c
 	done
 	oracle --field page "$TMP/srv/zip" >want
 	"$NGC" --no-progress --field page $(urls zip) >got
@@ -60,7 +63,7 @@ formats() {
 	"$NGC" --no-progress --per-year --pos drop "$U/big/all.gz" >got
 	cmp want got
 }
-test_case "v2 gzip and plain, v3, v1 zip by URL: the oracle's bytes at -j 0/1/2, 1 and 8 connections" formats
+test_case "v2 gzip and plain, v3, v1 zip by URL: the oracle's bytes at -j 0/1/2, 1 and 8 connections (-j 8 then)" formats
 
 faults() {
 	mkdir faults && cd faults
