@@ -47,10 +47,12 @@ static const unsigned files_2020[][5] = {
 };
 
 /*
- * 2009: English's counts, taken for every language; only the 1-grams'
- * (10 files) are sure. The rest are bounds the server has the last word on.
+ * 2009: English's counts (10, 100, 200, about 400 and 800 files), taken
+ * for every language: English is the largest corpus, so they bound the
+ * others'. Only its 1-grams' are sure; the 4-grams are listed to 500. For
+ * the rest a 404 is a note: the server has the last word.
  */
-static const unsigned files_2009[5] = { 10, 100, 200, 400, 800 };
+static const unsigned files_2009[5] = { 10, 100, 200, 500, 800 };
 
 /* 2012: the prefixes; 2- to 5-grams add two-letter ones and the tags. */
 static const char *const tags_2012[] = { "_ADJ_", "_ADP_", "_ADV_", "_CONJ_", "_DET_",
@@ -216,8 +218,9 @@ int corpus_may_be_missing(const char *u)
 	for (unsigned i = 0; i < sizeof(missing_2012) / sizeof(*missing_2012); i++)
 		if (!strcmp(name, missing_2012[i]))
 			return 1;
-	/* 2009 past the 1-grams: the counts are bounds. */
-	return strstr(name, "-20090715-") && !strstr(name, "-1gram-") && strstr(name, ".csv.zip");
+	/* 2009 but English's 1-grams: the counts are bounds. */
+	return strstr(name, "-20090715-") && strstr(name, ".csv.zip") &&
+	       strncmp(name, "googlebooks-eng-all-1gram-", 26);
 }
 
 void corpus_print(FILE *out)
@@ -240,13 +243,15 @@ void corpus_print(FILE *out)
 						k -= !strncmp(missing_2012[i], name, strlen(name));
 					}
 				}
-				snprintf(cell, sizeof(cell), "%s%u", r == 0 && n > 1 ? "<=" : "", k);
+				snprintf(cell, sizeof(cell), "%s%u",
+					 r == 0 && (n > 1 || strcmp(*l, "eng")) ? "<=" : "", k);
 				fprintf(out, " %8s", cell);
 			}
 			fputc('\n', out);
 		}
 	}
-	fprintf(out, "\nFiles a set; <= : at most (the 2009 counts past the 1-grams are "
-		"English's,\nnot sure for the rest: a missing file is a note). "
-		"'ngramcount corpus urls\nLANG N --version YEAR' prints a set's URLs.\n");
+	fprintf(out, "\nFiles a set. <=: at most; 2009's are English's (the largest corpus), "
+		"its 4-grams\nlisted to 500: the server has the last word, and a file it does not "
+		"have is a\nnote. 'ngramcount corpus urls LANG N --version YEAR' prints a set's "
+		"URLs.\n");
 }

@@ -226,7 +226,7 @@ EOF
 	"$NGC" corpus >list
 	grep -q "^20200217  eng-fiction         1       47      549      515     1449$" list
 	grep -q "^20120701  eng  .* 723$" list	# the 5-grams' qk is absent
-	grep -q "^20090715  eng  .*<=400" list
+	grep -q "^20090715  eng  .*<=500" list
 	expect_status 2 "$NGC" corpus urls xx 1 2>err
 	grep -q "no language 'xx' in the 20200217 release" err
 	expect_status 2 "$NGC" corpus urls eng 6 2>err

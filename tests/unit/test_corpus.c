@@ -55,7 +55,8 @@ static void urls(void)
 	CHECK(corpus_may_be_missing("http://x/googlebooks-ger-all-3gram-20120701-qy.gz"));
 	CHECK(!corpus_may_be_missing("http://x/googlebooks-ger-all-2gram-20120701-qy.gz"));
 	CHECK(corpus_may_be_missing("http://x/googlebooks-fre-all-4gram-20090715-399.csv.zip"));
-	CHECK(!corpus_may_be_missing("http://x/googlebooks-fre-all-1gram-20090715-9.csv.zip"));
+	CHECK(corpus_may_be_missing("http://x/googlebooks-fre-all-1gram-20090715-9.csv.zip"));
+	CHECK(!corpus_may_be_missing("http://x/googlebooks-eng-all-1gram-20090715-9.csv.zip"));
 }
 
 static void cache_paths(void)
