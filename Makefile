@@ -98,7 +98,7 @@ deps:
 	@scripts/install-deps.sh
 
 test check: deps
-	@echo "make test: three builds, then every test (about 5 minutes on 2 cores)"
+	@echo "make test: three builds, then every test (5 to 10 minutes on 2 cores)"
 	@$(MAKE) -s --no-print-directory all units
 	@$(MAKE) -s --no-print-directory B=build-san units all \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \

@@ -63,7 +63,7 @@ usage() {
 	grep -q "no input files" err
 	expect_status 2 $DASK --reducers 0 x 2>err
 	expect_status 2 $DASK http://example.com/1-00000-of-00024.gz 2>err
-	grep -q "URL inputs" err
+	grep -q "a URL is read by ngramcount itself" err
 	/usr/bin/python3 "$top/scripts/ngramcount-dask" --help | grep -q -- "--scheduler"
 }
 test_case "usage: no inputs, bad --reducers and URLs refused (exit 2); --help" usage
