@@ -209,7 +209,8 @@ static struct file *next_plain_file(struct engine *e)
 			}
 			e->active[i] = f;
 		}
-		if (f && !f->reading) {
+		/* A URL's read only when it can start: waiting, it would hold a slot. */
+		if (f && !f->reading && (!f->url || fetch_ready(e->fx, f->xfer))) {
 			e->rr = i + 1;
 			return f;
 		}

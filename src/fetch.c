@@ -48,6 +48,7 @@ struct xfer {
 	char *spare;		/* received bytes past q */
 	size_t nspare, spare_cap;
 	int paused, checked;
+	int yields;		/* lets go of its connection when paused */
 	unsigned tries;		/* retries of this request so far */
 	struct xfer *qnext;	/* the connection queue */
 	int queued;		/* in it (its state may have moved on) */
@@ -355,7 +356,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 		x->head_full = 1;
 		return 0;	/* enough: stop here */
 	}
-	/* Nowhere to put more: hold it until the engine asks again. */
+	/* Nowhere to put more: hold it until the engine asks again (tick may let it go). */
 	if (!x->q && x->nspare) {
 		x->paused = 1;
 		return CURL_WRITEFUNC_PAUSE;
@@ -421,9 +422,29 @@ static int start(struct fetcher *fx, struct xfer *x)
 	return 0;
 }
 
+/* A paused transfer that yields lets go of its connection for a request that waits. */
+static void preempt(struct fetcher *fx)
+{
+	for (unsigned i = 0; fx->running == fx->o.connections && i < fx->running; i++) {
+		struct xfer *x = fx->live[i];
+		if (x->yields && x->paused && !x->q) {
+			stop(fx, x);	/* keeps pos and the spare: resumed by Range */
+			set_state(fx, x, X_IDLE);
+			return;
+		}
+	}
+}
+
 /* Start what waits for a connection, in turn, while connections are free. */
 static void start_queued(struct fetcher *fx)
 {
+	while (fx->qhead && fx->qhead->state != X_QUEUED) {	/* cancelled while it waited */
+		fx->qhead->queued = 0;
+		if (!(fx->qhead = fx->qhead->qnext))
+			fx->qtail = NULL;
+	}
+	if (fx->qhead)
+		preempt(fx);
 	while (fx->running < fx->o.connections && fx->qhead) {
 		struct xfer *x = fx->qhead;
 		if (!(fx->qhead = x->qnext))
@@ -763,10 +784,11 @@ int fetch_poll(struct fetcher *fx, struct pollfd *pfd, unsigned n, int timeout_m
 	return r;
 }
 
-unsigned fetch_add(struct fetcher *fx, const char *url, uint64_t size)
+unsigned fetch_add(struct fetcher *fx, const char *url, uint64_t size, int yields)
 {
 	struct xfer *x = new_xfer(fx, url);
 	x->size = size;
+	x->yields = yields;
 	if (fx->o.cache && (x->cache = fetch_cache_path(fx->o.cache, url)) && size == 0) {
 		/* Nothing to fetch: the cache holds it at once. */
 		int fd;
@@ -815,6 +837,13 @@ int fetch_submit(struct fetcher *fx, unsigned id, struct read_req *q)
 	}
 	feed(fx, x);
 	return 0;
+}
+
+int fetch_ready(const struct fetcher *fx, unsigned id)
+{
+	const struct xfer *x = fx->x[id];
+	return x->h || x->state == X_DONE || x->state == X_FAILED || x->disk > x->pos ||
+	       (fx->running < fx->o.connections && !fx->qhead);
 }
 
 struct read_req *fetch_cancel(struct fetcher *fx, unsigned id)

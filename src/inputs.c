@@ -311,7 +311,7 @@ static int add_url(struct engine *e, const char *url, const struct url_probe *up
 			      : UINT64_MAX;
 	f->gzip = up->container != GZC_NONE;
 	f->zip = up->container == GZC_ZIP;
-	f->xfer = fetch_add(e->fx, url, up->size);
+	f->xfer = fetch_add(e->fx, url, up->size, !f->gzip);
 	e->st->bytes_total += f->size;
 	if (f->gzip && up->fmt == FMT_AUTO)
 		return 0;	/* its worker sniffs it, or names the error */

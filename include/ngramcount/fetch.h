@@ -69,8 +69,22 @@ typedef int (*fetch_probed)(void *ctx, unsigned i, const struct fetch_probe *p);
 int fetch_probe(struct fetcher *fx, char *const *urls, unsigned n, fetch_probed done,
 		void *ctx);
 
-/* A URL to read, of size bytes (the probe's); returns its id. */
-unsigned fetch_add(struct fetcher *fx, const char *url, uint64_t size);
+/*
+ * A URL to read, of size bytes (the probe's); returns its id. A transfer
+ * that yields lets go of its connection while it is paused (no request,
+ * its spare full) and a request waits for one, and resumes by Range later:
+ * the waiting request holds a pool slot, and the paused transfer may be
+ * waiting for a slot (a plain file's partitions wait for workers busy with
+ * gzip files that wait for bytes). A gzip file's transfer waits only for
+ * its own worker: it need not yield.
+ */
+unsigned fetch_add(struct fetcher *fx, const char *url, uint64_t size, int yields);
+/*
+ * A request for URL id would start at once: its transfer holds a
+ * connection, needs none, or one is free. A request of a yielding URL is
+ * made only then, so it never holds a slot while it waits.
+ */
+int fetch_ready(const struct fetcher *fx, unsigned id);
 /*
  * Fill q with URL id's bytes from q->off (the byte after the last request,
  * or 0 to start again). It completes (fetch_reap) when full, short at the

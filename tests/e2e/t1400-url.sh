@@ -97,6 +97,22 @@ unsized() {
 }
 test_case "no Content-Length (chunked), cut mid-body: read to its end, the bytes had skipped on the retry" unsized
 
+one_connection() {
+	mkdir one && cd one
+	serve
+	oracle "$TMP/srv/big/all.tsv" "$TMP/srv/plain" "$TMP/srv/gz" >want
+	# A plain file's paused download must not hold the one connection while
+	# reads of other files wait for it, each holding a slot it needs; nor
+	# may gzip files' reads wait on a paused plain download (hang detector:
+	# 100x the time this takes).
+	for j in 1 2; do
+		timeout 120 "$NGC" --no-progress -j $j --connections 1 --partition-size 16K \
+			--buffer-memory 256K "$U/big/all.tsv" $(urls plain gz) >got
+		cmp want got
+	done
+}
+test_case "one connection, many files, a small pool: no download waits on another forever" one_connection
+
 failures() {
 	mkdir failures && cd failures
 	serve --fault $G-e.gz=404:0 --fault $G-f.gz=503:0 --fault all.gz=reset:0:body
