@@ -3,12 +3,12 @@
  * engine's poll(2): curl says which sockets to watch (on_socket) and when
  * to wake it (on_timer); fetch_poll polls them beside the engine's fds.
  * A transfer per URL, one request of the engine's at a time; bytes past
- * the request wait in a spare buffer, and past that the transfer pauses.
+ * the request wait in a spare buffer, and past that the transfer pauses
+ * (a plain file's, paused, yields its connection to a request that waits).
  */
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
