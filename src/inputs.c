@@ -249,25 +249,35 @@ struct url_probe {
 	long http;
 	char *err;		/* why it failed; owned, or NULL */
 	char *cached;		/* its whole copy in --cache; owned, or NULL */
+	int done;		/* probed (the probes stop at a failure) */
 };
 
 struct probes {
 	struct engine *e;
 	struct url_probe *p;	/* [n]: the URL inputs' */
+	char **urls;
 	unsigned n;
 };
+
+/* A probe's failure the run stops at: not --keep-going's, nor a 404 the catalog allows. */
+static int fatal_probe(const struct engine *e, const char *url, const struct url_probe *up)
+{
+	return up->err && !e->c->keep_going && !(up->http == 404 && corpus_may_be_missing(url));
+}
 
 static int on_probe(void *ctx, unsigned i, const struct fetch_probe *fp)
 {
 	struct engine *e = ((struct probes *)ctx)->e;
 	struct url_probe *up = &((struct probes *)ctx)->p[i];
 
+	up->done = 1;
 	up->size = fp->size;
 	up->http = fp->http;
 	if (fp->cached || fp->err) {
 		up->cached = fp->cached ? xstrdup(fp->cached) : NULL;
 		up->err = fp->err ? xstrdup(fp->err) : NULL;
-		return 0;
+		/* Stop: the run fails at this URL (a dead network is not retried 19,423 times). */
+		return fatal_probe(e, ((struct probes *)ctx)->urls[i], up);
 	}
 	up->container = gz_container(fp->head, fp->nhead);
 	if (e->c->map.format != FMT_AUTO)
@@ -294,6 +304,8 @@ static int add_url(struct engine *e, const char *url, const struct url_probe *up
 	struct stat sb = { .st_dev = (dev_t)-1, .st_ino = url_identity(url) };
 	struct file *f;
 
+	if (!up->done)
+		return 0;	/* not probed: the probes stopped at a URL that fails the run */
 	if (up->cached)
 		return add_file(e, up->cached, 0);
 	if (up->err && up->http == 404 && corpus_may_be_missing(url)) {
@@ -334,6 +346,7 @@ static int probe_urls(struct engine *e, struct probes *pr)
 		if (fetch_is_url(c->inputs[i]))
 			urls[n++] = c->inputs[i];
 	pr->p = n ? xcalloc(n, sizeof(*pr->p)) : NULL;
+	pr->urls = urls;
 	pr->n = n;
 	if (n && (err = fetch_new(&e->fx, &(struct fetch_opts){
 			.connections = c->connections, .retries = c->retries,
@@ -341,6 +354,9 @@ static int probe_urls(struct engine *e, struct probes *pr)
 		return engine_fail(e, "cannot start downloads: %s", strerror(-err));
 	err = n ? fetch_probe(e->fx, urls, n, on_probe, pr) : 0;
 	free(urls);
+	pr->urls = NULL;
+	if (err == 1)
+		return 0;	/* stopped at a failure: the listing names it */
 	if (err == -EINTR)
 		return engine_fail(e, "interrupted by signal %d", (int)ngc_stop);
 	if (err)
@@ -455,7 +471,7 @@ static int text_among_ngrams(struct engine *e)
 
 int inputs_list(struct engine *e)
 {
-	struct probes pr = { e, NULL, 0 };
+	struct probes pr = { .e = e };
 	unsigned nurl = 0;
 	int r = probe_urls(e, &pr);
 
