@@ -59,7 +59,8 @@ struct xfer {
 	int has_range;
 	/* the cache */
 	char *cache;		/* DIR/HOST/PATH, or NULL */
-	int fd;			/* its .part, or -1 */
+	char *part;		/* DIR/HOST/DIRS/.NAME.part, written first */
+	int fd;			/* the part, or -1 */
 	uint64_t disk;		/* bytes 0..disk are in the .part */
 	/* a probe */
 	int probe;
@@ -128,13 +129,18 @@ static int mkdirs(char *path)
 	return 0;
 }
 
-/* x's cache file as it is written: DIR/HOST/PATH.part (malloc'ed). */
-static char *part_path(const struct xfer *x)
+/*
+ * x's cache file as it is written: .NAME.part beside DIR/HOST/PATH, a dot
+ * file, so a folder of cached files read as input passes it over.
+ */
+static char *part_path(const char *cache)
 {
-	size_t n = strlen(x->cache);
-	char *part = xmalloc(n + 6);
-	memcpy(part, x->cache, n);
-	memcpy(part + n, ".part", 6);
+	size_t n = strlen(cache), dir = (size_t)(strrchr(cache, '/') - cache) + 1;
+	char *part = xmalloc(n + 7);
+	memcpy(part, cache, dir);
+	part[dir] = '.';
+	memcpy(part + dir + 1, cache + dir, n - dir);
+	memcpy(part + n + 1, ".part", 6);
 	return part;
 }
 
@@ -170,13 +176,8 @@ static void complete(struct fetcher *fx, struct xfer *x, int res)
 /* The cache's .part is whole: it becomes the file. */
 static void cache_finish(struct xfer *x)
 {
-	char *part;
-	if (x->fd < 0 || x->disk != x->pos)
-		return;
-	part = part_path(x);
-	if (fdatasync(x->fd) == 0)
-		(void)rename(part, x->cache);
-	free(part);
+	if (x->fd >= 0 && x->disk == x->pos && fdatasync(x->fd) == 0)
+		(void)rename(x->part, x->cache);
 }
 
 static void stop(struct fetcher *fx, struct xfer *x)
@@ -307,7 +308,7 @@ static int take(struct xfer *x, const char *p, size_t len)
 		for (size_t done = 0; done < len;) {
 			ssize_t w = pwrite(x->fd, p + done, len - done, (off_t)(x->pos + done));
 			if (w < 0) {
-				xfail_msg(x, "writing %s.part: %s", x->cache, strerror(errno));
+				xfail_msg(x, "writing %s: %s", x->part, strerror(errno));
 				return -1;
 			}
 			done += (size_t)w;
@@ -499,7 +500,7 @@ static void feed(struct fetcher *fx, struct xfer *x)
 			size_t want = x->disk - at < room ? (size_t)(x->disk - at) : room;
 			ssize_t r = pread(x->fd, q->buf + q->got, want, (off_t)at);
 			if (r <= 0) {
-				xfail_msg(x, "reading %s.part: %s", x->cache,
+				xfail_msg(x, "reading %s: %s", x->part,
 					  r < 0 ? strerror(errno) : "it shrank");
 				set_state(fx, x, X_FAILED);
 				complete(fx, x, -EIO);
@@ -669,6 +670,7 @@ static void free_xfer(struct fetcher *fx, struct xfer *x)
 	free(x->url);
 	free(x->spare);
 	free(x->cache);
+	free(x->part);
 	free(x->head);
 	free(x);
 }
@@ -802,17 +804,17 @@ unsigned fetch_add(struct fetcher *fx, const char *url, uint64_t size, int yield
 /* The cache's .part for x, at its first request: an earlier run's bytes are read from it. */
 static void cache_open(struct fetcher *fx, struct xfer *x)
 {
-	char *part = part_path(x);
 	struct stat sb;
 
-	if (mkdirs(part) == 0 && (x->fd = open(part, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) >= 0 &&
+	x->part = part_path(x->cache);
+	if (mkdirs(x->part) == 0 &&
+	    (x->fd = open(x->part, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) >= 0 &&
 	    fstat(x->fd, &sb) == 0) {
 		x->disk = (uint64_t)sb.st_size <= x->size ? (uint64_t)sb.st_size : 0;
 		if (!x->disk && sb.st_size)
 			(void)ftruncate(x->fd, 0);	/* larger than the file: not of it */
 		fx->st.cache_resumed += x->disk;
 	}
-	free(part);
 }
 
 int fetch_submit(struct fetcher *fx, unsigned id, struct read_req *q)
@@ -881,11 +883,8 @@ void fetch_drop_parts(struct fetcher *fx)
 {
 	for (unsigned i = 0; fx && i < fx->nx; i++) {
 		struct xfer *x = fx->x[i];
-		if (x->fd < 0 || x->state == X_DONE)
-			continue;
-		char *part = part_path(x);
-		(void)unlink(part);
-		free(part);
+		if (x->fd >= 0 && x->state != X_DONE)
+			(void)unlink(x->part);
 	}
 }
 

@@ -7,7 +7,8 @@
  * server that answers with 200 instead has the bytes already had skipped.
  * A request completes when it is full or the body ends, checked against
  * the size the probe found. With a cache folder each byte also goes to
- * DIR/HOST/PATH.part, renamed to DIR/HOST/PATH when the body is whole.
+ * .NAME.part beside DIR/HOST/PATH (a dot file: a folder read as input
+ * passes it over), renamed to DIR/HOST/PATH when the body is whole.
  * Errors are values and messages; nothing here exits or prints.
  */
 #ifndef NGRAMCOUNT_FETCH_H

@@ -156,7 +156,7 @@ cache() {
 	# A .part an earlier run left (killed): its bytes are read, the rest fetched.
 	d=$(echo c/127.0.0.1:*/big)
 	for f in all.tsv all.gz; do
-		head -c 300000 "$TMP/srv/big/$f" >"$d/$f.part"
+		head -c 300000 "$TMP/srv/big/$f" >"$d/.$f.part"
 		rm "$d/$f"
 	done
 	: >requests
@@ -165,6 +165,10 @@ cache() {
 	grep -q "/big/all.tsv bytes=300000- 206" requests
 	grep -q "/big/all.gz bytes=300000- 206" requests
 	cmp "$d/all.tsv" "$TMP/srv/big/all.tsv"
+	# The cache read as a folder: its files, and never a .part (a dot file).
+	head -c 1000 "$TMP/srv/big/all.tsv" >"$d/.x.part"
+	"$NGC" --no-progress c >got
+	cmp want got
 }
 test_case "--cache: the second run makes no request; a .part left behind resumes with Range" cache
 
