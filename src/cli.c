@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "ngramcount/cli.h"
-#include "ngramcount/corpus.h"
 #include "ngramcount/fetch.h"
 
 #define NGC_VERSION		"0.1.0"
@@ -412,7 +411,6 @@ static int call_version(struct config *c, struct cli_state *s, const char *arg)
 /* --corpus sets -> their URLs, after the inputs named. */
 static int add_corpus(struct config *c)
 {
-	const char *base = c->base_url ? c->base_url : NGC_BASE_URL;
 	char err[256];
 
 	c->owned = malloc((size_t)c->ninputs * sizeof(*c->owned));
@@ -424,7 +422,7 @@ static int add_corpus(struct config *c)
 		unsigned n;
 		if (corpus_parse(c->corpus[i], c->release, &set, err, sizeof(err)))
 			return bad("--corpus: %s", err);
-		char **urls = corpus_urls(&set, base, c->map.totals, &n);
+		char **urls = corpus_urls(&set, c->base_url, c->map.totals, &n);
 		c->owned = realloc(c->owned, ((size_t)c->ninputs + n) * sizeof(*c->owned));
 		if (!c->owned)
 			return bad("out of memory");
@@ -437,18 +435,16 @@ static int add_corpus(struct config *c)
 	return CLI_RUN;
 }
 
-/* ngramcount corpus [urls LANG N]: the words after it. */
-static int check_corpus(const struct config *c)
+/* ngramcount corpus [urls LANG N]: the words after it, the set into c->urls_of. */
+static int check_corpus(struct config *c)
 {
 	char err[256];
-	struct corpus_set set;
 
 	if (!c->ninputs)
 		return CLI_RUN;
 	if (strcmp(c->inputs[0], "urls") || c->ninputs != 3)
 		return bad("'ngramcount corpus' takes nothing, or 'urls LANG N'");
-	if (corpus_find(c->release < 0 ? 2 : (unsigned)c->release, c->inputs[1], c->inputs[2],
-			&set, err, sizeof(err)))
+	if (corpus_find(c->release, c->inputs[1], c->inputs[2], &c->urls_of, err, sizeof(err)))
 		return bad("corpus urls: %s", err);
 	return CLI_RUN;
 }
@@ -656,6 +652,8 @@ static int finish(struct config *c, const struct cli_state *s)
 		if (urls && c->connections > c->workers)
 			c->workers = c->connections;
 	}
+	if (!c->base_url)
+		c->base_url = NGC_BASE_URL;
 	if (c->mode == MODE_CORPUS)
 		return check_corpus(c);
 	if (c->release >= 0 && !c->ncorpus)

@@ -77,11 +77,6 @@ int corpus_release(const char *name)
 	return -1;
 }
 
-const char *corpus_date(unsigned release)
-{
-	return releases[release].date;
-}
-
 static int lang_index(unsigned release, const char *lang)
 {
 	const char *const *l = releases[release].langs;
@@ -91,11 +86,12 @@ static int lang_index(unsigned release, const char *lang)
 	return -1;
 }
 
-int corpus_find(unsigned release, const char *lang, const char *n, struct corpus_set *s,
+int corpus_find(int release, const char *lang, const char *n, struct corpus_set *s,
 		char *err, size_t size)
 {
-	const struct release *r = &releases[release];
-	int i = lang_index(release, lang);
+	unsigned ri = release < 0 ? NRELEASES - 1 : (unsigned)release;
+	const struct release *r = &releases[ri];
+	int i = lang_index(ri, lang);
 
 	if (i < 0) {
 		char list[256] = "";
@@ -109,7 +105,7 @@ int corpus_find(unsigned release, const char *lang, const char *n, struct corpus
 		snprintf(err, size, "n is 1 to 5, not '%s'", n);
 		return -1;
 	}
-	*s = (struct corpus_set){ release, r->langs[i], (unsigned)(n[0] - '0') };
+	*s = (struct corpus_set){ ri, r->langs[i], (unsigned)(n[0] - '0') };
 	return 0;
 }
 
@@ -129,7 +125,7 @@ int corpus_parse(const char *spec, int release, struct corpus_set *s, char *err,
 			return -1;
 		}
 	}
-	return corpus_find(release < 0 ? NRELEASES - 1 : (unsigned)release, lang, n, s, err, size);
+	return corpus_find(release, lang, n, s, err, size);
 }
 
 static char *url(const char *base, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

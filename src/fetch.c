@@ -546,14 +546,14 @@ static void ended(struct fetcher *fx, struct xfer *x, CURLcode code)
 		x->size = x->range_total;	/* a Range past an empty body */
 		code = CURLE_OK;
 	}
-	if (code == CURLE_OK && !x->checked && !x->probe && check_answer(x)) {
-		retry_or_fail(fx, x, 0);	/* no body came to check it by */
-		return;
-	}
-	if (code == CURLE_OK && x->probe && !x->checked && http != 416) {
-		curl_off_t clen = -1;
-		curl_easy_getinfo(x->h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &clen);
-		x->size = clen >= 0 ? (uint64_t)clen : 0;
+	/* No body came: the answer is checked now (a probe's: no length, no bytes). */
+	if (code == CURLE_OK && !x->checked && http != 416) {
+		if (check_answer(x)) {
+			retry_or_fail(fx, x, 0);
+			return;
+		}
+		if (x->probe && x->size == NGC_FETCH_UNKNOWN)
+			x->size = 0;
 	}
 	if (code == CURLE_OK) {
 		if (!x->probe && x->size != NGC_FETCH_UNKNOWN && x->pos != x->size) {

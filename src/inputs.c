@@ -154,6 +154,12 @@ static enum ngc_format sniff_compressed(struct engine *e, int fd, const char *he
 	return fmt;
 }
 
+/* The reads (partitions) of a file of size bytes. */
+static uint64_t chunks_of(const struct engine *e, uint64_t size)
+{
+	return (size + e->c->partition_size - 1) / e->c->partition_size;
+}
+
 static struct file *new_file(struct engine *e, const char *path, const struct stat *sb)
 {
 	struct file *f;
@@ -219,7 +225,7 @@ static int add_file(struct engine *e, const char *path, int from_dir)
 	f->from_dir = from_dir;
 	f->sized = 1;
 	f->size = (uint64_t)sb.st_size;
-	f->nchunks = (f->size + e->c->partition_size - 1) / e->c->partition_size;
+	f->nchunks = chunks_of(e, f->size);
 	inputs_set_container(f, e->sniff, (size_t)n);
 	f->typed = 1;
 	e->st->bytes_total += f->size;
@@ -259,10 +265,10 @@ struct probes {
 	unsigned n;
 };
 
-/* A probe's failure the run stops at: not --keep-going's, nor a 404 the catalog allows. */
-static int fatal_probe(const struct engine *e, const char *url, const struct url_probe *up)
+/* A 404 for a file the catalog knows may be absent: a note, not a failure. */
+static int absent_allowed(const char *url, const struct url_probe *up)
 {
-	return up->err && !e->c->keep_going && !(up->http == 404 && corpus_may_be_missing(url));
+	return up->err && up->http == 404 && corpus_may_be_missing(url);
 }
 
 static int on_probe(void *ctx, unsigned i, const struct fetch_probe *fp)
@@ -277,7 +283,8 @@ static int on_probe(void *ctx, unsigned i, const struct fetch_probe *fp)
 		up->cached = fp->cached ? xstrdup(fp->cached) : NULL;
 		up->err = fp->err ? xstrdup(fp->err) : NULL;
 		/* Stop: the run fails at this URL (a dead network is not retried 19,423 times). */
-		return fatal_probe(e, ((struct probes *)ctx)->urls[i], up);
+		return up->err && !e->c->keep_going &&
+		       !absent_allowed(((struct probes *)ctx)->urls[i], up);
 	}
 	up->container = gz_container(fp->head, fp->nhead);
 	if (e->c->map.format != FMT_AUTO)
@@ -308,7 +315,7 @@ static int add_url(struct engine *e, const char *url, const struct url_probe *up
 		return 0;	/* not probed: the probes stopped at a URL that fails the run */
 	if (up->cached)
 		return add_file(e, up->cached, 0);
-	if (up->err && up->http == 404 && corpus_may_be_missing(url)) {
+	if (absent_allowed(url, up)) {
 		if (!e->st->missing++)
 			e->st->missing_path = xstrdup(url);
 		return 0;
@@ -319,8 +326,7 @@ static int add_url(struct engine *e, const char *url, const struct url_probe *up
 	f->url = f->stream = f->typed = 1;
 	f->sized = up->size != NGC_FETCH_UNKNOWN;
 	f->size = f->sized ? up->size : 0;
-	f->nchunks = f->sized ? (f->size + e->c->partition_size - 1) / e->c->partition_size
-			      : UINT64_MAX;
+	f->nchunks = f->sized ? chunks_of(e, f->size) : UINT64_MAX;
 	f->gzip = up->container != GZC_NONE;
 	f->zip = up->container == GZC_ZIP;
 	f->xfer = fetch_add(e->fx, url, up->size, !f->gzip);

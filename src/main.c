@@ -76,22 +76,16 @@ static int read_words(const struct config *c, struct table *only)
 	return 0;
 }
 
-/* ngramcount corpus [urls LANG N]: the catalog, or a set's URLs (checked by cli.c). */
+/* ngramcount corpus [urls LANG N]: the catalog, or a set's URLs (found by cli.c). */
 static int run_corpus(const struct config *c)
 {
-	struct corpus_set set;
-	char err[256];
 	unsigned n;
 
 	if (!c->ninputs) {
 		corpus_print(stdout);
 		return fflush(stdout) ? -1 : 0;
 	}
-	if (corpus_find(c->release < 0 ? 2 : (unsigned)c->release, c->inputs[1], c->inputs[2],
-			&set, err, sizeof(err)))
-		return -1;
-	char **urls = corpus_urls(&set, c->base_url ? c->base_url : NGC_BASE_URL, c->map.totals,
-				  &n);
+	char **urls = corpus_urls(&c->urls_of, c->base_url, c->map.totals, &n);
 	for (unsigned i = 0; i < n; i++) {
 		puts(urls[i]);
 		free(urls[i]);

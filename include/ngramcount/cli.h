@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "ngramcount/corpus.h"
 #include "ngramcount/gz.h"
 #include "ngramcount/map.h"
 #include "ngramcount/output.h"
@@ -53,8 +54,9 @@ struct config {
 	unsigned retries;		/* tries after the first, per request */
 	unsigned stall_timeout;		/* seconds without a byte: tried again */
 	const char *cache;		/* --cache DIR: downloads kept there; or NULL */
-	const char *base_url;		/* replaces NGC_BASE_URL in the catalog's URLs */
+	const char *base_url;		/* the catalog's server (NGC_BASE_URL, or --base-url) */
 	int release;			/* --version YEAR: the catalog's release; -1 */
+	struct corpus_set urls_of;	/* ngramcount corpus urls LANG N: the set */
 	char **corpus;			/* --corpus arguments (argv's); owned array */
 	unsigned ncorpus;
 	char **owned;			/* inputs, when --corpus added URLs; owned */

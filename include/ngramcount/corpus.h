@@ -19,15 +19,13 @@ struct corpus_set {
 
 /* A release by year or date (2009, 20090715, ...): its index, or -1. */
 int corpus_release(const char *name);
-/* The release's date, "20200217". */
-const char *corpus_date(unsigned release);
 /*
- * "LANG:N[:VERSION]" (VERSION as corpus_release takes it; else release,
- * or 2020 when that is -1) -> *s. 0, or -1 with why in err.
+ * "LANG:N[:VERSION]" (VERSION as corpus_release takes it; else release)
+ * -> *s. 0, or -1 with why in err.
  */
 int corpus_parse(const char *spec, int release, struct corpus_set *s, char *err, size_t size);
-/* Set lang, n of release -> *s. 0, or -1 with why in err. */
-int corpus_find(unsigned release, const char *lang, const char *n, struct corpus_set *s,
+/* Set lang, n of release (-1: the latest, 2020) -> *s. 0, or -1 with why in err. */
+int corpus_find(int release, const char *lang, const char *n, struct corpus_set *s,
 		char *err, size_t size);
 /*
  * The set's file URLs under base (NGC_BASE_URL), or its totalcounts file
