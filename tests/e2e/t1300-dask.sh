@@ -35,7 +35,8 @@ killed_worker() {
 	have_dask
 	oracle "$TMP/v2" >want
 	victim=$(ls "$TMP/v2" | sed -n 3p)
-	NGRAMCOUNT_DASK_FAULT=kill-map:$victim:$PWD/killed $DASK --out out "$TMP/v2" >got 2>err
+	NGRAMCOUNT_DASK_FAULT=kill-map:$victim:$PWD/killed $DASK --out out "$TMP/v2" >got 2>err ||
+		{ echo "exit $?"; cat err; return 1; }
 	test -f killed	# the worker did die in that map
 	cmp want got
 }
