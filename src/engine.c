@@ -313,7 +313,7 @@ int engine_run(const struct config *c, struct table *t, struct spill *sp, struct
 	st->partitions = xcalloc(e.nw + 1, sizeof(*st->partitions));
 	mapper_init(&e.pm, t);
 	mapper_set_opts(&e.pm, &c->map);
-	table_init_task(&e.gt);
+	table_init_task(&e.gt, 1);
 	mapper_init(&e.gm, &e.gt);
 	mapper_set_opts(&e.gm, &c->map);
 	e.sniff = xmalloc(NGC_SNIFF_BYTES);

@@ -301,6 +301,7 @@ int lanes_reply(struct engine *e, unsigned w)
 	}
 	e->st->lines += r.lines;
 	e->st->partitions[w]++;
+	e->st->unaggregated += r.unaggregated != 0;
 	if (ws->nplain) {
 		struct chunk *ch = ws->plain[0];
 		f->lines[ch->k] += r.lines;

@@ -82,6 +82,7 @@ int local_gz(struct engine *e, struct file *f, struct chunk *ch)
 		e->st->bytes_inflated += e->gz.out_total;
 		chunks_note_bad(f, m->st.bad, 0, m->st.first_bad, m->st.first_bad_why);
 		e->st->partitions[e->nw]++;
+		e->st->unaggregated += (uint64_t)e->gt.appending;
 		inputs_count_format(e, f);
 		trace_span(e->tr, TRACK_PARENT, "gzip file", f->path, f->started, now_sec(),
 			   "\"inflated\":%llu,\"lines\":%llu",

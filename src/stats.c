@@ -79,6 +79,8 @@ static void print_text(FILE *f, const struct config *c, const struct run_stats *
 			(unsigned long long)st->reduce_split_keys, (unsigned long long)st->seam_lines);
 	else
 		fprintf(f, "  reduce           none: -j 0 maps into the final table\n");
+	fprintf(f, "  pre-aggregation  given up by %llu tasks (nearly every key new: "
+		"sent as read, table.h)\n", (unsigned long long)st->unaggregated);
 	fprintf(f, "  buffers          %u x %s\n", st->slots,
 		fmt_bytes(b, sizeof(b), (double)c->partition_size));
 	fprintf(f, "  io               %s", st->io);
@@ -160,8 +162,9 @@ static void print_json(FILE *f, const struct config *c, const struct run_stats *
 			(unsigned long long)sp->bytes, st->table_budget, st->task_budget);
 	put_u64(f, "table_bytes", st->table_bytes);
 	fprintf(f, ",\"reduce\":{\"keys\":%llu,\"seconds\":%.6f,\"keys_on_two_threads\":%llu,"
-		"\"seam_lines\":%llu}", (unsigned long long)st->reduce_keys, st->reduce_secs,
-		(unsigned long long)st->reduce_split_keys, (unsigned long long)st->seam_lines);
+		"\"seam_lines\":%llu,\"unaggregated_tasks\":%llu}", (unsigned long long)st->reduce_keys,
+		st->reduce_secs, (unsigned long long)st->reduce_split_keys,
+		(unsigned long long)st->seam_lines, (unsigned long long)st->unaggregated);
 	fprintf(f, ",\"buffers\":{\"count\":%u,\"bytes\":%zu}", st->slots, c->partition_size);
 	fprintf(f, ",\"io\":\"%s\"", st->io);
 	if (!strcmp(st->io, "io_uring"))

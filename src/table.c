@@ -181,6 +181,15 @@ static int too_dear(const struct table *t)
 	return t->nruns > 64 + t->count / 16 || t->work > 4096 + 2 * t->count;
 }
 
+/*
+ * A task's table pays for uthash only when keys repeat: after
+ * NGC_AGG_SAMPLE lookups, if fewer than one in NGC_AGG_FOUND found its
+ * key, the task's later keys are appended to part 0's memory unhashed
+ * (DuckDB gives up a thread's pre-aggregation on the same evidence).
+ */
+#define NGC_AGG_SAMPLE	4096u
+#define NGC_AGG_FOUND	16
+
 /* No key, the runs' memory unused: what init and reset leave. */
 static void forget_keys(struct table *t)
 {
@@ -195,13 +204,16 @@ static void forget_keys(struct table *t)
 	t->open = SIZE_MAX;
 	t->count = 0;
 	t->ordered = 1;
+	t->looked = t->found = 0;
+	t->appending = 0;
 }
 
-static void init(struct table *t, int task)
+static void init(struct table *t, int task, int may_append)
 {
 	t->runs = NULL;
 	t->runs_cap = 0;
 	t->task = task;
+	t->may_append = may_append;
 	arena_init(&t->mem.arena);
 	arena_init(&t->hashed);
 	for (unsigned i = 0; i < NGC_TABLE_PARTS; i++) {
@@ -213,12 +225,12 @@ static void init(struct table *t, int task)
 
 void table_init(struct table *t)
 {
-	init(t, 0);
+	init(t, 0, 0);
 }
 
-void table_init_task(struct table *t)
+void table_init_task(struct table *t, int may_append)
 {
-	init(t, 1);
+	init(t, 1, may_append);
 }
 
 void table_reset(struct table *t)
@@ -243,7 +255,7 @@ void table_fini(struct table *t)
 	arena_fini(&t->mem.arena);
 	arena_fini(&t->hashed);
 	free(t->runs);
-	init(t, t->task);
+	init(t, t->task, t->may_append);
 }
 
 /* A new entry for key, total 0. */
@@ -355,8 +367,13 @@ static struct ngram *upsert_hashed(struct table *t, const char *key, size_t len,
 	struct ngram *g;
 
 	HASH_FIND_BYHASHVALUE(hh, t->head, key, len, hash, e);
-	if (e)
+	t->looked++;
+	if (e) {
+		t->found++;
 		return ngram_of(e);
+	}
+	if (t->looked == NGC_AGG_SAMPLE && t->found < NGC_AGG_SAMPLE / NGC_AGG_FOUND)
+		t->appending = t->may_append;
 	e = arena_alloc(&t->hashed, sizeof(*e) + ngram_bytes(len));
 	g = (struct ngram *)(e + 1);
 	ngram_init(g, key, len);
@@ -531,6 +548,10 @@ struct ngram *table_upsert(struct table *t, const char *key, size_t len)
 	}
 	if (!t->task)
 		return upsert_indexed(t, key, len, index_hash(key, len));
+	if (t->appending) {
+		t->count++;
+		return seq_alloc(&t->part[0].seq, key, len);
+	}
 	HASH_VALUE(key, len, hash);
 	return upsert_hashed(t, key, len, hash);
 }
@@ -676,6 +697,11 @@ int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 	}
 	if (!t->task)
 		return add_batch_indexed(t, kv, n, overflow);
+	for (size_t i = 0; t->appending && i < n; i++)
+		if (upsert_add(t, &kv[i], overflow))
+			return -EOVERFLOW;
+	if (t->appending)
+		return 0;
 	bkt = t->head ? t->head->hh.tbl->buckets : NULL;
 	nb = t->head ? t->head->hh.tbl->num_buckets : 0;
 
@@ -736,12 +762,13 @@ int table_add_part(struct table *t, unsigned p, const struct table_kv *kv, size_
 }
 
 /*
- * The table's ngrams: a task's table's in uthash's list once hashed, any
- * other's in its memories, the runs' then each part's, each in the order
- * they were added. A cursor says where the walk is.
+ * The table's ngrams: a task's table's in uthash's list once hashed, then
+ * those it appended (part 0's memory); any other's in its memories, the
+ * runs' then each part's; each in the order they were added. A cursor says
+ * where the walk is.
  */
 struct cursor {
-	const struct table_entry *e;	/* uthash's list */
+	const struct table_entry *e;	/* uthash's list; NULL: past it */
 	unsigned seq;			/* 0: the runs' memory; i: part i - 1's */
 };
 
@@ -762,19 +789,21 @@ static struct ngram *walk_on(const struct table *t, struct cursor *c, struct ngr
 
 static struct ngram *first_added(const struct table *t, struct cursor *c)
 {
-	c->e = t->head;
+	int listed = t->task && !t->ordered;
+
+	c->e = listed ? t->head : NULL;
 	c->seq = 0;
-	if (t->ordered || !t->task)
-		return walk_on(t, c, seq_at(&t->mem, t->mem.first));
-	return c->e ? ngram_of(c->e) : NULL;
+	if (c->e)
+		return ngram_of(c->e);
+	return walk_on(t, c, listed ? NULL : seq_at(&t->mem, t->mem.first));
 }
 
 static struct ngram *next_added(const struct table *t, const struct ngram *g, struct cursor *c)
 {
-	if (t->ordered || !t->task)
+	if (!c->e)
 		return walk_on(t, c, seq_next(seq_of(t, c), g));
 	c->e = c->e->hh.next;
-	return c->e ? ngram_of(c->e) : NULL;
+	return c->e ? ngram_of(c->e) : walk_on(t, c, NULL);
 }
 
 int table_foreach(const struct table *t,

@@ -62,6 +62,7 @@ static int send_result(struct worker *w, uint64_t task, int err, uint64_t err_of
 		.run_bytes = w->in_gz ? w->task.ts.bytes : 0,
 		.sniff_lines = w->m.sniffed.lines,
 		.sniff_other = w->m.sniffed.other,
+		.unaggregated = (uint64_t)w->table.appending,
 		.t_start = w->start,
 	};
 	w->payload.len = 0;
@@ -206,7 +207,7 @@ int worker_main(int in_fd, int out_fd, void *ctx)
 	struct msg msg;
 	int err;
 
-	table_init_task(&w.table);
+	table_init_task(&w.table, 1);
 	mapper_init(&w.m, &w.table);
 	mapper_set_opts(&w.m, env->map);
 	fault_init(&w);

@@ -50,6 +50,7 @@ struct run_stats {
 	unsigned slots;			/* buffer pool slots of partition_size */
 	uint64_t reduce_keys;		/* entries of worker tables merged */
 	uint64_t reduce_split_keys;	/* of which on two threads (reduce.h) */
+	uint64_t unaggregated;		/* tasks whose table gave up pre-aggregating */
 	uint64_t seam_lines;		/* lines across partitions, mapped by the parent */
 	size_t table_budget;		/* bytes the final table may hold before it spills */
 	size_t table_bytes;		/* and held at the end of the reads */

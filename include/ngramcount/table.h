@@ -62,13 +62,20 @@ struct table {
 	size_t count;			/* distinct keys */
 	int ordered;			/* runs[] holds every key (see table_upsert) */
 	int task;			/* hashed keys go to uthash, not the parts */
+	int may_append;			/* a task's: may give up pre-aggregating */
+	size_t looked, found;		/* a task's: keys looked up in uthash, and found */
+	int appending;			/* a task's: keys appended unhashed, repeats
+					   and all (table_upsert) */
 	struct table_part part[NGC_TABLE_PARTS];
 };
 
 /* A table for many keys: the final table, and those of the subcommands. */
 void table_init(struct table *t);
-/* A table for one task's keys, reset after each (a worker's). */
-void table_init_task(struct table *t);
+/*
+ * A table for one task's keys, reset after each (a worker's). may_append:
+ * it may give up pre-aggregating (table_upsert) when that does not pay.
+ */
+void table_init_task(struct table *t, int may_append);
 /* Return every block; t is left empty, of the same kind. */
 void table_fini(struct table *t);
 /* Forget every key, keeping memory for reuse. */
@@ -84,6 +91,13 @@ void table_reset(struct table *t);
  * the next run is new for certain. A key inside a run splits it there.
  * Once runs cost more than hashing (a fall every few keys), every key is
  * hashed, for good (until table_reset).
+ *
+ * A task's table that may append, whose lookups nearly all find their key
+ * new (many distinct keys in random order), stops looking them up: later
+ * keys are appended, a key given twice is two entries, t->count counts
+ * entries, and table_find does not see them. Every walk (table_foreach,
+ * table_sorted, spills) sees each; the reduce sums them as it sums one key
+ * from two tasks.
  */
 struct ngram *table_upsert(struct table *t, const char *key, size_t len);
 

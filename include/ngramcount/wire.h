@@ -49,13 +49,14 @@ struct reply {
 	uint64_t runs, run_bytes;	/* gzip: the task's runs (task_spill) */
 	uint32_t sniff_lines;	/* gzip sniffed here: the lines the format rests on, */
 	uint32_t sniff_other;	/* and those of another shape (format.h) */
+	uint64_t unaggregated;	/* 1: its table gave up pre-aggregating (table.h) */
 	double t_start, t_end;	/* when the worker began and finished the task
 				   (MSG_RELEASE: the chunk), on now_sec()'s clock */
 	uint64_t payload_len;	/* bytes that follow */
 };
 
 /* Both are written whole: no padding may carry uninitialised bytes. */
-_Static_assert(sizeof(struct msg) == 32 && sizeof(struct reply) == 112,
+_Static_assert(sizeof(struct msg) == 32 && sizeof(struct reply) == 120,
 	       "struct msg and struct reply have no padding");
 
 /* What a partition process of the spilled output reports, then nruns runs. */

@@ -17,7 +17,7 @@ static int task_kind;	/* the suite's round: task tables, or final ones */
 static void init(struct table *t)
 {
 	if (task_kind)
-		table_init_task(t);
+		table_init_task(t, 0);
 	else
 		table_init(t);
 }
@@ -312,6 +312,79 @@ static int count_entry(const struct ngram *g, void *ctx)
 	(void)g;
 	++*(size_t *)ctx;
 	return 0;
+}
+
+/* Sums each visited entry into want[] by its key's number ("kNNNNN"). */
+static int subtract_entry(const struct ngram *g, void *ctx)
+{
+	uint64_t *want = ctx;
+	char num[16];
+	memcpy(num, g->key + 1, g->len - 1);
+	num[g->len - 1] = 0;
+	want[strtoul(num, NULL, 10)] -= g->count;
+	return 0;
+}
+
+static int keys_rise(const struct ngram *g, void *ctx)
+{
+	const struct ngram **prev = ctx;
+	CHECK(!*prev || ngram_cmp_key(*prev, g) <= 0);
+	*prev = g;
+	return 0;
+}
+
+/*
+ * A worker's table given keys that are nearly all new stops looking them
+ * up: each key given twice is then two entries, and every walk sees both.
+ * Keys that repeat keep it hashing; reset starts it over.
+ */
+static void gives_up_pre_aggregating(void)
+{
+	enum { N = 20000, R = 2000 };
+	static uint64_t want[N];
+	const struct ngram **v, *prev = NULL;
+	struct table t;
+	char key[16];
+	size_t n, seen = 0;
+
+	table_init_task(&t, 1);
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned i = 0; i < N; i++) {
+			unsigned k = i * 7919u % N;
+			int len = snprintf(key, sizeof(key), "k%05u", k);
+			CHECK(ngram_add(table_upsert(&t, key, (size_t)len), pass ? 1 : k % 5 + 1) == 0);
+			want[k] += pass ? 1 : k % 5 + 1;
+		}
+	CHECK(t.appending && t.count > N);
+	CHECK(table_foreach(&t, count_entry, &seen) == 0 && seen == t.count);
+	CHECK(table_foreach(&t, subtract_entry, want) == 0);
+	n = 0;
+	for (unsigned k = 0; k < N; k++)
+		n += want[k] != 0;
+	CHECK(n == 0);
+	v = table_sorted(&t, 0, 0, &n);
+	CHECK(n == t.count);
+	for (size_t i = 1; i < n; i++)
+		CHECK(v[i - 1]->count >= v[i]->count);
+	free(v);
+	CHECK(table_foreach_by_key(&t, 0, keys_rise, &prev) == 0 && prev);
+
+	table_reset(&t);
+	CHECK(!t.appending && t.count == 0);
+	for (unsigned i = 0; i < 8 * R; i++) {
+		int len = snprintf(key, sizeof(key), "k%05u", i * 7919u % R);
+		CHECK(table_add(&t, key, (size_t)len, 1) == 0);
+	}
+	CHECK(!t.appending && t.count == R);
+	table_fini(&t);
+
+	table_init_task(&t, 0);		/* may not: it hashes every key */
+	for (unsigned i = 0; i < N; i++) {
+		int len = snprintf(key, sizeof(key), "k%05u", i * 7919u % N);
+		CHECK(table_add(&t, key, (size_t)len, 1) == 0);
+	}
+	CHECK(!t.appending && t.count == N);
+	table_fini(&t);
 }
 
 /* The buckets double as keys pass twice their number; every key stays found. */
@@ -680,6 +753,7 @@ int main(void)
 {
 	task_kind = 1;
 	T_RUN(small_tables_spread_their_keys);
+	T_RUN(gives_up_pre_aggregating);
 	for (task_kind = 0; task_kind < 2; task_kind++) {
 		printf("# %s tables\n", task_kind ? "task" : "final");
 		suite();

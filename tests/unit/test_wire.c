@@ -75,7 +75,7 @@ static void ordered_table_not_grouped(void)
 	char key[16], prev[16] = "";
 	struct wire_parts wp;
 
-	table_init_task(&a);
+	table_init_task(&a, 0);
 	for (int i = 0; i < 1000; i++) {
 		int n = snprintf(key, sizeof(key), "k%04d", i);
 		table_add(&a, key, (size_t)n, 1);
