@@ -1,6 +1,7 @@
 /*
- * arena.c - bump allocator. Blocks grow geometrically from 64 KiB to 2 MiB;
- * a request larger than a block gets a block of its own. In the parent
+ * arena.c - bump allocator. Blocks grow geometrically from 64 KiB to a
+ * huge page (2 MiB, advised as one: util.h); a request larger than a block
+ * gets a block of its own. In the parent
  * (prefault_on), once blocks are a MiB or more, the next one is made when
  * one is taken, and faulted in on the helper thread by the time it is
  * needed: a large table's new pages are zeroed off the parent's path.
@@ -13,7 +14,7 @@
 #include "ngramcount/util.h"
 
 #define NGC_ARENA_MIN	(64u << 10)
-#define NGC_ARENA_MAX	(2u << 20)
+#define NGC_ARENA_MAX	NGC_HUGE_PAGE	/* with its header */
 #define NGC_ARENA_AHEAD	(1u << 20)	/* blocks from this size are made ahead */
 
 struct arena_block {
@@ -31,18 +32,21 @@ void arena_init(struct arena *a)
 	a->bytes = 0;
 }
 
+/* A block of the largest size (a huge page) or more is whole huge pages, all usable. */
 static struct arena_block *block_new(struct arena *a, size_t size)
 {
-	struct arena_block *b = xmalloc(sizeof(*b) + size);
-	b->size = size;
-	a->bytes += size;
+	size_t bytes = sizeof(struct arena_block) + size;
+	struct arena_block *b = bytes < NGC_ARENA_MAX ? xmalloc(bytes) : xmalloc_huge(&bytes);
+
+	b->size = bytes - sizeof(*b);
+	a->bytes += b->size;
 	return b;
 }
 
 /* The size of the block after one of size bytes. */
 static size_t next_size(size_t size)
 {
-	return size < NGC_ARENA_MAX / 2 ? size * 2 : NGC_ARENA_MAX;
+	return size < NGC_ARENA_MAX / 2 ? size * 2 : NGC_ARENA_MAX - sizeof(struct arena_block);
 }
 
 /* Make the newest block one with at least n bytes free (n aligned to 8). */

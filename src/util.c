@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +35,19 @@ void *xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 	if (!p)
 		oom(n);
+	return p;
+}
+
+void *xmalloc_huge(size_t *n)
+{
+	void *p;
+
+	*n = (*n + NGC_HUGE_PAGE - 1) & ~(size_t)(NGC_HUGE_PAGE - 1);
+	if (!*n)
+		*n = NGC_HUGE_PAGE;
+	if (posix_memalign(&p, NGC_HUGE_PAGE, *n))
+		oom(*n);
+	madvise(p, *n, MADV_HUGEPAGE);	/* advice: without it, 4 KiB pages */
 	return p;
 }
 
