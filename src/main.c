@@ -246,9 +246,8 @@ static int write_output(const struct config *c, const struct table *t, struct sp
 	int r = sp->spills ? output_spilled(sp, &c->out, st->table_budget, spilled_keys, &in_runs)
 			   : output_write(t, &c->out, tr);
 	if (r == -ECHILD && !ngc_stop) {
-		fprintf(stderr, "ngramcount: %s died; nothing written\n", sp->spills ?
-			"a process merging a partition of the spilled runs" :
-			"the process sorting half of the rows");
+		fprintf(stderr, "ngramcount: a process merging a partition of the spilled runs "
+			"died; nothing written\n");
 		return NGC_EXIT_FAIL;
 	}
 	if (r == -EOVERFLOW && in_runs) {

@@ -74,10 +74,7 @@ static size_t top_k(const struct ngram **v, size_t n, size_t k)
 	return k;
 }
 
-/*
- * The rows to print, in order; the caller frees the array. NULL when the
- * process sorting half of them failed (table_sorted).
- */
+/* The rows to print, in order; the caller frees the array. */
 static const struct ngram **select_rows(const struct table *t, const struct output_opts *o,
 					size_t *n)
 {
@@ -572,8 +569,8 @@ int output_write(const struct table *t, const struct output_opts *o, struct trac
 	struct out_writer w;
 	int err;
 
-	if (!by_key && !(v = select_rows(t, o, &n)))
-		return -ECHILD;
+	if (!by_key)
+		v = select_rows(t, o, &n);
 	t1 = now_sec();
 	err = out_open(&w, o);
 	if (!err && by_key)

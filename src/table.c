@@ -15,15 +15,12 @@
  * indexes freed and the arenas reset.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
+#include "ngramcount/helper.h"
 #include "ngramcount/prefault.h"
-#include "ngramcount/proc.h"
 #include "ngramcount/table.h"
 #include "ngramcount/util.h"
 
@@ -1049,20 +1046,16 @@ struct half {
 	size_t n;
 };
 
-/* A child's range: sorted in place, in the memory it shares with the parent. */
-static int sort_child(void *p)
+/* The helper's range, sorted in place. */
+static void sort_half(void *p)
 {
 	const struct half *h = p;
-	if (proc_fault("sort", NULL))
-		raise(SIGKILL);
-	ngc_doing = "process sorting half of the output";
 	sort_records(h->r, h->n);
-	return NGC_EXIT_OK;
 }
 
 /*
  * r[0..n) in two ranges, every record of the first before every record of
- * the second in the sorted order, for two processes to sort with no merge
+ * the second in the sorted order, for two threads to sort with no merge
  * after: MSD passes on the digits, each into the bucket that holds the
  * middle record, until a bucket boundary falls within an eighth of n of
  * the middle. Returns that boundary, or 0 (records too alike to split).
@@ -1091,21 +1084,19 @@ static size_t split_point(struct sort_rec *r, size_t n)
 }
 
 /*
- * r[0..n), in memory shared with a child process, sorted: from
- * NGC_SORT_SPLIT records, split in two ranges (split_point), a child sorts
- * the first while this process sorts the second. Without a child (fork
- * failed, fewer records, records too alike), this process sorts them all.
- * Returns 0, or -ECHILD when the child fails.
+ * r[0..n) sorted: from NGC_SORT_SPLIT records, split in two ranges
+ * (split_point), the helper thread sorts the first while this one sorts
+ * the second. Without the helper (a child process, fewer records, records
+ * too alike), this thread sorts them all.
  */
-static int sort_in_two(struct sort_rec *r, size_t n)
+static void sort_in_two(struct sort_rec *r, size_t n)
 {
-	size_t h = n >= NGC_SORT_SPLIT ? split_point(r, n) : 0;
-	pid_t pid = h ? proc_spawn(sort_child, &(struct half){ r, h }) : -1;
+	struct half first = { r, n >= NGC_SORT_SPLIT ? split_point(r, n) : 0 };
+	int helped = first.n && helper_start(sort_half, &first);
 
-	if (pid < 0)
-		h = 0;
-	sort_records(r + h, n - h);
-	return pid < 0 ? 0 : proc_join(pid);
+	sort_records(r + (helped ? first.n : 0), n - (helped ? first.n : 0));
+	if (helped)
+		helper_wait();
 }
 
 /*
@@ -1228,31 +1219,19 @@ static const struct ngram **sorted_in_key_order(const struct table *t, uint64_t 
 
 const struct ngram **table_sorted(const struct table *t, uint64_t min, int split, size_t *n)
 {
-	size_t cap = t->count ? t->count : 1, k;
-	struct sort_rec *a = MAP_FAILED;
-	const struct ngram **v = NULL;
+	size_t bytes = (t->count ? t->count : 1) * sizeof(struct sort_rec), k;
+	struct sort_rec *a;
+	const struct ngram **v;
 
 	if (t->ordered && (v = sorted_in_key_order(t, min, n)))
 		return v;
-	if (split && t->count >= NGC_SORT_SPLIT)
-		a = mmap(NULL, cap * sizeof(*a), PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (a != MAP_FAILED) {
-		/* Its pages at once, not a fault each (before Linux 5.14: faults). */
-		madvise(a, cap * sizeof(*a), MADV_POPULATE_WRITE);
-		k = make_records(t, min, 0, a);
-		if (sort_in_two(a, k) == 0) {
-			v = xmalloc((k ? k : 1) * sizeof(*v));
-			for (size_t j = 0; j < k; j++)
-				v[j] = a[j].g;
-		}
-		munmap(a, cap * sizeof(*a));
-		*n = v ? k : 0;
-		return v;
-	}
-	a = xmalloc(cap * sizeof(*a));
+	/* Sorting moves records at random: on huge pages when there are many. */
+	a = bytes < NGC_HUGE_PAGE ? xmalloc(bytes) : xmalloc_huge(&bytes);
 	k = make_records(t, min, 0, a);
-	sort_records(a, k);
+	if (split)
+		sort_in_two(a, k);
+	else
+		sort_records(a, k);
 	/* The pointers move to the front of the same memory, in order. */
 	v = (const struct ngram **)(void *)a;
 	for (size_t j = 0; j < k; j++)

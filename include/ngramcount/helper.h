@@ -1,7 +1,7 @@
 /*
  * helper.h - the parent's second thread: one job at a time, handed over
  * and waited for. The reduce gives it a hashed result's second part, the
- * output every other chunk of rows to format.
+ * output's sort half of the rows, and every other chunk of rows to format.
  *
  * Started on first use, in the process that uses it only (a forked child
  * has none: helper_start() there says no, and the caller does the job

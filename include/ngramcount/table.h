@@ -180,7 +180,7 @@ int table_merge(struct table *dst, const struct table *src, const struct ngram *
 int table_foreach(const struct table *t,
 		  int (*fn)(const struct ngram *g, void *ctx), void *ctx);
 
-/* From this many entries, table_sorted(split 1) of a hashed table forks. */
+/* From this many entries, table_sorted(split 1) of a hashed table sorts on two threads. */
 #define NGC_SORT_SPLIT	(1u << 18)
 
 /*
@@ -190,8 +190,8 @@ int table_foreach(const struct table *t,
  * sorts in this process, with no key compared, unless its largest count and
  * its number of entries need more than 64 bits together; then it sorts as a
  * hashed one. A hashed one, with split set and NGC_SORT_SPLIT entries or
- * more: a child process (fork) sorts half of them while this one sorts the
- * other half; NULL (*n 0) when that child fails.
+ * more: the helper thread (helper.h) sorts half of them while this one
+ * sorts the other half.
  */
 const struct ngram **table_sorted(const struct table *t, uint64_t min, int split, size_t *n);
 

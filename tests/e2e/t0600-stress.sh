@@ -122,13 +122,7 @@ for i in range(300000):
 	cmp want out
 	"$NGC" --no-progress -j 2 --min-count 30 keys.tsv >out
 	oracle --min-count 30 keys.tsv | cmp - out
-	# The process sorting half of them dies: the run fails, nothing written.
-	expect_status 1 env NGRAMCOUNT_FAULT=sort "$NGC" --no-progress -j 2 -o out.tsv \
-		keys.tsv 2>err
-	grep -q "the process sorting half of the rows died; nothing written" err
-	test ! -e out.tsv
 }
-test_case "300,000 keys: sorted a half in each of two processes; that process killed" \
-	many_keys_sorted_in_two
+test_case "300,000 keys: sorted a half on each of two threads" many_keys_sorted_in_two
 
 done_testing

@@ -180,7 +180,7 @@ static void add_sorted_sources(struct table *t, int sources, int keys, uint64_t 
 /*
  * table_sorted and table_foreach_by_key against qsort, those below min
  * left out: a hashed table takes the radix sort on count and prefix
- * (split: in two processes) and a qsort by key, an ordered one the stable
+ * (split: on two threads) and a qsort by key, an ordered one the stable
  * sort on count of its entries in key order, and that order as it is.
  */
 static void check_sorted(struct table *t, uint64_t min, int split)
@@ -213,7 +213,7 @@ static void sorted_like_qsort(void)
 }
 
 /* Over NGC_SORT_SPLIT keys, a child process sorts one range of them. */
-static void sorted_in_two_processes(void)
+static void sorted_on_two_threads(void)
 {
 	struct table t;
 	init(&t);
@@ -224,8 +224,8 @@ static void sorted_in_two_processes(void)
 
 /*
  * Text trigrams' shape: nearly every count 1, and keys that share their
- * first 8, 16 or 24 bytes, or differ only by trailing NULs; in one process
- * and in two.
+ * first 8, 16 or 24 bytes, or differ only by trailing NULs; on one thread
+ * and on two.
  */
 static void sorted_with_long_ties(void)
 {
@@ -738,7 +738,7 @@ static void suite(void)
 	T_RUN(overflow_is_an_error);
 	T_RUN(sorted_by_count_then_bytes);
 	T_RUN(sorted_like_qsort);
-	T_RUN(sorted_in_two_processes);
+	T_RUN(sorted_on_two_threads);
 	T_RUN(sorted_with_long_ties);
 	T_RUN(sorted_in_key_order);
 	T_RUN(reset_and_reuse);
