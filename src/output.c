@@ -574,7 +574,7 @@ int output_write(const struct table *t, const struct output_opts *o, struct trac
 	t1 = now_sec();
 	err = out_open(&w, o);
 	if (!err && by_key)
-		table_foreach_by_key(t, o->min_count, write_row, &w);	/* stops at w.err */
+		table_foreach_by_key(t, o->min_count, 1, write_row, &w);	/* stops at w.err */
 	if (!err)
 		write_rows(&w, v, n);
 	if (!err)

@@ -153,7 +153,7 @@ static int write_table(FILE **f, unsigned nf, const struct table *t, enum spill_
 			err = put_entry(v[i], &out);
 		free(v);
 	} else {
-		err = table_foreach_by_key(t, 0, put_entry, &out);
+		err = table_foreach_by_key(t, 0, 0, put_entry, &out);
 	}
 	for (unsigned i = 0; i < nf; i++)
 		err = run_close(f[i], err);

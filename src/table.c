@@ -1041,6 +1041,13 @@ static size_t make_records(const struct table *t, uint64_t min, int by_key, stru
 	return k;
 }
 
+/* Room for a record of each entry: on huge pages when many (a sort moves them at random). */
+static struct sort_rec *new_records(const struct table *t)
+{
+	size_t bytes = (t->count ? t->count : 1) * sizeof(struct sort_rec);
+	return bytes < NGC_HUGE_PAGE ? xmalloc(bytes) : xmalloc_huge(&bytes);
+}
+
 struct half {
 	struct sort_rec *r;
 	size_t n;
@@ -1084,14 +1091,14 @@ static size_t split_point(struct sort_rec *r, size_t n)
 }
 
 /*
- * r[0..n) sorted: from NGC_SORT_SPLIT records, split in two ranges
- * (split_point), the helper thread sorts the first while this one sorts
- * the second. Without the helper (a child process, fewer records, records
- * too alike), this thread sorts them all.
+ * r[0..n) sorted. With split, from NGC_SORT_SPLIT records, split in two
+ * ranges (split_point): the helper thread sorts the first while this one
+ * sorts the second. Without the helper (a child process, fewer records,
+ * records too alike), this thread sorts them all.
  */
-static void sort_in_two(struct sort_rec *r, size_t n)
+static void sort_split(struct sort_rec *r, size_t n, int split)
 {
-	struct half first = { r, n >= NGC_SORT_SPLIT ? split_point(r, n) : 0 };
+	struct half first = { r, split && n >= NGC_SORT_SPLIT ? split_point(r, n) : 0 };
 	int helped = first.n && helper_start(sort_half, &first);
 
 	sort_records(r + (helped ? first.n : 0), n - (helped ? first.n : 0));
@@ -1219,19 +1226,15 @@ static const struct ngram **sorted_in_key_order(const struct table *t, uint64_t 
 
 const struct ngram **table_sorted(const struct table *t, uint64_t min, int split, size_t *n)
 {
-	size_t bytes = (t->count ? t->count : 1) * sizeof(struct sort_rec), k;
 	struct sort_rec *a;
 	const struct ngram **v;
+	size_t k;
 
 	if (t->ordered && (v = sorted_in_key_order(t, min, n)))
 		return v;
-	/* Sorting moves records at random: on huge pages when there are many. */
-	a = bytes < NGC_HUGE_PAGE ? xmalloc(bytes) : xmalloc_huge(&bytes);
+	a = new_records(t);
 	k = make_records(t, min, 0, a);
-	if (split)
-		sort_in_two(a, k);
-	else
-		sort_records(a, k);
+	sort_split(a, k, split);
 	/* The pointers move to the front of the same memory, in order. */
 	v = (const struct ngram **)(void *)a;
 	for (size_t j = 0; j < k; j++)
@@ -1242,7 +1245,7 @@ const struct ngram **table_sorted(const struct table *t, uint64_t min, int split
 
 #define NGC_KEY_AHEAD	16	/* entries fetched ahead of the one visited */
 
-int table_foreach_by_key(const struct table *t, uint64_t min,
+int table_foreach_by_key(const struct table *t, uint64_t min, int split,
 			 int (*fn)(const struct ngram *g, void *ctx), void *ctx)
 {
 	struct sort_rec *a;
@@ -1255,9 +1258,9 @@ int table_foreach_by_key(const struct table *t, uint64_t min,
 				err = fn(g, ctx);
 		return err;
 	}
-	a = xmalloc((t->count ? t->count : 1) * sizeof(*a));
+	a = new_records(t);
 	k = make_records(t, min, 1, a);
-	sort_records(a, k);
+	sort_split(a, k, split);
 	for (size_t i = 0; i < k && !err; i++) {
 		if (i + NGC_KEY_AHEAD < k)
 			__builtin_prefetch(a[i + NGC_KEY_AHEAD].g);

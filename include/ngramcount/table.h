@@ -200,9 +200,9 @@ const struct ngram **table_sorted(const struct table *t, uint64_t min, int split
  * the key; stops at a non-zero return, and returns it. An ordered table
  * walks its runs, which are in that order, with no array; a hashed one
  * radix sorts records of its entries by key first (24 bytes an entry, as
- * table_sorted's).
+ * table_sorted's, split as its are).
  */
-int table_foreach_by_key(const struct table *t, uint64_t min,
+int table_foreach_by_key(const struct table *t, uint64_t min, int split,
 			 int (*fn)(const struct ngram *g, void *ctx), void *ctx);
 
 /* Most frequent first, ties in byte order of the key; qsort-style result. */

@@ -190,7 +190,7 @@ static void check_sorted(struct table *t, uint64_t min, int split)
 	struct at_least k = { 0, malloc(t->count * sizeof(*k.v)), 0 };
 	struct at_least w = { min, malloc(t->count * sizeof(*w.v)), 0 };
 
-	CHECK(table_foreach_by_key(t, min, collect_at_least, &k) == 0);
+	CHECK(table_foreach_by_key(t, min, split, collect_at_least, &k) == 0);
 	table_foreach(t, collect_at_least, &w);
 	qsort(w.v, w.n, sizeof(*w.v), cmp_count);
 	CHECK(v && n > 1000 && (min == 0 || n < t->count) && n == w.n &&
@@ -368,7 +368,7 @@ static void gives_up_pre_aggregating(void)
 	for (size_t i = 1; i < n; i++)
 		CHECK(v[i - 1]->count >= v[i]->count);
 	free(v);
-	CHECK(table_foreach_by_key(&t, 0, keys_rise, &prev) == 0 && prev);
+	CHECK(table_foreach_by_key(&t, 0, 0, keys_rise, &prev) == 0 && prev);
 
 	table_reset(&t);
 	CHECK(!t.appending && t.count == 0);
