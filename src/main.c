@@ -6,6 +6,7 @@
  * the output, print --stats.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,6 +331,13 @@ int main(int argc, char **argv)
 	struct spill sp;
 	int status;
 
+	/*
+	 * A huge page or more is mmapped, and unmapped when freed: glibc's
+	 * sliding threshold would put such blocks on the heap, where 2 MiB-aligned
+	 * ones (xmalloc_huge) fragment it, and a table spilled past --memory
+	 * left its old blocks resident (twice the budget).
+	 */
+	mallopt(M_MMAP_THRESHOLD, NGC_HUGE_PAGE);
 	switch (cli_parse(argc, argv, &c)) {
 	case CLI_DONE:
 		cli_fini(&c);
