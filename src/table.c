@@ -694,11 +694,12 @@ int table_add_batch(struct table *t, const struct table_kv *kv, size_t n,
 	}
 	if (!t->task)
 		return add_batch_indexed(t, kv, n, overflow);
-	for (size_t i = 0; t->appending && i < n; i++)
-		if (upsert_add(t, &kv[i], overflow))
-			return -EOVERFLOW;
-	if (t->appending)
+	if (t->appending) {
+		for (size_t i = 0; i < n; i++)
+			if (upsert_add(t, &kv[i], overflow))
+				return -EOVERFLOW;
 		return 0;
+	}
 	bkt = t->head ? t->head->hh.tbl->buckets : NULL;
 	nb = t->head ? t->head->hh.tbl->num_buckets : 0;
 
