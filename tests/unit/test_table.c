@@ -343,7 +343,7 @@ static void gives_up_pre_aggregating(void)
 {
 	enum { N = 20000, R = 2000 };
 	static uint64_t want[N];
-	const struct ngram **v, *prev = NULL;
+	const struct ngram **v, *prev = NULL, *over = NULL;
 	struct table t;
 	char key[16];
 	size_t n, seen = 0;
@@ -357,6 +357,11 @@ static void gives_up_pre_aggregating(void)
 			want[k] += pass ? 1 : k % 5 + 1;
 		}
 	CHECK(t.appending && t.count > N);
+	n = t.count;	/* a batch while appending is appended too */
+	CHECK(table_add_batch(&t, (struct table_kv[]){ { "k00000", 6, 7 }, { "k00001", 6, 1 } }, 2,
+			      &over) == 0 && t.count == n + 2);
+	want[0] += 7;
+	want[1] += 1;
 	CHECK(table_foreach(&t, count_entry, &seen) == 0 && seen == t.count);
 	CHECK(table_foreach(&t, subtract_entry, want) == 0);
 	n = 0;
