@@ -36,7 +36,7 @@ void arena_init(struct arena *a)
 static struct arena_block *block_new(struct arena *a, size_t size)
 {
 	size_t bytes = sizeof(struct arena_block) + size;
-	struct arena_block *b = bytes < NGC_ARENA_MAX ? xmalloc(bytes) : xmalloc_huge(&bytes);
+	struct arena_block *b = xmalloc_huge(&bytes);
 
 	b->size = bytes - sizeof(*b);
 	a->bytes += b->size;

@@ -92,7 +92,7 @@ static inline void place(uint64_t *slots, size_t mask, unsigned shift, const str
 static void resize(struct index *x, size_t cap)
 {
 	size_t bytes = cap * sizeof(uint64_t), oldn = x->slots ? x->mask + 1 : 0;
-	uint64_t *old = x->slots, *s = bytes < NGC_HUGE_PAGE ? xmalloc(bytes) : xmalloc_huge(&bytes);
+	uint64_t *old = x->slots, *s = xmalloc_huge(&bytes);
 	unsigned shift = 64 - (unsigned)__builtin_ctzll(cap);
 
 	/*

@@ -1046,7 +1046,7 @@ static size_t make_records(const struct table *t, uint64_t min, int by_key, stru
 static struct sort_rec *new_records(const struct table *t)
 {
 	size_t bytes = (t->count ? t->count : 1) * sizeof(struct sort_rec);
-	return bytes < NGC_HUGE_PAGE ? xmalloc(bytes) : xmalloc_huge(&bytes);
+	return xmalloc_huge(&bytes);
 }
 
 struct half {

@@ -42,9 +42,9 @@ void *xmalloc_huge(size_t *n)
 {
 	void *p;
 
+	if (*n < NGC_HUGE_PAGE)
+		return xmalloc(*n);
 	*n = (*n + NGC_HUGE_PAGE - 1) & ~(size_t)(NGC_HUGE_PAGE - 1);
-	if (!*n)
-		*n = NGC_HUGE_PAGE;
 	if (posix_memalign(&p, NGC_HUGE_PAGE, *n))
 		oom(*n);
 	madvise(p, *n, MADV_HUGEPAGE);	/* advice: without it, 4 KiB pages */

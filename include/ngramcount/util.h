@@ -30,9 +30,10 @@ char *xstrdup(const char *s) __attribute__((malloc, returns_nonnull));
 #define NGC_HUGE_PAGE	(2u << 20)
 
 /*
- * *n bytes, rounded up to whole huge pages (*n is updated), that the kernel
- * backs with huge pages where it can (MADV_HUGEPAGE): memory read at random,
- * a TLB miss a read on 4 KiB pages. free() frees it.
+ * *n bytes for memory read at random, a TLB miss a read on 4 KiB pages:
+ * from a huge page up, rounded up to whole huge pages (*n is updated) that
+ * the kernel backs with huge pages where it can (MADV_HUGEPAGE); below
+ * that, xmalloc's. free() frees it.
  */
 void *xmalloc_huge(size_t *n) __attribute__((malloc, returns_nonnull));
 
